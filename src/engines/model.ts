@@ -1,0 +1,76 @@
+// The unified run model: what every engine (local, argo, kfp) reports, and what the store keeps.
+
+export const RUN_STATUSES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * Status of a task (or of one attempt of it).
+ * - Failed: the task itself failed (non-zero exit, timeout, bad output).
+ * - Error: the task could not be run (command not found, lost artifact).
+ * - Interrupted: the engine stopped while the attempt was running (crash); retried under the task's policy.
+ * - Skipped: its `when` was false, or it needs an output of a skipped task.
+ * - Omitted: not run because an upstream task failed (Argo's word for it).
+ */
+export const TASK_STATUSES = [
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Error',
+  'Interrupted',
+  'Skipped',
+  'Omitted',
+  'Cancelled',
+  'Cached',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['Succeeded', 'Failed', 'Error', 'Cancelled']);
+export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([
+  'Succeeded',
+  'Failed',
+  'Error',
+  'Interrupted',
+  'Skipped',
+  'Omitted',
+  'Cancelled',
+  'Cached',
+]);
+/** Statuses after which dependants may run. */
+export const COMPLETED_OK_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set(['Succeeded', 'Skipped', 'Cached']);
+
+export function isTerminalRunStatus(status: RunStatus): boolean {
+  return TERMINAL_RUN_STATUSES.has(status);
+}
+
+/** What started a run: the CLI, the API, an event or a schedule (later issues add the latter). */
+export interface RunOrigin {
+  kind: 'cli' | 'api' | 'event' | 'schedule' | 'resume';
+  /** Event ids, schedule tick, API idempotency key... */
+  detail?: Record<string, unknown>;
+}
+
+export interface ArtifactRef {
+  /** sha256 of the content (for a directory: of its manifest). */
+  digest: string;
+  size: number;
+  kind: 'file' | 'directory';
+  type: string;
+}
+
+/** A value an output can take: a JSON value for params, an ArtifactRef for artifacts. */
+export type OutputValue = { kind: 'param'; value: unknown } | { kind: 'artifact'; artifact: ArtifactRef };
+
+/** A change the engine reports while a run progresses; `watch` streams these. */
+export type RunEvent =
+  | { type: 'run'; runId: string; time: number; status: RunStatus; message?: string }
+  | {
+      type: 'task';
+      runId: string;
+      time: number;
+      /** Task key: the task name, or `name[i]` for iteration i of a forEach. */
+      task: string;
+      attempt: number;
+      status: TaskStatus;
+      message?: string;
+    };

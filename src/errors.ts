@@ -1,0 +1,91 @@
+// Typed errors. Every error a user can cause carries a reason they can act on; retry semantics
+// live on the error itself (as Temporal's failure classes do), so callers never guess from text.
+
+export abstract class TandemError extends Error {
+  abstract readonly code: string;
+  /** Whether trying the same thing again may succeed. */
+  readonly retryable: boolean = false;
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number = 1;
+}
+
+/** One problem found in a definition: where it is and what was expected there. */
+export interface SpecIssue {
+  file?: string;
+  /** JSON pointer into the document, e.g. `/tasks/2/when`. */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+  expected?: string;
+  found?: string;
+}
+
+export function formatIssue(issue: SpecIssue): string {
+  const where = [issue.file ?? '<input>', issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
+    .filter(Boolean)
+    .join(':');
+  const details = [
+    issue.expected !== undefined ? `expected ${issue.expected}` : undefined,
+    issue.found !== undefined ? `found ${issue.found}` : undefined,
+  ].filter(Boolean);
+  return `${where} ${issue.path || '/'}: ${issue.message}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+/** A definition that does not validate; holds every issue found, not just the first. */
+export class SpecValidationError extends TandemError {
+  readonly code = 'SPEC_INVALID';
+  override readonly exitCode = 2;
+  constructor(readonly issues: SpecIssue[]) {
+    super(`${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    this.name = 'SpecValidationError';
+  }
+}
+
+/** A file that cannot be read or parsed at all. */
+export class SpecLoadError extends TandemError {
+  readonly code = 'SPEC_LOAD';
+  override readonly exitCode = 2;
+  constructor(readonly file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'SpecLoadError';
+  }
+}
+
+/** An expression that fails to parse or evaluate. */
+export class ExpressionError extends TandemError {
+  readonly code = 'EXPRESSION';
+  constructor(readonly expression: string, reason: string) {
+    super(`in expression ${JSON.stringify(expression)}: ${reason}`);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** A user-supplied value (a -p param, a flag) of the wrong shape. */
+export class UsageError extends TandemError {
+  readonly code = 'USAGE';
+  override readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export class NotFoundError extends TandemError {
+  readonly code = 'NOT_FOUND';
+  override readonly exitCode = 3;
+  constructor(readonly kind: string, readonly id: string) {
+    super(`${kind} ${JSON.stringify(id)} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The store could not be opened or written: the data directory is unusable. */
+export class StoreError extends TandemError {
+  readonly code = 'STORE';
+  override readonly retryable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,98 @@
+// CEL conditions: compiled once, evaluated many times. JSON values cross into CEL with whole
+// numbers as CEL ints (bigint) and come back as plain JSON numbers, so `params.n + 1` works
+// on a YAML integer and the result is an ordinary number again.
+import { parse } from '@marcbachmann/cel-js';
+import { ExpressionError } from '../errors.js';
+
+/** The AST node shape of @marcbachmann/cel-js: an operator and its arguments. */
+export interface CelNode {
+  op: string;
+  args: unknown;
+}
+
+export interface CompiledExpression {
+  readonly source: string;
+  readonly ast: CelNode;
+  evaluate(context: Record<string, unknown>): unknown;
+}
+
+const compiled = new Map<string, CompiledExpression>();
+
+/** Parses a CEL expression; throws ExpressionError with the parser's reason. */
+export function compileCel(source: string): CompiledExpression {
+  const cached = compiled.get(source);
+  if (cached) return cached;
+  let program: ReturnType<typeof parse>;
+  try {
+    program = parse(source);
+  } catch (error) {
+    throw new ExpressionError(source, firstLine(error));
+  }
+  const expression: CompiledExpression = {
+    source,
+    ast: program.ast as unknown as CelNode,
+    evaluate(context) {
+      try {
+        return fromCel(program(toCelContext(context)));
+      } catch (error) {
+        throw new ExpressionError(source, firstLine(error));
+      }
+    },
+  };
+  compiled.set(source, expression);
+  return expression;
+}
+
+/** Evaluates a condition and insists on a boolean answer. */
+export function evaluateCondition(source: string, context: Record<string, unknown>): boolean {
+  const result = compileCel(source).evaluate(context);
+  if (typeof result !== 'boolean') {
+    throw new ExpressionError(source, `a condition must be true or false, got ${describe(result)}`);
+  }
+  return result;
+}
+
+function toCelContext(context: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) out[key] = toCel(value);
+  return out;
+}
+
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = toCel(inner);
+    return out;
+  }
+  return value;
+}
+
+export function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of value) out[String(key)] = fromCel(inner);
+    return out;
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = fromCel(inner);
+    return out;
+  }
+  return value;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

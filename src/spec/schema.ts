@@ -1,0 +1,225 @@
+// The engine-neutral workflow model. This one declaration is the source of truth for both the
+// TypeScript types (via Static<>) and the published JSON Schema (schema/workflow.schema.json),
+// so an editor that reads the schema and the compiler that reads the types never disagree.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Names are CEL identifiers so that `tasks.prepare.outputs.rows` parses as an expression. */
+export const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Workflow names follow Kubernetes object naming, so they compile to Argo and KFP unchanged. */
+export const WORKFLOW_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** `90`, `"90s"`, `"1h30m"`, `"250ms"`: a number is seconds. */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$';
+
+const Identifier = Type.String({ pattern: IDENTIFIER_PATTERN, description: 'A CEL identifier: letters, digits and _.' });
+
+export const Duration = Type.Union(
+  [Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })],
+  { description: 'Seconds as a number, or a duration such as "30s", "5m", "1h30m", "250ms".' },
+);
+
+export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'json'] as const;
+export const ParamType = Type.Union(PARAM_TYPES.map((t) => Type.Literal(t)));
+
+/** Artifact types, as KFP names them; `artifact` is an untyped file or directory. */
+export const ARTIFACT_TYPES = ['artifact', 'Dataset', 'Model', 'Metrics', 'ClassificationMetrics', 'HTML', 'Markdown'] as const;
+export const ArtifactType = Type.Union(ARTIFACT_TYPES.map((t) => Type.Literal(t)));
+
+export const WORKFLOW_TYPES = ['ml-training', 'model-evaluation', 'batch', 'ingestion', 'dag', 'hybrid'] as const;
+
+export const ParamDecl = Type.Object(
+  {
+    type: ParamType,
+    default: Type.Optional(Type.Unknown()),
+    enum: Type.Optional(Type.Array(Type.Unknown(), { minItems: 1 })),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const RetryPolicyName = Type.Union([Type.Literal('always'), Type.Literal('on-failure'), Type.Literal('on-error')]);
+
+export const Retry = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 0, description: 'Retries after the first attempt.' }),
+    policy: Type.Optional(RetryPolicyName),
+    backoff: Type.Optional(
+      Type.Object(
+        {
+          duration: Type.Optional(Duration),
+          factor: Type.Optional(Type.Number({ minimum: 1 })),
+          maxDuration: Type.Optional(Duration),
+        },
+        { additionalProperties: false, description: 'Delay before retry n is duration * factor^(n-1), capped at maxDuration.' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const Cache = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    maxAge: Type.Optional(Duration),
+    version: Type.Optional(Type.String()),
+    key: Type.Optional(Type.Array(Type.String(), { description: 'Extra values mixed into the cache key.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Synchronization = Type.Union([
+  Type.Object({ mutex: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object(
+    { semaphore: Type.Object({ name: Type.String({ minLength: 1 }), limit: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) },
+    { additionalProperties: false },
+  ),
+]);
+
+const Env = Type.Record(Type.String(), Type.String());
+
+export const ProcessRunner = Type.Object(
+  {
+    command: Type.String({ minLength: 1 }),
+    args: Type.Optional(Type.Array(Type.String())),
+    env: Type.Optional(Env),
+    cwd: Type.Optional(Type.String()),
+    shell: Type.Optional(Type.Boolean({ description: 'Run through /bin/sh -c; off by default.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScriptRunner = Type.Object(
+  {
+    interpreter: Type.Optional(Type.String({ description: 'Program that runs the source, default "sh".' })),
+    source: Type.String({ minLength: 1 }),
+    args: Type.Optional(Type.Array(Type.String())),
+    env: Type.Optional(Env),
+    cwd: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const NodeRunner = Type.Object(
+  {
+    module: Type.String({ minLength: 1, description: 'Path of a .js, .mjs or .ts module, relative to the workflow file.' }),
+    export: Type.Optional(Type.String({ description: 'Exported function to call, default "default".' })),
+    env: Type.Optional(Env),
+    cwd: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const OutputDecl = Type.Object(
+  {
+    type: Type.Optional(Type.Union([ParamType, ArtifactType])),
+    path: Type.Optional(Type.String({ description: 'File (or directory, for artifacts) to read, relative to $TANDEM_OUTPUTS.' })),
+    stdout: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String()], { description: 'Read JSON printed on stdout; a string is a dot path into it.' }),
+    ),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** An input given with an explicit type (and, for artifacts, where to place it). */
+export const InputDecl = Type.Object(
+  {
+    value: Type.Unknown(),
+    type: Type.Optional(Type.Union([ParamType, ArtifactType])),
+    path: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ForEachRange = Type.Object(
+  {
+    start: Type.Optional(Type.Integer()),
+    end: Type.Optional(Type.Integer()),
+    count: Type.Optional(Type.Integer({ minimum: 0 })),
+    step: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false, description: 'start..end inclusive, or count items from start (default 0).' },
+);
+
+export const ForEach = Type.Union([
+  Type.Array(Type.Unknown(), { description: 'A literal list of items.' }),
+  Type.String({ description: 'A template that yields a JSON array, e.g. "{{ tasks.list.outputs.files }}".' }),
+  ForEachRange,
+]);
+
+export const TaskDecl = Type.Object(
+  {
+    name: Identifier,
+    description: Type.Optional(Type.String()),
+    process: Type.Optional(ProcessRunner),
+    script: Type.Optional(ScriptRunner),
+    node: Type.Optional(NodeRunner),
+    inputs: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), Type.Unknown())),
+    outputs: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), OutputDecl)),
+    dependsOn: Type.Optional(Type.Array(Type.String())),
+    when: Type.Optional(Type.String({ description: 'A CEL condition over params, tasks.*.outputs and item.' })),
+    forEach: Type.Optional(ForEach),
+    parallelism: Type.Optional(Type.Integer({ minimum: 1, description: 'Iterations of forEach running at once.' })),
+    retry: Type.Optional(Retry),
+    timeout: Type.Optional(Duration),
+    cache: Type.Optional(Cache),
+    synchronization: Type.Optional(Synchronization),
+  },
+  { additionalProperties: false },
+);
+
+export const Defaults = Type.Object(
+  {
+    retry: Type.Optional(Retry),
+    timeout: Type.Optional(Duration),
+    cache: Type.Optional(Cache),
+  },
+  { additionalProperties: false },
+);
+
+export const WorkflowDecl = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    apiVersion: Type.Optional(Type.Literal('tandem.dev/v1')),
+    kind: Type.Optional(Type.Literal('Workflow')),
+    name: Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 }),
+    version: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    type: Type.Optional(Type.Union(WORKFLOW_TYPES.map((t) => Type.Literal(t)))),
+    params: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), ParamDecl)),
+    tasks: Type.Array(TaskDecl, { minItems: 1 }),
+    finally: Type.Optional(Type.Array(TaskDecl, { description: 'Exit handler: runs after every task settles, whatever the outcome.' })),
+    outputs: Type.Optional(
+      Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), Type.String({ description: 'A template over tasks.*.outputs.' })),
+    ),
+    defaults: Type.Optional(Defaults),
+    parallelism: Type.Optional(Type.Integer({ minimum: 1, description: 'Tasks of one run running at once.' })),
+  },
+  { additionalProperties: false, $id: 'https://tandem.dev/schema/workflow.json', title: 'tandem workflow' },
+);
+
+export type Duration = Static<typeof Duration>;
+export type ParamType = Static<typeof ParamType>;
+export type ArtifactType = Static<typeof ArtifactType>;
+export type ParamDecl = Static<typeof ParamDecl>;
+export type Retry = Static<typeof Retry>;
+export type RetryPolicyName = Static<typeof RetryPolicyName>;
+export type Cache = Static<typeof Cache>;
+export type Synchronization = Static<typeof Synchronization>;
+export type ProcessRunner = Static<typeof ProcessRunner>;
+export type ScriptRunner = Static<typeof ScriptRunner>;
+export type NodeRunner = Static<typeof NodeRunner>;
+export type OutputDecl = Static<typeof OutputDecl>;
+export type InputDecl = Static<typeof InputDecl>;
+export type ForEachRange = Static<typeof ForEachRange>;
+export type ForEach = Static<typeof ForEach>;
+export type TaskSpec = Static<typeof TaskDecl>;
+export type WorkflowSpec = Static<typeof WorkflowDecl>;
+export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+export const RUNNER_KINDS = ['process', 'script', 'node'] as const;
+export type RunnerKind = (typeof RUNNER_KINDS)[number];
+
+/** The JSON Schema published at schema/workflow.schema.json. */
+export function workflowJsonSchema(): TSchema {
+  return WorkflowDecl;
+}
