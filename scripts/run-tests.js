@@ -5,7 +5,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
+/** @param {string} dir @returns {string[]} */
 function findTests(dir) {
+  /** @type {string[]} */
   const found = [];
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
