@@ -12,6 +12,11 @@ export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$';
 
 const Identifier = Type.String({ pattern: IDENTIFIER_PATTERN, description: 'A CEL identifier: letters, digits and _.' });
 
+/** A map keyed by CEL identifiers. additionalProperties: false makes a key that is not an identifier an error. */
+function IdentifierRecord<T extends TSchema>(value: T) {
+  return Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), value, { additionalProperties: false });
+}
+
 export const Duration = Type.Union(
   [Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })],
   { description: 'Seconds as a number, or a duration such as "30s", "5m", "1h30m", "250ms".' },
@@ -153,8 +158,8 @@ export const TaskDecl = Type.Object(
     process: Type.Optional(ProcessRunner),
     script: Type.Optional(ScriptRunner),
     node: Type.Optional(NodeRunner),
-    inputs: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), Type.Unknown())),
-    outputs: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), OutputDecl)),
+    inputs: Type.Optional(IdentifierRecord(Type.Unknown())),
+    outputs: Type.Optional(IdentifierRecord(OutputDecl)),
     dependsOn: Type.Optional(Type.Array(Type.String())),
     when: Type.Optional(Type.String({ description: 'A CEL condition over params, tasks.*.outputs and item.' })),
     forEach: Type.Optional(ForEach),
@@ -185,14 +190,17 @@ export const WorkflowDecl = Type.Object(
     version: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     type: Type.Optional(Type.Union(WORKFLOW_TYPES.map((t) => Type.Literal(t)))),
-    params: Type.Optional(Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), ParamDecl)),
+    params: Type.Optional(IdentifierRecord(ParamDecl)),
     tasks: Type.Array(TaskDecl, { minItems: 1 }),
     finally: Type.Optional(Type.Array(TaskDecl, { description: 'Exit handler: runs after every task settles, whatever the outcome.' })),
     outputs: Type.Optional(
-      Type.Record(Type.String({ pattern: IDENTIFIER_PATTERN }), Type.String({ description: 'A template over tasks.*.outputs.' })),
+      IdentifierRecord(Type.String({ description: 'A template over tasks.*.outputs.' })),
     ),
     defaults: Type.Optional(Defaults),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, description: 'Tasks of one run running at once.' })),
+    failFast: Type.Optional(
+      Type.Boolean({ description: 'After a task fails, start no new tasks (running ones finish); default true, as in Argo.' }),
+    ),
   },
   { additionalProperties: false, $id: 'https://tandem.dev/schema/workflow.json', title: 'tandem workflow' },
 );

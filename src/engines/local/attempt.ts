@@ -1,0 +1,107 @@
+// Runs one attempt of one task: resolves its inputs, hands it to its runner under a timeout,
+// and turns the result into an outcome (with outputs and metrics when it succeeded).
+import { join } from 'node:path';
+import { ExpressionError } from '../../errors.js';
+import { formatDurationMs } from '../../spec/duration.js';
+import type { TaskSpec } from '../../spec/schema.js';
+import type { OutputValue } from '../model.js';
+import type { ArtifactStore } from './artifacts.js';
+import { buildContext, InputError, resolveInputs, type ContextParts } from './context.js';
+import { collectOutputs, OutputError, readMetrics, type MetricLine } from './outputs.js';
+import type { FailedStatus } from './retry.js';
+import { RunnerStartError, type Runner, type RunnerRegistry, type TaskExecution } from './runner.js';
+
+export type AttemptOutcome =
+  | { status: 'Succeeded'; outputs: Record<string, OutputValue>; metrics: MetricLine[]; exitCode?: number }
+  | { status: FailedStatus | 'Cancelled'; message: string; exitCode?: number; signal?: string };
+
+export interface AttemptPlan {
+  runId: string;
+  key: string;
+  attempt: number;
+  spec: TaskSpec;
+  parts: ContextParts;
+  baseDir: string;
+  attemptDir: string;
+  timeoutMs: number | undefined;
+  /** Aborted when the run is cancelled. */
+  cancelSignal: AbortSignal;
+  onStarted(pid: number): void;
+}
+
+export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, artifacts: ArtifactStore): Promise<AttemptOutcome> {
+  const runner = pickRunner(plan.spec, runners);
+  const outputsDir = join(plan.attemptDir, 'outputs');
+  const inputsDir = join(plan.attemptDir, 'inputs');
+  const metricsFile = join(plan.attemptDir, 'metrics.jsonl');
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = await resolveInputs(plan.spec, plan.parts, inputsDir, artifacts);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message };
+    return { status: 'Error', message: `inputs: ${(error as Error).message}` };
+  }
+
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([plan.cancelSignal, timeout.signal]);
+  const timer = plan.timeoutMs !== undefined ? setTimeout(() => timeout.abort(), plan.timeoutMs) : undefined;
+  const env: Record<string, string> = {
+    TANDEM_RUN_ID: plan.runId,
+    TANDEM_TASK: plan.key,
+    TANDEM_ATTEMPT: String(plan.attempt),
+    TANDEM_OUTPUTS: outputsDir,
+    TANDEM_INPUTS: inputsDir,
+    TANDEM_METRICS: metricsFile,
+  };
+  if ('item' in plan.parts) env.TANDEM_ITEM = JSON.stringify(plan.parts.item);
+  const execution: TaskExecution = {
+    runId: plan.runId,
+    task: plan.key,
+    attempt: plan.attempt,
+    spec: plan.spec,
+    inputs,
+    context: buildContext(plan.parts, inputs),
+    baseDir: plan.baseDir,
+    outputsDir,
+    inputsDir,
+    logDir: plan.attemptDir,
+    env,
+    signal,
+    onStarted: plan.onStarted,
+  };
+  try {
+    const result = await runner.run(execution);
+    if (plan.cancelSignal.aborted) return { status: 'Cancelled', message: 'cancelled while running', ...exitFields(result) };
+    if (timeout.signal.aborted) {
+      return { status: 'Failed', message: `timed out after ${formatDurationMs(plan.timeoutMs ?? 0)}`, ...exitFields(result) };
+    }
+    if (result.exitCode !== 0) {
+      const how = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+      return { status: 'Failed', message: how, ...exitFields(result) };
+    }
+    const files = { outputsDir, logDir: plan.attemptDir, metricsFile, logTruncated: result.logTruncated ?? false };
+    const outputs = await collectOutputs(plan.spec, files, result.returned, artifacts);
+    const metrics = await readMetrics(metricsFile);
+    return { status: 'Succeeded', outputs, metrics, exitCode: 0 };
+  } catch (error) {
+    if (error instanceof OutputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message, exitCode: 0 };
+    if (error instanceof RunnerStartError) return { status: 'Error', message: error.message };
+    return { status: 'Error', message: (error as Error).message ?? String(error) };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+function exitFields(result: { exitCode: number | null; signal?: string }): { exitCode?: number; signal?: string } {
+  return {
+    ...(result.exitCode !== null ? { exitCode: result.exitCode } : {}),
+    ...(result.signal ? { signal: result.signal } : {}),
+  };
+}
+
+function pickRunner(spec: TaskSpec, runners: RunnerRegistry): Runner {
+  const kind = spec.process ? 'process' : spec.script ? 'script' : 'node';
+  const runner = runners[kind];
+  if (!runner) throw new RunnerStartError(`no runner registered for ${kind} tasks`);
+  return runner;
+}

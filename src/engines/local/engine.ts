@@ -1,0 +1,221 @@
+// The embedded engine: runs workflows on this machine, with every state change in the Store.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { NotFoundError, UsageError } from '../../errors.js';
+import type { RunRecord, Store } from '../../store/store.js';
+import type { Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
+import { isTerminalRunStatus, type RunEvent } from '../model.js';
+import { ArtifactStore } from './artifacts.js';
+import { Dispatcher } from './dispatcher.js';
+import { RunExecution } from './execution.js';
+import { readLogs } from './logs.js';
+import { OWNER_ID, ownerIsAlive } from './owner.js';
+import { loadPriorState } from './resume.js';
+import type { RunnerRegistry } from './runner.js';
+import { NodeRunner } from './runners/node.js';
+import { ProcessRunner } from './runners/process.js';
+import { ScriptRunner } from './runners/script.js';
+import type { EngineServices } from './services.js';
+import { SpawnerPool } from './spawner/pool.js';
+import { WriteBuffer } from './write-buffer.js';
+import { watchStoredRun } from './watch-store.js';
+
+export interface LocalEngineOptions {
+  store: Store;
+  /** The data directory: runs/ (logs, task files) and artifacts/ live under it. */
+  home: string;
+  /** Tasks running at once across all runs; default: the number of CPUs. */
+  concurrency?: number;
+  /** Bytes kept per log stream of an attempt; default 10 MiB. */
+  logCapBytes?: number;
+  /** Time between SIGTERM and SIGKILL when a task is stopped; default 10 s. */
+  killGracePeriodMs?: number;
+  /** Replaces built-in runners (benchmarks register a no-op one). */
+  runners?: RunnerRegistry;
+  onError?: (error: unknown) => void;
+}
+
+export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 10_000;
+
+export class LocalEngine implements Engine {
+  readonly name = 'local';
+  private readonly active = new Map<string, RunExecution>();
+  private readonly services: EngineServices;
+  private readonly onCancelSignal = () => void this.checkCancelRequests();
+
+  private constructor(
+    private readonly store: Store,
+    private readonly pool: SpawnerPool,
+    services: EngineServices,
+  ) {
+    this.services = services;
+  }
+
+  static create(options: LocalEngineOptions): Promise<LocalEngine> {
+    const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+    const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()));
+    const settings = { logCap: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES, killGraceMs: options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS };
+    const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${(error as Error).message ?? error}\n`));
+    const services: EngineServices = {
+      dispatcher: new Dispatcher(concurrency),
+      writer: new WriteBuffer(options.store, onError),
+      runners: {
+        process: new ProcessRunner(pool, settings),
+        script: new ScriptRunner(pool, settings),
+        node: new NodeRunner(pool, settings),
+        ...options.runners,
+      },
+      artifacts: new ArtifactStore(join(options.home, 'artifacts')),
+      runsDir: join(options.home, 'runs'),
+      onError,
+    };
+    return Promise.resolve(new LocalEngine(options.store, pool, services));
+  }
+
+  async submit(request: SubmitRequest): Promise<{ runId: string }> {
+    const spec = request.spec;
+    const runId = request.runId ?? newRunId(spec.name);
+    const params = { ...defaultParams(spec.params), ...request.params };
+    const record: RunRecord = {
+      id: runId,
+      workflow: spec.name,
+      version: spec.version ?? '1',
+      status: 'Pending',
+      params,
+      spec,
+      baseDir: request.baseDir,
+      ...(request.sourceFile ? { sourceFile: request.sourceFile } : {}),
+      origin: request.origin ?? { kind: 'api' },
+      createdAt: Date.now(),
+      owner: OWNER_ID,
+      ownerPid: process.pid,
+      cancelRequested: false,
+    };
+    await this.store.createRun(record);
+    this.track(new RunExecution({ runId, spec, params, baseDir: request.baseDir }, this.services)).start();
+    return { runId };
+  }
+
+  watch(runId: string): AsyncIterable<RunEvent> {
+    const execution = this.active.get(runId);
+    return execution ? followExecution(execution) : watchStoredRun(this.store, runId);
+  }
+
+  /** Waits for a run (of this engine, or of another process) to finish; returns its record. */
+  async waitForRun(runId: string): Promise<RunRecord> {
+    const execution = this.active.get(runId);
+    if (execution) await execution.finishedStatus();
+    else for await (const _ of watchStoredRun(this.store, runId)); // drain until terminal
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return run;
+  }
+
+  async cancel(runId: string): Promise<void> {
+    const execution = this.active.get(runId);
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    if (isTerminalRunStatus(run.status)) return;
+    await this.store.requestCancel(runId);
+    if (execution) return execution.cancel();
+    if (ownerIsAlive(run.owner, run.ownerPid)) {
+      // The owner notices the request when signalled (see checkCancelRequests).
+      process.kill(run.ownerPid!, 'SIGUSR2');
+      return;
+    }
+    // Nobody runs it any more: take it over; the resumed run cancels itself and runs finally tasks.
+    await this.resume(runId);
+  }
+
+  logs(runId: string, task?: string, options?: LogOptions): AsyncIterable<LogChunk> {
+    return readLogs(this.store, runId, task, options);
+  }
+
+  /**
+   * Takes over runs left in flight by a process that is gone (all of them, or one) and finishes
+   * them: succeeded tasks keep their results, interrupted attempts are retried under their
+   * policy, tasks that never started start. Returns the ids of the runs taken over.
+   */
+  async resume(runId?: string): Promise<string[]> {
+    const candidates = runId ? [await this.requireRun(runId)] : await this.store.listRuns({ status: ['Pending', 'Running'] });
+    const resumed: string[] = [];
+    for (const run of candidates) {
+      if (isTerminalRunStatus(run.status) || this.active.has(run.id)) {
+        if (runId) throw new UsageError(`run ${run.id} is not in flight (status ${run.status})`);
+        continue;
+      }
+      if (ownerIsAlive(run.owner, run.ownerPid)) {
+        if (runId) throw new UsageError(`run ${run.id} is being executed by process ${run.ownerPid}`);
+        continue;
+      }
+      if (!(await this.store.claimRun(run.id, OWNER_ID, process.pid, run.owner))) continue;
+      const prior = await loadPriorState(this.store, run.id, this.services.writer);
+      const init = { runId: run.id, spec: run.spec, params: run.params, baseDir: run.baseDir, prior, cancelled: run.cancelRequested };
+      this.track(new RunExecution(init, this.services)).start();
+      resumed.push(run.id);
+    }
+    return resumed;
+  }
+
+  async close(): Promise<void> {
+    process.off('SIGUSR2', this.onCancelSignal);
+    this.pool.close();
+    await this.services.writer.flushed();
+  }
+
+  private track(execution: RunExecution): RunExecution {
+    this.active.set(execution.runId, execution);
+    if (this.active.size === 1) process.on('SIGUSR2', this.onCancelSignal);
+    void execution.finishedStatus().then(async () => {
+      this.active.delete(execution.runId);
+      if (this.active.size === 0) process.off('SIGUSR2', this.onCancelSignal);
+      await this.store.releaseRun(execution.runId, OWNER_ID).catch(this.services.onError);
+    });
+    return execution;
+  }
+
+  /** Another process asked (through the store) to cancel runs: cancel those we execute. */
+  private async checkCancelRequests(): Promise<void> {
+    for (const [runId, execution] of this.active) {
+      const run = await this.store.getRun(runId);
+      if (run?.cancelRequested) execution.cancel();
+    }
+  }
+
+  private async requireRun(runId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return run;
+  }
+}
+
+async function* followExecution(execution: RunExecution): AsyncGenerator<RunEvent> {
+  let index = 0;
+  for (;;) {
+    while (index < execution.history.length) {
+      const event = execution.history[index++]!;
+      yield event;
+      if (event.type === 'run' && isTerminalRunStatus(event.status)) return;
+    }
+    await new Promise<void>((resolve) => {
+      const unsubscribe = execution.subscribe(() => {
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+}
+
+function defaultParams(params: SubmitRequest['spec']['params']): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [name, decl] of Object.entries(params ?? {})) if (decl.default !== undefined) defaults[name] = decl.default;
+  return defaults;
+}
+
+/** Sortable, Kubernetes-friendly run ids: the workflow name, then time and randomness in base 36. */
+export function newRunId(workflow: string): string {
+  const time = Date.now().toString(36).padStart(9, '0');
+  const random = Math.floor(Math.random() * 36 ** 5).toString(36).padStart(5, '0');
+  return `${workflow.slice(0, 40)}-${time}${random}`;
+}

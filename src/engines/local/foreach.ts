@@ -1,0 +1,34 @@
+// The items a forEach task fans out over: a literal list, a numeric range, or a template that
+// yields a JSON array (usually an upstream task's output).
+import { renderValue } from '../../expr/template.js';
+import type { ForEach } from '../../spec/schema.js';
+
+export class ForEachError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForEachError';
+  }
+}
+
+export function forEachItems(forEach: ForEach, context: Record<string, unknown>): unknown[] {
+  if (Array.isArray(forEach)) return renderValue(forEach, context) as unknown[];
+  if (typeof forEach === 'string') {
+    let value = renderValue(forEach, context);
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        throw new ForEachError(`forEach: expected a JSON array, found ${JSON.stringify(String(value).slice(0, 80))}`);
+      }
+    }
+    if (!Array.isArray(value)) throw new ForEachError(`forEach: expected a list, found ${typeof value}`);
+    return value;
+  }
+  const start = forEach.start ?? 0;
+  const step = forEach.step ?? 1;
+  if (step === 0) throw new ForEachError('forEach: step must not be 0');
+  const end = forEach.end ?? start + ((forEach.count ?? 0) - 1) * step;
+  const items: number[] = [];
+  for (let value = start; step > 0 ? value <= end : value >= end; value += step) items.push(value);
+  return items;
+}

@@ -1,0 +1,47 @@
+// Reads task logs from the files the spawner wrote, for `tandem logs` and the API. Following
+// re-reads new bytes until the run ends, so it also works for a run owned by another process.
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isTerminalRunStatus } from '../model.js';
+import type { LogChunk, LogOptions } from '../engine.js';
+import type { Store, TaskRunRecord } from '../../store/store.js';
+
+const STREAMS = ['stdout', 'stderr'] as const;
+const FOLLOW_INTERVAL_MS = 200;
+
+export async function* readLogs(store: Store, runId: string, task: string | undefined, options: LogOptions = {}): AsyncGenerator<LogChunk> {
+  const offsets = new Map<string, number>();
+  for (;;) {
+    const run = await store.getRun(runId);
+    const attempts = (await store.listTaskRuns(runId)).filter((r) => r.logDir && matches(r, task));
+    for (const attempt of attempts) {
+      for (const stream of STREAMS) {
+        const file = join(attempt.logDir!, `${stream}.log`);
+        const text = readFrom(file, offsets);
+        if (text) yield { task: attempt.task, attempt: attempt.attempt, stream, text };
+      }
+    }
+    if (!options.follow || !run || isTerminalRunStatus(run.status)) return;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+  }
+}
+
+function matches(record: TaskRunRecord, task: string | undefined): boolean {
+  return task === undefined || record.task === task || record.task.startsWith(`${task}[`);
+}
+
+function readFrom(file: string, offsets: Map<string, number>): string {
+  if (!existsSync(file)) return '';
+  const start = offsets.get(file) ?? 0;
+  const size = statSync(file).size;
+  if (size <= start) return '';
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  offsets.set(file, size);
+  return buffer.toString('utf8');
+}

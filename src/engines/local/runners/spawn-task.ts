@@ -1,0 +1,67 @@
+// Runs one command for a task through the spawner pool, and stops its whole process group when
+// the attempt is aborted (timeout or cancel): SIGTERM first, SIGKILL after the grace period.
+import { RunnerStartError, type RunnerResult, type TaskExecution } from '../runner.js';
+import { SpawnFailedError, type SpawnerPool } from '../spawner/pool.js';
+
+export interface SpawnSettings {
+  logCap: number;
+  killGraceMs: number;
+}
+
+export interface CommandLine {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export async function spawnTask(
+  pool: SpawnerPool,
+  execution: TaskExecution,
+  line: CommandLine,
+  settings: SpawnSettings,
+): Promise<RunnerResult> {
+  let pid: number | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (pid === undefined) return; // stopped as soon as it reports its pid
+    signalGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(pid!, 'SIGKILL'), settings.killGraceMs);
+  };
+  const onAbort = () => stop();
+  execution.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const outcome = await pool.spawn(
+      {
+        command: line.command,
+        args: line.args,
+        cwd: line.cwd,
+        env: { ...line.env, ...execution.env },
+        logDir: execution.logDir,
+        mkdirs: [execution.outputsDir, execution.inputsDir],
+        logCap: settings.logCap,
+      },
+      (startedPid) => {
+        pid = startedPid;
+        execution.onStarted(startedPid);
+        if (execution.signal.aborted) stop();
+      },
+    );
+    return { exitCode: outcome.exitCode, ...(outcome.signal ? { signal: outcome.signal } : {}), logTruncated: outcome.truncated };
+  } catch (error) {
+    if (error instanceof SpawnFailedError) throw new RunnerStartError(`${line.command}: ${error.message}`, { cause: error });
+    throw error;
+  } finally {
+    if (killTimer) clearTimeout(killTimer);
+    execution.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Signals a process group; a group that is already gone is not an error. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left to stop.
+  }
+}

@@ -1,0 +1,58 @@
+// listRuns: the one query whose shape depends on its arguments. Statements are cached per shape
+// (which filters are present, how many statuses), so repeated listings never re-prepare.
+import { NotFoundError } from '../../errors.js';
+import type { RunFilter, RunRecord } from '../store.js';
+import type { SqliteDatabase } from './connection.js';
+import { runFromRow, type RunRow } from './rows.js';
+import type { Statements } from './statements.js';
+import type { Statement } from 'better-sqlite3';
+
+type Param = string | number;
+
+export class RunLister {
+  private readonly cache = new Map<string, Statement<Param[], RunRow>>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly statements: Statements,
+  ) {}
+
+  /** Newest first (created_at, then id, descending). */
+  list(filter: RunFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const params: Param[] = [];
+    const statuses = filter.status;
+    if (statuses !== undefined) {
+      if (statuses.length === 0) return [];
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    if (filter.workflow !== undefined) {
+      where.push('workflow = ?');
+      params.push(filter.workflow);
+    }
+    if (filter.before !== undefined) {
+      const createdAt = this.statements.runCreatedAt.get(filter.before);
+      if (createdAt === undefined) throw new NotFoundError('run', filter.before);
+      where.push('(created_at, id) < (?, ?)');
+      params.push(createdAt, filter.before);
+    }
+    let sql = 'SELECT * FROM runs';
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY created_at DESC, id DESC';
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(Math.max(0, Math.floor(filter.limit)));
+    }
+    return this.statement(sql).all(...params).map(runFromRow);
+  }
+
+  private statement(sql: string): Statement<Param[], RunRow> {
+    let statement = this.cache.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<Param[], RunRow>(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,155 @@
+// SqliteStore: the Store port over one SQLite file. Methods are async to fit the port (Postgres
+// later); the work inside is synchronous. Driver errors surface as StoreError naming the file.
+import { NotFoundError } from '../../errors.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import type {
+  MetricRecord,
+  OutputRecord,
+  RunArtifactRecord,
+  RunEventRecord,
+  RunFilter,
+  RunRecord,
+  Store,
+  StoreWrite,
+  TaskRunRecord,
+} from '../store.js';
+import { openDatabase, type ConnectionOptions, type SqliteDatabase } from './connection.js';
+import { toStoreError } from './errors.js';
+import { migrate } from './migrate.js';
+import { RunLister } from './queries.js';
+import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { writeApplier, type ApplyWrites } from './writes.js';
+
+export interface SqliteStoreOptions extends ConnectionOptions {
+  /** Database file, or ':memory:'. */
+  path: string;
+}
+
+export class SqliteStore implements Store {
+  /** Migration ids this open applied (empty when the schema was already current). */
+  readonly appliedMigrations: readonly number[];
+  readonly path: string;
+  private readonly db: SqliteDatabase;
+  private readonly s: Statements;
+  private readonly writeBatch: ApplyWrites;
+  private readonly lister: RunLister;
+  private readonly createRunTx: (run: RunRecord) => void;
+
+  /** Opens and migrates synchronously; throws StoreError naming the path. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    return new SqliteStore(options);
+  }
+
+  private constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.db = openDatabase(options.path, options);
+    try {
+      this.appliedMigrations = migrate(this.db, MIGRATIONS, options.path);
+      this.s = prepareStatements(this.db);
+    } catch (err) {
+      this.db.close();
+      throw toStoreError(err, options.path, 'cannot open the store');
+    }
+    this.writeBatch = writeApplier(this.db, this.s);
+    this.lister = new RunLister(this.db, this.s);
+    const insert = this.db.transaction((run: RunRecord) => {
+      this.s.insertRun.run(
+        run.id,
+        run.workflow,
+        run.version,
+        run.status,
+        run.message ?? null,
+        JSON.stringify(run.params),
+        JSON.stringify(run.spec),
+        run.baseDir,
+        run.sourceFile ?? null,
+        JSON.stringify(run.origin),
+        run.createdAt,
+        run.startedAt ?? null,
+        run.finishedAt ?? null,
+        run.owner ?? null,
+        run.ownerPid ?? null,
+        run.cancelRequested ? 1 : 0,
+        toJson(run.outputs),
+      );
+      this.s.insertEvent.run(run.id, run.createdAt, null, null, run.status, run.message ?? null);
+    });
+    this.createRunTx = (run) => insert.immediate(run);
+  }
+
+  private guard<T>(action: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err, this.path, action);
+    }
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    this.guard(`cannot create run ${run.id}`, () => this.createRunTx(run));
+  }
+
+  async applyWrites(writes: readonly StoreWrite[]): Promise<void> {
+    this.guard('cannot apply writes', () => this.writeBatch(writes));
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return this.guard('cannot read run', () => {
+      const row = this.s.getRun.get(id);
+      return row === undefined ? undefined : runFromRow(row);
+    });
+  }
+
+  async listRuns(filter?: RunFilter): Promise<RunRecord[]> {
+    return this.guard('cannot list runs', () => this.lister.list(filter));
+  }
+
+  async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
+    return this.guard('cannot list task runs', () => this.s.listTaskRuns.all(runId).map(taskRunFromRow));
+  }
+
+  async listRunEvents(runId: string, afterSeq = 0): Promise<RunEventRecord[]> {
+    return this.guard('cannot list run events', () => this.s.listEvents.all(runId, afterSeq).map(eventFromRow));
+  }
+
+  async listOutputs(runId: string): Promise<OutputRecord[]> {
+    return this.guard('cannot list outputs', () => this.s.listOutputs.all(runId).map(outputFromRow));
+  }
+
+  async listArtifacts(runId: string): Promise<RunArtifactRecord[]> {
+    return this.guard('cannot list artifacts', () => this.s.listArtifacts.all(runId).map(artifactFromRow));
+  }
+
+  async listMetrics(runId: string): Promise<MetricRecord[]> {
+    return this.guard('cannot list metrics', () => this.s.listMetrics.all(runId).map(metricFromRow));
+  }
+
+  async claimRun(runId: string, owner: string, ownerPid: number, expectedOwner: string | undefined): Promise<boolean> {
+    return this.guard('cannot claim run', () => {
+      if (this.s.claimRun.run(owner, ownerPid, runId, expectedOwner ?? null).changes === 1) return true;
+      this.mustExist(runId);
+      return false;
+    });
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    this.guard('cannot release run', () => {
+      if (this.s.releaseRun.run(runId, owner).changes === 0) this.mustExist(runId);
+    });
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    this.guard('cannot request cancel', () => {
+      if (this.s.requestCancel.run(runId).changes === 0) this.mustExist(runId);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private mustExist(runId: string): void {
+    if (this.s.runCreatedAt.get(runId) === undefined) throw new NotFoundError('run', runId);
+  }
+}
