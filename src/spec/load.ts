@@ -1,0 +1,158 @@
+// Loading a workflow definition from YAML, JSON or a TypeScript/JavaScript module. Every format
+// yields the same plain spec object for equivalent definitions, validated, with problems reported
+// as issues carrying file and line:column (never a stack trace).
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
+import { SpecLoadError, SpecValidationError, TandemError, type SpecIssue } from '../errors.js';
+import { jsonPositions, offsetPosition, scanJson, yamlPointerAt, yamlPositions } from './positions.js';
+import type { WorkflowSpec } from './schema.js';
+import { validateWorkflow } from './validate.js';
+
+export interface LoadedWorkflow {
+  spec: WorkflowSpec;
+  /** The file as given (or the name passed to loadWorkflowText). */
+  file: string;
+  /** Absolute directory of the file: relative module and cwd paths resolve against it. */
+  baseDir: string;
+}
+
+export type TextFormat = 'yaml' | 'json';
+export type WorkflowFormat = TextFormat | 'module';
+
+const FORMATS: Record<string, WorkflowFormat> = {
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
+  '.json': 'json',
+  '.ts': 'module',
+  '.mts': 'module',
+  '.cts': 'module',
+  '.js': 'module',
+  '.mjs': 'module',
+  '.cjs': 'module',
+};
+
+/** The format a file's extension implies, or undefined for an unsupported extension. */
+export function formatOf(file: string): WorkflowFormat | undefined {
+  return FORMATS[extname(file).toLowerCase()];
+}
+
+/** Loads and validates a workflow file (.yaml, .yml, .json, .ts, .mts, .js, .mjs). */
+export async function loadWorkflowFile(file: string): Promise<LoadedWorkflow> {
+  const format = formatOf(file);
+  if (!format) {
+    throw new SpecLoadError(file, `unsupported file type "${extname(file)}": expected ${Object.keys(FORMATS).join(', ')}`);
+  }
+  const absolute = resolve(file);
+  let text: string | undefined;
+  try {
+    if (format === 'module') await stat(absolute);
+    else text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}`);
+  }
+  if (text !== undefined) return loadWorkflowText(text, { file, format: format as TextFormat });
+  const doc = await importModuleSpec(absolute, file);
+  return { spec: validateWorkflow(doc, { file }), file, baseDir: dirname(absolute) };
+}
+
+/** Parses and validates workflow text; used for files and for definitions sent over the API. */
+export function loadWorkflowText(text: string, options: { file?: string; format: TextFormat; baseDir?: string }): LoadedWorkflow {
+  const file = options.file ?? '<input>';
+  const baseDir = options.baseDir ?? (options.file !== undefined ? dirname(resolve(options.file)) : process.cwd());
+  const spec = options.format === 'yaml' ? parseYamlSpec(text, file) : parseJsonSpec(text, file);
+  return { spec, file, baseDir };
+}
+
+function parseYamlSpec(text: string, file: string): WorkflowSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues: SpecIssue[] = doc.errors.map((error) => {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      return {
+        file,
+        path: duplicate ? yamlPointerAt(doc, error.pos[0]) : '',
+        line,
+        column: col,
+        message: duplicate ? 'duplicate key: each key may appear only once in a mapping' : `YAML syntax error: ${firstLine(error.message)}`,
+      };
+    });
+    throw new SpecValidationError(issues);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw new SpecLoadError(file, `cannot read YAML: ${firstLine((error as Error).message)}`);
+  }
+  return validateWorkflow(value, { file, positions: yamlPositions(doc, lineCounter) });
+}
+
+function parseJsonSpec(text: string, file: string): WorkflowSpec {
+  const scan = scanJson(text);
+  if (scan.error) {
+    const { line, column } = offsetPosition(text, scan.error.offset);
+    throw new SpecValidationError([{ file, path: '', line, column, message: `JSON syntax error: ${scan.error.message}` }]);
+  }
+  if (scan.duplicates.length > 0) {
+    throw new SpecValidationError(
+      scan.duplicates.map((dup) => ({
+        file,
+        path: dup.pointer,
+        ...offsetPosition(text, dup.offset),
+        message: 'duplicate key: each key may appear only once in an object',
+      })),
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SpecLoadError(file, `invalid JSON: ${(error as Error).message}`);
+  }
+  return validateWorkflow(value, { file, positions: jsonPositions(text, scan.offsets) });
+}
+
+/** Imports a workflow module and returns its spec as plain JSON data. */
+async function importModuleSpec(absolute: string, file: string): Promise<unknown> {
+  let mod: Record<string, unknown>;
+  try {
+    const isTypeScript = /\.[cm]?ts$/i.test(absolute);
+    if (isTypeScript) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+    } else {
+      const { mtimeMs } = await stat(absolute);
+      mod = (await import(`${pathToFileURL(absolute).href}?mtime=${mtimeMs}`)) as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (error instanceof TandemError) throw error;
+    throw new SpecLoadError(file, `cannot import: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+  }
+  let exported = mod.default ?? mod.workflow;
+  // A module compiled as CommonJS arrives wrapped once more.
+  if (isObject(exported) && !('tasks' in exported) && isObject(exported.default ?? exported.workflow)) {
+    exported = exported.default ?? exported.workflow;
+  }
+  if (!isObject(exported)) {
+    throw new SpecLoadError(file, 'the module must export a workflow as its default export or as "workflow"');
+  }
+  try {
+    // Plain data only, exactly as YAML would give: references become their {{ }} text, undefined fields vanish.
+    return JSON.parse(JSON.stringify(exported)) as unknown;
+  } catch (error) {
+    throw new SpecLoadError(file, `the exported workflow is not plain data: ${firstLine((error as Error).message)}`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,94 @@
+// Test harness: a fresh data directory, SQLite store and embedded engine per test.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store, TaskRunRecord } from '../../src/store/store.js';
+import type { WorkflowSpec } from '../../src/spec/schema.js';
+
+export interface Harness {
+  home: string;
+  store: Store;
+  engine: LocalEngine;
+  close(): Promise<void>;
+}
+
+export async function makeHarness(options: Partial<LocalEngineOptions> = {}): Promise<Harness> {
+  const home = mkdtempSync(join(tmpdir(), 'tandem-engine-'));
+  const store = await openStore({ home });
+  const engine = await LocalEngine.create({ store, home, concurrency: 4, killGracePeriodMs: 500, ...options });
+  return {
+    home,
+    store,
+    engine,
+    async close() {
+      await engine.close();
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a spec to the end and returns the run with helpers to read its task records. */
+export async function runToEnd(h: Harness, spec: WorkflowSpec, params: Record<string, unknown> = {}, baseDir = process.cwd()) {
+  const { runId } = await h.engine.submit({ spec, params, baseDir });
+  return readRun(h, runId);
+}
+
+export async function readRun(h: Harness, runId: string) {
+  const run = await h.engine.waitForRun(runId);
+  const attempts = await h.store.listTaskRuns(runId);
+  const outputs = await h.store.listOutputs(runId);
+  return {
+    run,
+    attempts,
+    /** Executions of one task key (attempt >= 1), oldest first. */
+    executions: (task: string): TaskRunRecord[] => attempts.filter((a) => a.task === task && a.attempt > 0),
+    /** Final status of a task key: its task-level row if it has one, else its last attempt. */
+    status: (task: string): string | undefined => {
+      const rows = attempts.filter((a) => a.task === task);
+      const taskLevel = rows.find((r) => r.attempt === 0);
+      return (taskLevel ?? rows[rows.length - 1])?.status;
+    },
+    message: (task: string): string | undefined => {
+      const rows = attempts.filter((a) => a.task === task);
+      return (rows.find((r) => r.attempt === 0) ?? rows[rows.length - 1])?.message;
+    },
+    output: (task: string, name: string): unknown => outputs.find((o) => o.task === task && o.name === name)?.value,
+  };
+}
+
+export function workflow(partial: Partial<WorkflowSpec> & Pick<WorkflowSpec, 'tasks'>): WorkflowSpec {
+  return { name: 'test', ...partial };
+}
+
+/** A process task running a shell snippet (explicitly through sh, as a user would write it). */
+export function sh(script: string): { process: { command: string; args: string[] } } {
+  return { process: { command: '/bin/sh', args: ['-c', script] } };
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The largest number of attempts whose [startedAt, finishedAt) intervals overlap. */
+export function maxOverlap(rows: Array<{ startedAt?: number; finishedAt?: number }>): number {
+  const edges = rows.flatMap((r) => [
+    { t: r.startedAt!, d: 1 },
+    { t: r.finishedAt!, d: -1 },
+  ]);
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let current = 0;
+  let max = 0;
+  for (const edge of edges) {
+    current += edge.d;
+    max = Math.max(max, current);
+  }
+  return max;
+}

@@ -1,0 +1,32 @@
+// The process the crash test kills with SIGKILL: it starts a run and waits for it forever.
+// argv: <home> <marker dir>
+import { LocalEngine } from '../../../src/engines/local/engine.js';
+import { openStore } from '../../../src/store/open.js';
+import type { WorkflowSpec } from '../../../src/spec/schema.js';
+
+const [home, markers] = process.argv.slice(2) as [string, string];
+// Each task appends a line to a marker file every time it really executes.
+const mark = (name: string) => `echo "$TANDEM_ATTEMPT" >> "${markers}/${name}"`;
+
+export const crashSpec: WorkflowSpec = {
+  name: 'crash-test',
+  failFast: false,
+  tasks: [
+    { name: 'done_before', process: { command: '/bin/sh', args: ['-c', mark('done_before')] } },
+    {
+      name: 'interrupted',
+      dependsOn: ['done_before'],
+      // The first attempt hangs (the crash comes while it runs); a retry finishes at once.
+      process: { command: '/bin/sh', args: ['-c', `${mark('interrupted')}; if [ "$TANDEM_ATTEMPT" = 1 ]; then sleep 60; fi`] },
+      retry: { limit: 2 },
+    },
+    { name: 'no_retry', process: { command: '/bin/sh', args: ['-c', `${mark('no_retry')}; sleep 60`] } },
+    { name: 'never_started', dependsOn: ['interrupted'], process: { command: '/bin/sh', args: ['-c', mark('never_started')] } },
+  ],
+};
+
+const store = await openStore({ home });
+const engine = await LocalEngine.create({ store, home, concurrency: 4 });
+const { runId } = await engine.submit({ spec: crashSpec, baseDir: process.cwd() });
+process.stdout.write(`${runId}\n`);
+await engine.waitForRun(runId);
