@@ -84,6 +84,7 @@ export class NotFoundError extends TandemError {
 export class StoreError extends TandemError {
   readonly code = 'STORE';
   override readonly retryable = true;
+  override readonly exitCode = 4;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreError';

@@ -241,7 +241,16 @@ export class RunExecution {
 
   private attemptEnded(unit: TaskUnit, base: Omit<TaskRunRecord, 'status'>, outcome: AttemptOutcome): void {
     this.running.delete(unit);
-    this.services.dispatcher.release(unit);
+    // Settle first, release the slot after: a failure must withdraw waiting tasks before the
+    // freed slot could start one of them.
+    try {
+      this.recordOutcome(unit, base, outcome);
+    } finally {
+      this.services.dispatcher.release(unit);
+    }
+  }
+
+  private recordOutcome(unit: TaskUnit, base: Omit<TaskRunRecord, 'status'>, outcome: AttemptOutcome): void {
     const record: TaskRunRecord = {
       ...base,
       status: outcome.status,

@@ -87,7 +87,9 @@ export class SpawnerPool {
   }
 
   private startHelper(): Helper {
-    const child = spawn(process.execPath, [HELPER_PATH], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // detached: a Ctrl-C in the terminal goes to the CLI (which cancels the run gracefully), not
+    // to the helpers that carry the run's tasks. They still exit when the engine's pipe closes.
+    const child = spawn(process.execPath, [HELPER_PATH], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     const helper: Helper = { process: child, inFlight: 0, pending: new Map(), alive: true };
     // An idle helper must not keep the engine's process alive; one with work in flight must.
     setRef(helper, false);

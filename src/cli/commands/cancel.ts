@@ -1,0 +1,44 @@
+// tandem cancel RUN: stop a run, wherever it is running on this machine.
+import type { Command } from 'commander';
+import { isTerminalRunStatus } from '../../engines/model.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { writeLine } from '../io.js';
+import { getRunOrThrow } from '../run-report.js';
+import { withRuntime } from '../runtime.js';
+
+export function registerCancel(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('cancel')
+    .description('cancel a run: running tasks are stopped, finally tasks run, the run ends Cancelled')
+    .argument('<run>', 'run id')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tandem cancel 01J2Z8N4T6Q9
+
+Works for a run started by another tandem process: the request is recorded and that process
+stops the run; a run whose process has died is finalised here.`,
+    )
+    .action(async (runId: string, _options: unknown, command: Command) => {
+      const config = await ctx.config(command);
+      await withRuntime(ctx.services, config, async ({ store, engine }) => {
+        const run = await getRunOrThrow(store, runId);
+        if (isTerminalRunStatus(run.status)) {
+          writeLine(ctx.io.stdout, `run ${runId} already ended ${run.status}; nothing to cancel`);
+          return;
+        }
+        await engine.cancel(runId);
+        let after = await store.getRun(runId);
+        if (after && !isTerminalRunStatus(after.status) && after.ownerPid === process.pid) {
+          // Its process had died: this engine took the run over to cancel it; see it to the end.
+          writeLine(ctx.io.stdout, `run ${runId} had no live process; cancelling it here (finally tasks run)`);
+          after = await engine.waitForRun(runId);
+        }
+        if (after && isTerminalRunStatus(after.status)) writeLine(ctx.io.stdout, `run ${runId} ${after.status}`);
+        else writeLine(ctx.io.stdout, `cancellation of run ${runId} requested; \`tandem show ${runId}\` shows when it ends`);
+      });
+      setExit(EXIT.ok);
+    });
+}

@@ -1,0 +1,65 @@
+// tandem runs: list recent runs, newest first.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { RunStatus } from '../../engines/model.js';
+import type { RunFilter } from '../../store/store.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { paintStatus, paletteFor } from '../format/color.js';
+import { formatSpan, formatTimestamp } from '../format/duration.js';
+import { formatTable } from '../format/table.js';
+import { writeJson, writeLine } from '../io.js';
+import { runSummary } from '../run-report.js';
+import { withStore } from '../runtime.js';
+import { collectStatus, positiveInt } from './options.js';
+
+interface RunsOptions {
+  status?: RunStatus[];
+  workflow?: string;
+  limit: number;
+  json?: boolean;
+}
+
+export const DEFAULT_RUNS_LIMIT = 20;
+
+export function registerRuns(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('runs')
+    .description('list runs, newest first')
+    .addOption(new Option('--status <status>', 'only runs with this status (repeatable)').argParser(collectStatus))
+    .option('--workflow <name>', 'only runs of this workflow')
+    .addOption(new Option('--limit <n>', 'at most this many runs').argParser(positiveInt('--limit')).default(DEFAULT_RUNS_LIMIT))
+    .option('--json', 'print the runs as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tandem runs
+  $ tandem runs --status Failed --status Error --limit 5
+  $ tandem runs --workflow ingest --json`,
+    )
+    .action(async (options: RunsOptions, command: Command) => {
+      const config = await ctx.config(command);
+      const filter: RunFilter = { limit: options.limit };
+      if (options.status && options.status.length > 0) filter.status = options.status;
+      if (options.workflow !== undefined) filter.workflow = options.workflow;
+      const runs = await withStore(ctx.services, config, (store) => store.listRuns(filter));
+      if (options.json) {
+        writeJson(ctx.io.stdout, runs.map(runSummary));
+      } else if (runs.length === 0) {
+        writeLine(ctx.io.stdout, 'no runs');
+      } else {
+        const p = paletteFor(ctx.io.stdout, ctx.io.env);
+        const rows = runs.map((run) => [
+          run.id,
+          run.workflow,
+          paintStatus(p, run.status),
+          formatTimestamp(run.createdAt),
+          run.status === 'Pending' ? '-' : formatSpan(run.startedAt, run.finishedAt),
+        ]);
+        const columns = [{ header: 'RUN' }, { header: 'WORKFLOW' }, { header: 'STATUS' }, { header: 'CREATED' }, { header: 'DURATION', align: 'right' as const }];
+        writeLine(ctx.io.stdout, formatTable(columns, rows));
+      }
+      setExit(EXIT.ok);
+    });
+}

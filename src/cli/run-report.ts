@@ -1,0 +1,163 @@
+// A run as the CLI shows it (`show`, `run --json`, `resume --json`): the run record, each task's
+// latest attempt with its history, outputs, artifacts and where things live on disk.
+import { dirname } from 'node:path';
+import { NotFoundError } from '../errors.js';
+import type { RunStatus, TaskStatus } from '../engines/model.js';
+import type { RunOrigin } from '../engines/model.js';
+import type { RunRecord, Store, TaskRunRecord } from '../store/store.js';
+import { parseTaskKey } from './progress/progress-state.js';
+
+export interface AttemptReport {
+  attempt: number;
+  status: TaskStatus;
+  message?: string;
+  startedAt?: number;
+  finishedAt?: number;
+  durationMs?: number;
+  exitCode?: number;
+  signal?: string;
+  logDir?: string;
+}
+
+export interface TaskReport extends AttemptReport {
+  task: string;
+  attempts: number;
+  history: AttemptReport[];
+}
+
+export interface ArtifactReport {
+  task: string;
+  name: string;
+  type: string;
+  kind: 'file' | 'directory';
+  digest: string;
+  size: number;
+  path: string;
+}
+
+export interface RunReport {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  message?: string;
+  params: Record<string, unknown>;
+  origin: RunOrigin;
+  sourceFile?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  durationMs?: number;
+  tasks: TaskReport[];
+  /** Workflow-level outputs. */
+  outputs: Record<string, unknown>;
+  /** Every task's outputs: `{ task: { name: value } }` (artifacts as their references). */
+  taskOutputs: Record<string, Record<string, unknown>>;
+  artifacts: ArtifactReport[];
+  paths: { home: string; logs?: string; artifacts?: string };
+}
+
+export async function getRunOrThrow(store: Store, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId);
+  if (!run) throw new NotFoundError('run', runId);
+  return run;
+}
+
+export async function buildRunReport(store: Store, run: RunRecord, home: string): Promise<RunReport> {
+  const [taskRuns, outputs, artifacts] = await Promise.all([
+    store.listTaskRuns(run.id),
+    store.listOutputs(run.id),
+    store.listArtifacts(run.id),
+  ]);
+  const taskOutputs: Record<string, Record<string, unknown>> = {};
+  for (const output of outputs) (taskOutputs[output.task] ??= {})[output.name] = output.value;
+  const report: RunReport = {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    status: run.status,
+    params: run.params,
+    origin: run.origin,
+    createdAt: run.createdAt,
+    tasks: orderTasks(taskReports(taskRuns), [...run.spec.tasks, ...(run.spec.finally ?? [])].map((t) => t.name)),
+    outputs: run.outputs ?? {},
+    taskOutputs,
+    artifacts: artifacts.map((a) => ({ task: a.task, name: a.name, type: a.type, kind: a.kind, digest: a.digest, size: a.size, path: a.path })),
+    paths: { home },
+  };
+  if (run.message !== undefined) report.message = run.message;
+  if (run.sourceFile !== undefined) report.sourceFile = run.sourceFile;
+  if (run.startedAt !== undefined) report.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) report.finishedAt = run.finishedAt;
+  if (run.startedAt !== undefined && run.finishedAt !== undefined) report.durationMs = run.finishedAt - run.startedAt;
+  const logs = commonDirectory(taskRuns.map((t) => t.logDir).filter((d): d is string => d !== undefined));
+  if (logs !== undefined) report.paths.logs = logs;
+  const stored = commonDirectory(artifacts.map((a) => dirname(a.path)));
+  if (stored !== undefined) report.paths.artifacts = stored;
+  return report;
+}
+
+/** Groups attempts by task (the store orders them by task, then attempt). */
+export function taskReports(taskRuns: readonly TaskRunRecord[]): TaskReport[] {
+  const byTask = new Map<string, AttemptReport[]>();
+  for (const record of taskRuns) {
+    const list = byTask.get(record.task) ?? [];
+    list.push(attemptReport(record));
+    byTask.set(record.task, list);
+  }
+  const reports: TaskReport[] = [];
+  for (const [task, history] of byTask) {
+    history.sort((a, b) => a.attempt - b.attempt);
+    const latest = history[history.length - 1];
+    if (!latest) continue;
+    reports.push({ task, ...latest, attempts: history.length, history });
+  }
+  return reports;
+}
+
+function attemptReport(record: TaskRunRecord): AttemptReport {
+  const report: AttemptReport = { attempt: record.attempt, status: record.status };
+  if (record.message !== undefined) report.message = record.message;
+  if (record.startedAt !== undefined) report.startedAt = record.startedAt;
+  if (record.finishedAt !== undefined) report.finishedAt = record.finishedAt;
+  if (record.startedAt !== undefined && record.finishedAt !== undefined) report.durationMs = record.finishedAt - record.startedAt;
+  if (record.exitCode !== undefined) report.exitCode = record.exitCode;
+  if (record.signal !== undefined) report.signal = record.signal;
+  if (record.logDir !== undefined) report.logDir = record.logDir;
+  return report;
+}
+
+/** Declared order (tasks, then finally); a forEach parent before its iterations, by index. */
+export function orderTasks(reports: TaskReport[], declared: readonly string[]): TaskReport[] {
+  const rank = (key: string): [number, number] => {
+    const { name, index } = parseTaskKey(key);
+    const position = declared.indexOf(name);
+    return [position === -1 ? declared.length : position, index ?? -1];
+  };
+  return [...reports].sort((a, b) => {
+    const [pa, ia] = rank(a.task);
+    const [pb, ib] = rank(b.task);
+    return pa - pb || ia - ib || a.task.localeCompare(b.task);
+  });
+}
+
+/** The deepest directory containing every path, or undefined for none. */
+export function commonDirectory(paths: readonly string[]): string | undefined {
+  const first = paths[0];
+  if (first === undefined) return undefined;
+  let parts = first.split(/[\\/]/);
+  for (const path of paths.slice(1)) {
+    const other = path.split(/[\\/]/);
+    let i = 0;
+    while (i < parts.length && i < other.length && parts[i] === other[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  if (parts.length === 0) return undefined;
+  return parts.join('/') || '/';
+}
+
+/** A run without its spec, for listings. */
+export function runSummary(run: RunRecord): Record<string, unknown> {
+  const { spec: _spec, ...rest } = run;
+  return rest;
+}

@@ -1,0 +1,16 @@
+// tandem's version, read from package.json (which sits two levels above both src/ and dist/src/).
+import { readFileSync } from 'node:fs';
+
+function readVersion(): string {
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const parsed = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (parsed.name === 'tandem' && parsed.version) return parsed.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
+}
+
+export const VERSION = readVersion();
