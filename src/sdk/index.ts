@@ -14,4 +14,5 @@ export {
 export { param, output, input, type OutputOptions, type ParamOptions, type TypedOutput, type TypedParam } from './decls.js';
 export { ref, cel, Ref, OutputRef, ParamRef, type AnyRef } from './refs.js';
 export type { Value } from './plain.js';
+export type { TaskContext, TaskFunction } from './context.js';
 export type { WorkflowSpec, TaskSpec } from '../spec/schema.js';

@@ -45,6 +45,8 @@ export interface WorkflowOptions {
   outputs?: Record<string, string | AnyRef>;
   defaults?: WorkflowSpec['defaults'];
   parallelism?: number;
+  /** After a task fails, start no new tasks (default true, as in Argo). */
+  failFast?: boolean;
 }
 
 /** Builds the workflow spec: plain, JSON-serialisable data. */
@@ -65,5 +67,6 @@ export function workflow(options: WorkflowOptions): WorkflowSpec {
     outputs: options.outputs,
     defaults: options.defaults,
     parallelism: options.parallelism,
+    failFast: options.failFast,
   }) as WorkflowSpec;
 }

@@ -23,7 +23,10 @@ export function durationMs(duration: Duration): number {
 /** Short human form: 250ms, 1.5s, 2m03s, 1h02m. */
 export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  if (ms < 60_000) {
+    const seconds = ms / 1000;
+    return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(ms < 10_000 ? 2 : 1)}s`;
+  }
   const totalSeconds = Math.round(ms / 1000);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);

@@ -141,7 +141,11 @@ function referenceProblem(ref: Reference, ctx: Context): Problem | undefined {
     case 'task':
       if (!ctx.task) return { message: '"task" is not defined in workflow outputs' };
       if (first === undefined || first === 'name' || first === 'attempt') return undefined;
-      return { message: `unknown task field "${first}"`, expected: 'task.name or task.attempt' };
+      if (first === 'index') {
+        if (ctx.task.forEach !== undefined) return undefined;
+        return { message: '"task.index" is only defined in a task with forEach', expected: 'task.name or task.attempt' };
+      }
+      return { message: `unknown task field "${first}"`, expected: 'task.name, task.attempt, or in a forEach task task.index' };
     default:
       return { message: `unknown variable "${ref.root}"${didYouMean(ref.root, ROOTS)}`, expected: listWords(ROOTS) };
   }

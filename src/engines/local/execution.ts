@@ -111,15 +111,13 @@ export class RunExecution {
 
   private nodeReady(node: TaskNode): void {
     node.readied = true;
-    if (node.group === 'main') {
-      if (this.cancelled) return this.settleNode(node, 'Cancelled', 'run cancelled before it started');
-      if (this.mainFailed && this.init.spec.failFast !== false) {
-        return this.settleNode(node, 'Omitted', `not started: ${this.firstFailure ?? 'an earlier task failed'}`);
-      }
-    }
+    if (node.group === 'main' && this.cancelled) return this.settleNode(node, 'Cancelled', 'run cancelled before it started');
     for (const upstream of node.upstreams) {
       const up = this.nodes.get(upstream)!;
       if (FAILED.has(up.status)) return this.settleNode(node, 'Omitted', `upstream ${upstream} ${up.status?.toLowerCase()}`);
+    }
+    if (node.group === 'main' && this.mainFailed && this.init.spec.failFast !== false) {
+      return this.settleNode(node, 'Omitted', `not started: ${this.firstFailure ?? 'an earlier task failed'}`);
     }
     for (const name of node.readsOutputsOf) {
       if (this.nodes.get(name)?.status === 'Skipped') return this.settleNode(node, 'Skipped', `needs outputs of skipped task ${name}`);

@@ -77,6 +77,9 @@ describe('embedded engine: retries and timeouts', () => {
     assert.ok(Date.now() - started < 10_000);
     const child = Number(readFileSync(join(attempt.logDir!, 'outputs', 'child'), 'utf8'));
     assert.ok(child > 0);
+    // SIGKILL is sent when the attempt ends; give the kernel a moment to reap the child.
+    const deadline = Date.now() + 3000;
+    while (pidAlive(child) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(pidAlive(child), false, 'the background child was killed with its group');
   });
 
