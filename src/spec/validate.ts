@@ -25,10 +25,35 @@ function structureValidator(): ValidateFunction {
 /** Every issue in a document, structural first; an empty list means the document is a valid workflow. */
 export function workflowIssues(doc: unknown, options: ValidateOptions = {}): SpecIssue[] {
   const validate = structureValidator();
-  const issues = validate(doc) ? checkSemantics(doc as WorkflowSpec) : ajvIssues(validate.errors ?? []);
+  const issues = validate(doc) ? checkSemantics(doc as WorkflowSpec) : structureAndSemantics(doc, ajvIssues(validate.errors ?? []));
   const located = issues.map((issue) => locate(issue, options));
   // Stable sort: issues read in document order when their lines are known.
   return options.positions ? located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) : located;
+}
+
+/**
+ * A document with structural errors still gets the semantic checks where its task list can be
+ * walked, so a user sees an unknown dependency and a misspelt field in one round. Semantic issues
+ * inside a structurally broken part are dropped (they would restate it), and a shape the checks
+ * cannot walk (say, `when: 5`) leaves the structural issues alone.
+ */
+function structureAndSemantics(doc: unknown, structural: SpecIssue[]): SpecIssue[] {
+  if (!walkable(doc)) return structural;
+  let semantic: SpecIssue[];
+  try {
+    semantic = checkSemantics(doc as WorkflowSpec);
+  } catch {
+    return structural;
+  }
+  const broken = structural.map((issue) => issue.path);
+  const overlaps = (path: string) => broken.some((b) => path === b || path.startsWith(`${b}/`) || b.startsWith(`${path}/`));
+  return [...structural, ...semantic.filter((issue) => !overlaps(issue.path))];
+}
+
+function walkable(doc: unknown): boolean {
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const namedTasks = (value: unknown) => Array.isArray(value) && value.every((task) => isObject(task) && typeof task.name === 'string');
+  return isObject(doc) && namedTasks(doc.tasks) && (doc.finally === undefined || namedTasks(doc.finally));
 }
 
 /** Validates a document and returns it typed as a workflow; throws SpecValidationError listing every issue. */
