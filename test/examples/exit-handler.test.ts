@@ -30,7 +30,7 @@ describe('example: exit-handler', () => {
     assert.match(message, new RegExp(`^run ${result.run.id} Failed\n`));
     assert.match(message, /load: Failed \(exit code 3\)/);
     assert.match(message, /refresh: Omitted \(upstream load failed\)/);
-    assert.equal(readFileSync(join(notify[0]!.logDir!, 'outputs', 'notification.txt'), 'utf8'), `${message}\n`);
+    assert.equal(readFileSync(join(notify[0]!.logDir!, 'notification.txt'), 'utf8'), `${message}\n`);
   });
 
   it('runs notify after a successful run too, with no failures', async () => {

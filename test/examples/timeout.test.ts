@@ -49,7 +49,7 @@ describe('example: timeout', () => {
       assert.ok(ran >= 1000 && ran < 5000, `${task} ran ${ran}ms`);
       if (signal === 'SIGKILL') assert.ok(ran >= 1000 + GRACE_MS, `${task} got the grace period: ${ran}ms`);
 
-      const child = Number(readFileSync(join(attempt.logDir!, 'outputs', 'child'), 'utf8'));
+      const child = Number(readFileSync(join(attempt.logDir!, 'child'), 'utf8'));
       assert.ok(child > 0, `${task} wrote its child's pid`);
       assert.ok(await waitGone(child), `${task}'s child ${child} was killed with its process group`);
       if (attempt.pid !== undefined) assert.ok(await waitGone(attempt.pid), `${task}'s shell ${attempt.pid} is gone`);

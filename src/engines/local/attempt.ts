@@ -1,11 +1,11 @@
 // Runs one attempt of one task: resolves its inputs, hands it to its runner under a timeout,
 // and turns the result into an outcome (with outputs and metrics when it succeeded).
-import { join } from 'node:path';
 import { ExpressionError } from '../../errors.js';
 import { formatDurationMs } from '../../spec/duration.js';
 import type { TaskSpec } from '../../spec/schema.js';
 import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
+import { attemptFiles } from './layout.js';
 import { buildContext, InputError, resolveInputs, type ContextParts } from './context.js';
 import { collectOutputs, OutputError, readMetrics, type MetricLine } from './outputs.js';
 import type { FailedStatus } from './retry.js';
@@ -31,9 +31,9 @@ export interface AttemptPlan {
 
 export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, artifacts: ArtifactStore): Promise<AttemptOutcome> {
   const runner = pickRunner(plan.spec, runners);
-  const outputsDir = join(plan.attemptDir, 'outputs');
-  const inputsDir = join(plan.attemptDir, 'inputs');
-  const metricsFile = join(plan.attemptDir, 'metrics.jsonl');
+  const outputsDir = plan.attemptDir;
+  const inputsDir = attemptFiles.inputs(plan.attemptDir);
+  const metricsFile = attemptFiles.metrics(plan.attemptDir);
   let inputs: Record<string, unknown>;
   try {
     inputs = await resolveInputs(plan.spec, plan.parts, inputsDir, artifacts);
@@ -42,9 +42,10 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
     return { status: 'Error', message: `inputs: ${(error as Error).message}` };
   }
 
-  const timeout = new AbortController();
-  const signal = AbortSignal.any([plan.cancelSignal, timeout.signal]);
-  const timer = plan.timeoutMs !== undefined ? setTimeout(() => timeout.abort(), plan.timeoutMs) : undefined;
+  // A combined signal only when there is a timeout: AbortSignal.any is not free, and most tasks have none.
+  const timeout = plan.timeoutMs !== undefined ? new AbortController() : undefined;
+  const signal = timeout ? AbortSignal.any([plan.cancelSignal, timeout.signal]) : plan.cancelSignal;
+  const timer = timeout ? setTimeout(() => timeout.abort(), plan.timeoutMs) : undefined;
   const env: Record<string, string> = {
     TANDEM_RUN_ID: plan.runId,
     TANDEM_TASK: plan.key,
@@ -72,7 +73,7 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
   try {
     const result = await runner.run(execution);
     if (plan.cancelSignal.aborted) return { status: 'Cancelled', message: 'cancelled while running', ...exitFields(result) };
-    if (timeout.signal.aborted) {
+    if (timeout?.signal.aborted) {
       return { status: 'Failed', message: `timed out after ${formatDurationMs(plan.timeoutMs ?? 0)}`, ...exitFields(result) };
     }
     if (result.exitCode !== 0) {

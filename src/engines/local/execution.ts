@@ -2,7 +2,9 @@
 // the moment its last upstream settles; the dispatcher starts it when limits allow; each attempt
 // is recorded before and after it runs. Resumed runs replay recorded attempts instead of rerunning
 // what already succeeded.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { attemptDir as attemptPath } from './layout.js';
 import { durationMs } from '../../spec/duration.js';
 import { buildGraph } from '../../spec/graph.js';
 import { evaluateCondition } from '../../expr/cel.js';
@@ -79,6 +81,8 @@ export class RunExecution {
   }
 
   start(): void {
+    // Attempt directories are created one level below this, with a single mkdir each.
+    mkdirSync(join(this.services.runsDir, this.runId), { recursive: true });
     this.writeRun('Running');
     this.readyRoots('main');
   }
@@ -209,7 +213,7 @@ export class RunExecution {
     unit.attempt += 1;
     unit.startedAt = Date.now();
     unit.pid = undefined;
-    const attemptDir = join(this.services.runsDir, this.runId, unit.key, String(unit.attempt));
+    const attemptDir = attemptPath(this.services.runsDir, this.runId, unit.key, unit.attempt);
     const base = { runId: this.runId, task: unit.key, attempt: unit.attempt, startedAt: unit.startedAt, logDir: attemptDir };
     this.writeTaskRun({ ...base, status: 'Running' });
     const timeout = unit.node.spec.timeout ?? this.init.spec.defaults?.timeout;

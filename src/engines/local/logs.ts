@@ -1,7 +1,7 @@
 // Reads task logs from the files the spawner wrote, for `tandem logs` and the API. Following
 // re-reads new bytes until the run ends, so it also works for a run owned by another process.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { attemptFiles } from './layout.js';
 import { isTerminalRunStatus } from '../model.js';
 import type { LogChunk, LogOptions } from '../engine.js';
 import type { Store, TaskRunRecord } from '../../store/store.js';
@@ -16,7 +16,7 @@ export async function* readLogs(store: Store, runId: string, task: string | unde
     const attempts = (await store.listTaskRuns(runId)).filter((r) => r.logDir && matches(r, task));
     for (const attempt of attempts) {
       for (const stream of STREAMS) {
-        const file = join(attempt.logDir!, `${stream}.log`);
+        const file = stream === 'stdout' ? attemptFiles.stdout(attempt.logDir!) : attemptFiles.stderr(attempt.logDir!);
         const text = readFrom(file, offsets);
         if (text) yield { task: attempt.task, attempt: attempt.attempt, stream, text };
       }

@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { ARTIFACT_TYPES, type OutputDecl, type ParamType, type TaskSpec } from '../../spec/schema.js';
 import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
+import { attemptFiles } from './layout.js';
 
 /** The task ran but its outputs are missing or malformed: the attempt fails. */
 export class OutputError extends Error {
@@ -103,7 +104,7 @@ function resolveOutputPath(outputsDir: string, path: string): string {
 }
 
 async function readStdoutJson(files: AttemptFiles, name: string): Promise<unknown> {
-  const file = join(files.logDir, 'stdout.log');
+  const file = attemptFiles.stdout(files.logDir);
   const text = existsSync(file) ? (await readFile(file, 'utf8')).trim() : '';
   if (files.logTruncated) throw new OutputError(`output "${name}": stdout exceeded the log cap, so its JSON is incomplete`);
   try {

@@ -75,7 +75,7 @@ describe('embedded engine: retries and timeouts', () => {
     assert.equal(attempt.status, 'Failed');
     assert.match(attempt.message ?? '', /timed out after 500ms/);
     assert.ok(Date.now() - started < 10_000);
-    const child = Number(readFileSync(join(attempt.logDir!, 'outputs', 'child'), 'utf8'));
+    const child = Number(readFileSync(join(attempt.logDir!, 'child'), 'utf8'));
     assert.ok(child > 0);
     // SIGKILL is sent when the attempt ends; give the kernel a moment to reap the child.
     const deadline = Date.now() + 3000;

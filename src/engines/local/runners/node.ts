@@ -2,11 +2,12 @@
 // task cannot block or crash the engine), passing typed inputs and taking its return value as
 // the task's outputs. TypeScript modules load through tsx.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderText } from '../../../expr/template.js';
 import { RunnerStartError, type Runner, type RunnerResult, type TaskExecution } from '../runner.js';
 import type { SpawnerPool } from '../spawner/pool.js';
+import { attemptFiles } from '../layout.js';
 import { renderCwd, renderEnv } from './command-fields.js';
 import { spawnTask, type SpawnSettings } from './spawn-task.js';
 
@@ -33,8 +34,8 @@ export class NodeRunner implements Runner {
     const moduleText = renderText(spec.module, execution.context);
     const modulePath = isAbsolute(moduleText) ? moduleText : resolve(execution.baseDir, moduleText);
     if (!existsSync(modulePath)) throw new RunnerStartError(`node module ${modulePath} does not exist`);
-    const resultFile = join(execution.logDir, 'result.json');
-    const requestFile = join(execution.logDir, 'request.json');
+    const resultFile = attemptFiles.nodeResult(execution.logDir);
+    const requestFile = attemptFiles.nodeRequest(execution.logDir);
     const request: NodeTaskRequest = {
       module: modulePath,
       export: spec.export ?? 'default',
@@ -46,7 +47,7 @@ export class NodeRunner implements Runner {
         attempt: execution.attempt,
         outputsDir: execution.outputsDir,
         inputsDir: execution.inputsDir,
-        metricsFile: execution.env.TANDEM_METRICS ?? join(execution.logDir, 'metrics.jsonl'),
+        metricsFile: attemptFiles.metrics(execution.logDir),
       },
     };
     mkdirSync(execution.logDir, { recursive: true });

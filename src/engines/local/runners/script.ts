@@ -1,9 +1,9 @@
 // The `script` runner: inline source written to a file and run by an interpreter (default sh).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { renderText } from '../../../expr/template.js';
 import type { Runner, RunnerResult, TaskExecution } from '../runner.js';
 import type { SpawnerPool } from '../spawner/pool.js';
+import { attemptFiles } from '../layout.js';
 import { renderArgs, renderCwd, renderEnv } from './command-fields.js';
 import { spawnTask, type SpawnSettings } from './spawn-task.js';
 
@@ -16,7 +16,7 @@ export class ScriptRunner implements Runner {
   run(execution: TaskExecution): Promise<RunnerResult> {
     const spec = execution.spec.script!;
     const interpreter = spec.interpreter ?? 'sh';
-    const scriptFile = join(execution.logDir, 'script');
+    const scriptFile = attemptFiles.script(execution.logDir);
     mkdirSync(execution.logDir, { recursive: true });
     writeFileSync(scriptFile, renderText(spec.source, execution.context), { mode: 0o700 });
     const [command, ...interpreterArgs] = interpreter.split(/\s+/).filter(Boolean);

@@ -2,6 +2,7 @@
 // the attempt is aborted (timeout or cancel): SIGTERM first, SIGKILL after the grace period.
 import { RunnerStartError, type RunnerResult, type TaskExecution } from '../runner.js';
 import { SpawnFailedError, type SpawnerPool } from '../spawner/pool.js';
+import { attemptFiles } from '../layout.js';
 
 export interface SpawnSettings {
   logCap: number;
@@ -37,8 +38,9 @@ export async function spawnTask(
         args: line.args,
         cwd: line.cwd,
         env: { ...line.env, ...execution.env },
-        logDir: execution.logDir,
-        mkdirs: [execution.outputsDir, execution.inputsDir],
+        dir: execution.outputsDir,
+        stdoutFile: attemptFiles.stdout(execution.logDir),
+        stderrFile: attemptFiles.stderr(execution.logDir),
         logCap: settings.logCap,
       },
       (startedPid) => {

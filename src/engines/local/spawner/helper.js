@@ -4,12 +4,12 @@
 // so doing it here, in a small process beside the engine, keeps the engine's event loop free
 // and lets several spawns happen in parallel on different cores.
 //
-// Request:  {"id":1,"command":"/bin/true","args":[],"cwd":"/x","env":{...},"logDir":"/l","mkdirs":["/o"],"logCap":1048576}
+// Request:  {"id":1,"command":"/bin/true","args":[],"cwd":"/x","env":{...},"dir":"/attempt",
+//            "stdoutFile":"/attempt/stdout.log","stderrFile":"/attempt/stderr.log","logCap":1048576}
 // Replies:  {"id":1,"started":4242}  then  {"id":1,"exit":0,"signal":null,"truncated":false}
 //           or {"id":1,"error":"spawn /nope ENOENT"} when the process could not be started.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** @param {object} message */
@@ -52,17 +52,31 @@ function cappedFile(path, cap) {
   };
 }
 
+/**
+ * One mkdir in the common case (the parent exists); the recursive form only when it does not.
+ * @param {string} dir
+ */
+function makeDir(dir) {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+    if (code === 'EEXIST') return;
+    if (code === 'ENOENT') mkdirSync(dir, { recursive: true });
+    else throw error;
+  }
+}
+
 /** @param {any} request */
 function run(request) {
   try {
-    for (const dir of request.mkdirs ?? []) mkdirSync(dir, { recursive: true });
-    mkdirSync(request.logDir, { recursive: true });
+    makeDir(request.dir);
   } catch (error) {
     reply({ id: request.id, error: `cannot prepare directories: ${/** @type {Error} */ (error).message}` });
     return;
   }
-  const stdout = cappedFile(join(request.logDir, 'stdout.log'), request.logCap);
-  const stderr = cappedFile(join(request.logDir, 'stderr.log'), request.logCap);
+  const stdout = cappedFile(request.stdoutFile, request.logCap);
+  const stderr = cappedFile(request.stderrFile, request.logCap);
   /** @type {import('node:child_process').ChildProcess} */
   let child;
   try {

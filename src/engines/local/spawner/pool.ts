@@ -10,9 +10,10 @@ export interface SpawnRequest {
   cwd: string;
   /** Entries added to the helper's environment (which is the engine's). */
   env: Record<string, string>;
-  logDir: string;
-  /** Directories the helper creates before spawning (outputs, inputs). */
-  mkdirs: string[];
+  /** The attempt's directory, created by the helper before spawning (its parent exists). */
+  dir: string;
+  stdoutFile: string;
+  stderrFile: string;
   logCap: number;
 }
 

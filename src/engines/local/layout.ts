@@ -1,0 +1,21 @@
+// Where an attempt's files live. The attempt directory is $TANDEM_OUTPUTS itself, so starting an
+// attempt costs one mkdir (directory creation is as dear as a spawn on some file systems). The
+// engine's own files there all have a dot in their name, and default output paths (output names)
+// never do, so the two cannot collide.
+import { join } from 'node:path';
+
+/** <home>/runs/<run>/<task key>.<attempt>: the attempt's outputs, logs and working files. */
+export function attemptDir(runsDir: string, runId: string, key: string, attempt: number): string {
+  return join(runsDir, runId, `${key}.${attempt}`);
+}
+
+export const attemptFiles = {
+  stdout: (dir: string) => join(dir, 'stdout.log'),
+  stderr: (dir: string) => join(dir, 'stderr.log'),
+  metrics: (dir: string) => join(dir, 'metrics.jsonl'),
+  /** Created only when the task has artifact inputs. */
+  inputs: (dir: string) => join(dir, 'inputs.d'),
+  script: (dir: string) => join(dir, 'task.script'),
+  nodeRequest: (dir: string) => join(dir, 'node-request.json'),
+  nodeResult: (dir: string) => join(dir, 'node-result.json'),
+};
