@@ -23,6 +23,8 @@ export interface TandemConfig {
     /** As written (`"10s"`); killGracePeriodMs holds its value. */
     killGracePeriod: string;
     killGracePeriodMs: number;
+    /** Which helper spawns task processes: auto (perl where available), perl or node. */
+    spawner: 'auto' | 'perl' | 'node';
   };
   /** The tandem.yaml that was read, if any. */
   file?: string;
@@ -30,7 +32,7 @@ export interface TandemConfig {
   sources: Record<ConfigKey, ConfigSource>;
 }
 
-export type ConfigKey = 'home' | 'engine.concurrency' | 'engine.logCapBytes' | 'engine.killGracePeriod';
+export type ConfigKey = 'home' | 'engine.concurrency' | 'engine.logCapBytes' | 'engine.killGracePeriod' | 'engine.spawner';
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
 
 /** Values given on the command line; strings are parsed like environment variables. */
@@ -97,11 +99,18 @@ const SETTINGS: readonly Setting[] = [
     expected: 'a duration such as "10s", "1m30s", "500ms" or a number of seconds',
     parse: (v) => (parseDuration(v) !== undefined ? String(v) : undefined),
   },
+  {
+    key: 'engine.spawner',
+    env: 'TANDEM_SPAWNER',
+    flag: '--spawner',
+    expected: 'auto, perl or node',
+    parse: (v) => (v === 'auto' || v === 'perl' || v === 'node' ? v : undefined),
+  },
 ];
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
   '': ['home', 'engine'],
-  engine: ['concurrency', 'logCapBytes', 'killGracePeriod'],
+  engine: ['concurrency', 'logCapBytes', 'killGracePeriod', 'spawner'],
 };
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TandemConfig> {
@@ -144,15 +153,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
   const [concurrency, concurrencySource] = pick('engine.concurrency', availableParallelism());
   const [logCapBytes, logCapSource] = pick('engine.logCapBytes', DEFAULT_LOG_CAP_BYTES);
   const [killGracePeriod, graceSource] = pick('engine.killGracePeriod', DEFAULT_KILL_GRACE_PERIOD);
+  const [spawner, spawnerSource] = pick<TandemConfig['engine']['spawner']>('engine.spawner', 'auto');
   return {
     home,
-    engine: { concurrency, logCapBytes, killGracePeriod, killGracePeriodMs: parseDuration(killGracePeriod) ?? 10_000 },
+    engine: { concurrency, logCapBytes, killGracePeriod, killGracePeriodMs: parseDuration(killGracePeriod) ?? 10_000, spawner },
     ...(fromFile ? { file } : {}),
     sources: {
       home: homeSource,
       'engine.concurrency': concurrencySource,
       'engine.logCapBytes': logCapSource,
       'engine.killGracePeriod': graceSource,
+      'engine.spawner': spawnerSource,
     },
   };
 }
@@ -199,10 +210,10 @@ async function readConfigFile(file: string, required: boolean, problems: string[
   const engine = root.engine;
   if (engine !== undefined && engine !== null) {
     if (!isPlainObject(engine)) {
-      problems.push(`${where(['engine'])} engine: expected a mapping (concurrency, logCapBytes, killGracePeriod), found ${describe(engine)}`);
+      problems.push(`${where(['engine'])} engine: expected a mapping (${ALLOWED_KEYS.engine?.join(', ')}), found ${describe(engine)}`);
     } else {
       checkKeys(engine, 'engine', where, problems);
-      for (const key of ['concurrency', 'logCapBytes', 'killGracePeriod'] as const) {
+      for (const key of ['concurrency', 'logCapBytes', 'killGracePeriod', 'spawner'] as const) {
         if (engine[key] !== undefined) values.set(`engine.${key}`, { value: engine[key], where: where(['engine', key]) });
       }
     }
@@ -233,6 +244,7 @@ function flagFor(flags: ConfigFlags, key: ConfigKey): unknown {
     case 'engine.logCapBytes':
       return flags.logCapBytes;
     case 'engine.killGracePeriod':
+    case 'engine.spawner':
       return undefined;
   }
 }

@@ -12,5 +12,6 @@ export const adapters: Services = {
       concurrency: config.engine.concurrency,
       logCapBytes: config.engine.logCapBytes,
       killGracePeriodMs: config.engine.killGracePeriodMs,
+      spawner: config.engine.spawner,
     }),
 };

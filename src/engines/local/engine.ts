@@ -16,7 +16,7 @@ import { NodeRunner } from './runners/node.js';
 import { ProcessRunner } from './runners/process.js';
 import { ScriptRunner } from './runners/script.js';
 import type { EngineServices } from './services.js';
-import { SpawnerPool } from './spawner/pool.js';
+import { SpawnerPool, type SpawnerKind } from './spawner/pool.js';
 import { WriteBuffer } from './write-buffer.js';
 import { watchStoredRun } from './watch-store.js';
 
@@ -30,6 +30,8 @@ export interface LocalEngineOptions {
   logCapBytes?: number;
   /** Time between SIGTERM and SIGKILL when a task is stopped; default 10 s. */
   killGracePeriodMs?: number;
+  /** Which spawner helper starts processes: perl where available (the default, `auto`) or node. */
+  spawner?: SpawnerKind;
   /** Replaces built-in runners (benchmarks register a no-op one). */
   runners?: RunnerRegistry;
   onError?: (error: unknown) => void;
@@ -54,7 +56,7 @@ export class LocalEngine implements Engine {
 
   static create(options: LocalEngineOptions): Promise<LocalEngine> {
     const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-    const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()));
+    const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()), options.spawner ?? 'auto');
     const settings = { logCap: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES, killGraceMs: options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS };
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${(error as Error).message ?? error}\n`));
     const services: EngineServices = {

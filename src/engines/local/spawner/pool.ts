@@ -1,21 +1,13 @@
-// A pool of spawner helper processes (helper.js). Each spawn request goes to the helper with the
-// fewest processes in flight; replies come back as JSON lines and settle the request's promise.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A pool of spawner helper processes. Each spawn request goes to the helper with the fewest
+// processes in flight; replies settle the request's promise. The perl helper is used where perl
+// is installed (it spawns at close to the operating system's own cost), else the Node.js one.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { encodeRequest, parseReply, type Reply, type SpawnRequest } from './protocol.js';
 
-export interface SpawnRequest {
-  command: string;
-  args: string[];
-  cwd: string;
-  /** Entries added to the helper's environment (which is the engine's). */
-  env: Record<string, string>;
-  /** The attempt's directory, created by the helper before spawning (its parent exists). */
-  dir: string;
-  stdoutFile: string;
-  stderrFile: string;
-  logCap: number;
-}
+export type { SpawnRequest } from './protocol.js';
+export type SpawnerKind = 'auto' | 'perl' | 'node';
 
 export interface SpawnOutcome {
   exitCode: number | null;
@@ -40,19 +32,37 @@ interface Helper {
   process: ChildProcess;
   inFlight: number;
   pending: Map<number, Pending>;
-  alive: boolean;
 }
 
-type Reply = { id: number; started?: number; exit?: number | null; signal?: string | null; truncated?: boolean; error?: string };
+const PERL_HELPER = fileURLToPath(new URL('./helper.pl', import.meta.url));
+const NODE_HELPER = fileURLToPath(new URL('./helper.js', import.meta.url));
 
-const HELPER_PATH = fileURLToPath(new URL('./helper.js', import.meta.url));
+let perlWorks: boolean | undefined;
+
+/** Whether `perl` with the core modules the helper needs can run here (checked once). */
+export function perlAvailable(): boolean {
+  perlWorks ??= spawnSync('perl', ['-MPOSIX', '-MIO::Select', '-e', '1'], { stdio: 'ignore' }).status === 0;
+  return perlWorks;
+}
+
+export function resolveSpawnerKind(kind: SpawnerKind): 'perl' | 'node' {
+  if (kind === 'node') return 'node';
+  if (kind === 'perl' || perlAvailable()) return 'perl';
+  return 'node';
+}
 
 export class SpawnerPool {
   private readonly helpers: Helper[] = [];
   private nextId = 1;
   private closed = false;
+  readonly kind: 'perl' | 'node';
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    kind: SpawnerKind = 'auto',
+  ) {
+    this.kind = resolveSpawnerKind(kind);
+  }
 
   /** Spawns a command through a helper; resolves when it exits, rejects if it could not start. */
   spawn(request: SpawnRequest, onStarted: (pid: number) => void): Promise<SpawnOutcome> {
@@ -63,17 +73,14 @@ export class SpawnerPool {
       helper.pending.set(id, { resolve, reject, onStarted });
       helper.inFlight += 1;
       if (helper.inFlight === 1) setRef(helper, true);
-      helper.process.stdin?.write(`${JSON.stringify({ id, ...request })}\n`);
+      helper.process.stdin?.write(encodeRequest(id, request));
     });
   }
 
   /** Stops the helpers. Processes they started keep running in their own groups. */
   close(): void {
     this.closed = true;
-    for (const helper of this.helpers) {
-      helper.alive = false;
-      helper.process.stdin?.end();
-    }
+    for (const helper of this.helpers) helper.process.stdin?.end();
     this.helpers.length = 0;
   }
 
@@ -88,14 +95,18 @@ export class SpawnerPool {
   }
 
   private startHelper(): Helper {
+    const [command, script] = this.kind === 'perl' ? ['perl', PERL_HELPER] : [process.execPath, NODE_HELPER];
     // detached: a Ctrl-C in the terminal goes to the CLI (which cancels the run gracefully), not
     // to the helpers that carry the run's tasks. They still exit when the engine's pipe closes.
-    const child = spawn(process.execPath, [HELPER_PATH], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-    const helper: Helper = { process: child, inFlight: 0, pending: new Map(), alive: true };
+    const child = spawn(command, [script], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    const helper: Helper = { process: child, inFlight: 0, pending: new Map() };
     // An idle helper must not keep the engine's process alive; one with work in flight must.
     setRef(helper, false);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => this.onReply(helper, JSON.parse(line) as Reply));
+    child.stdin?.on('error', () => undefined); // a dead helper is reported through 'exit'
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const reply = parseReply(line);
+      if (reply) this.onReply(helper, reply);
+    });
     child.on('exit', (code, signal) => this.onHelperExit(helper, code, signal));
     child.on('error', (error) => this.onHelperExit(helper, null, error.message));
     this.helpers.push(helper);
@@ -105,15 +116,15 @@ export class SpawnerPool {
   private onReply(helper: Helper, reply: Reply): void {
     const pending = helper.pending.get(reply.id);
     if (!pending) return;
-    if (reply.started !== undefined) {
-      pending.onStarted(reply.started);
+    if (reply.kind === 'started') {
+      pending.onStarted(reply.pid);
       return;
     }
     helper.pending.delete(reply.id);
     helper.inFlight -= 1;
     if (helper.inFlight === 0) setRef(helper, false);
-    if (reply.error !== undefined) pending.reject(new SpawnFailedError(reply.error));
-    else pending.resolve({ exitCode: reply.exit ?? null, signal: reply.signal ?? null, truncated: reply.truncated ?? false });
+    if (reply.kind === 'failed') pending.reject(new SpawnFailedError(reply.message));
+    else pending.resolve({ exitCode: reply.exitCode, signal: reply.signal, truncated: reply.truncated });
   }
 
   private onHelperExit(helper: Helper, code: number | null, signal: string | null): void {
