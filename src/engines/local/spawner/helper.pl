@@ -25,6 +25,12 @@ my $select = IO::Select->new();
 my %streams;    # fileno of a task's stdout/stderr pipe => stream record
 my %tasks;      # pid => task record
 my $input = '';
+# Start notices not yet sent: most tasks in a busy DAG exit within milliseconds, and one message
+# (start and exit together) wakes the engine once instead of twice. A notice waits for one turn
+# of the loop (at most START_NOTICE_DELAY seconds); a timeout or cancel in that window is applied
+# when it arrives.
+my %unsent_starts;    # pid => "s id pid\n"
+use constant START_NOTICE_DELAY => 0.005;
 
 # SIGCHLD wakes the select loop through a self-pipe.
 pipe(my $wake_r, my $wake_w) or die "pipe: $!";
@@ -106,7 +112,14 @@ sub start_task {
     $streams{ fileno($fh) } = { fh => $fh, file => $file, cap => $cap, written => 0, dropped => 0, log => undef, task => $task };
     $select->add($fh);
   }
-  print "s $id $pid\n";
+  $unsent_starts{$pid} = "s $id $pid\n";
+}
+
+sub send_starts {
+  my @pids = @_;
+  my $out = '';
+  $out .= delete $unsent_starts{$_} // '' for @pids;
+  print $out if $out ne '';
 }
 
 sub close_stream {
@@ -152,7 +165,8 @@ sub finish {
   my $status = $task->{status};
   my $signal = $status & 127;
   my $code = $signal ? -1 : $status >> 8;
-  print "e $task->{id} $code $signal $task->{truncated}\n";
+  my $start = delete $unsent_starts{ $task->{pid} } // '';
+  print "${start}e $task->{id} $code $signal $task->{truncated}\n";
 }
 
 sub reap {
@@ -171,7 +185,9 @@ while (1) {
   # While an exited task's pipes are still open (a process that left the group holds them),
   # wake up to stop waiting for them after a moment.
   my $lingering = grep { defined $_->{status} } values %tasks;
-  my @ready = $select->can_read($lingering ? 0.2 : undef);
+  my @waiting_starts = keys %unsent_starts;
+  my $wait = @waiting_starts ? START_NOTICE_DELAY : $lingering ? 0.2 : undef;
+  my @ready = $select->can_read($wait);
   for my $fh (@ready) {
     if ($fh == $wake_r) {
       sysread($wake_r, my $ignored, 4096);
@@ -192,6 +208,7 @@ while (1) {
     }
   }
   reap();
+  send_starts(@waiting_starts);
   if ($lingering) {
     for my $task (values %tasks) {
       next unless defined $task->{status} && time - $task->{exited_at} >= 1;
