@@ -75,7 +75,7 @@ void test('bad values name the file, line, key path and what was expected; all a
       `${file}:1:7 home: expected a directory path, found 3`,
       `${file}:3:16 engine.concurrency: expected a positive integer, found "lots"`,
       `${file}:4:20 engine.killGracePeriod: expected a duration such as "10s", "1m30s", "500ms" or a number of seconds, found "soon"`,
-      `${file}:5:11 engine.colour: unknown setting (expected one of concurrency, logCapBytes, killGracePeriod)`,
+      `${file}:5:11 engine.colour: unknown setting (expected one of concurrency, logCapBytes, killGracePeriod, spawner)`,
     ].sort());
     return true;
   });
@@ -121,4 +121,12 @@ void test('redactSecrets hides secret-looking keys at any depth', () => {
     redactSecrets({ home: '/x', nats: { url: 'nats://h', token: 'abc', auth: { password: 'p', user: 'u' } }, apiKey: 'k', list: [{ clientSecret: 's' }], emptyToken: '' }),
     { home: '/x', nats: { url: 'nats://h', token: '<redacted>', auth: { password: '<redacted>', user: 'u' } }, apiKey: '<redacted>', list: [{ clientSecret: '<redacted>' }], emptyToken: '' },
   );
+});
+
+void test('the spawner setting: auto by default, from tandem.yaml or TANDEM_SPAWNER, checked', async () => {
+  const cwd = dir('engine:\n  spawner: node\n');
+  assert.equal((await loadConfig({ cwd: dir(), env: {} })).engine.spawner, 'auto');
+  assert.equal((await loadConfig({ cwd, env: {} })).engine.spawner, 'node');
+  assert.equal((await loadConfig({ cwd, env: { TANDEM_SPAWNER: 'perl' } })).engine.spawner, 'perl');
+  await assert.rejects(loadConfig({ cwd, env: { TANDEM_SPAWNER: 'bash' } }), /TANDEM_SPAWNER: expected auto, perl or node, found "bash"/);
 });
