@@ -73,4 +73,6 @@ export type RunEvent =
       attempt: number;
       status: TaskStatus;
       message?: string;
+      /** On a forEach task's Running event: how many items it fans out over. */
+      items?: number;
     };

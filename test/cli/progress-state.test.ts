@@ -130,3 +130,14 @@ void test('forEach sizes known from the spec count unseen iterations as pending'
   assert.deepEqual(group.counts, { total: 40, done: 1, running: 1, failed: 0, pending: 38, other: 0 });
   assert.equal(summarizeCounts(group.counts), '1/40 done, 1 running');
 });
+
+void test('a forEach fanning out over an upstream output counts the items its Running event announces', () => {
+  const state = foldEvents(start(), [
+    { ...task('parse', 'Running', 1, 0, '5 items'), items: 5 },
+    task('parse[0]', 'Running', 2),
+    task('parse[0]', 'Succeeded', 3),
+  ]);
+  const group = progressEntries(state).find((e) => e.kind === 'group');
+  assert.ok(group && group.kind === 'group');
+  assert.deepEqual([group.counts.total, group.counts.done, group.counts.pending], [5, 1, 4]);
+});

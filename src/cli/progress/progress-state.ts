@@ -83,6 +83,9 @@ export function applyEvent(state: ProgressState, event: RunEvent): ProgressState
     return next;
   }
   const { name, index } = parseTaskKey(event.task);
+  if (event.items !== undefined && state.expected[name] !== event.items) {
+    state = { ...state, expected: { ...state.expected, [name]: event.items } };
+  }
   const previous = state.rows.get(event.task);
   const row: TaskRow = previous ? { ...previous } : { key: event.task, name, attempt: event.attempt, status: 'Pending' };
   if (index !== undefined) row.index = index;

@@ -138,7 +138,7 @@ export class RunExecution {
       const items = forEachItems(node.spec.forEach, contextOf(parts));
       node.gate = new Gate(node.spec.parallelism ?? Number.POSITIVE_INFINITY);
       const gates = [this.runGate, node.gate];
-      this.writeTaskRun({ runId: this.runId, task: node.name, attempt: 0, status: 'Running', message: `${items.length} items` });
+      this.writeTaskRun({ runId: this.runId, task: node.name, attempt: 0, status: 'Running', message: `${items.length} items` }, items.length);
       this.addUnits(
         node,
         items.map((item, index) => new TaskUnit(`${node.name}[${index}]`, node, gates, lockFor(node.spec), index, item)),
@@ -454,12 +454,12 @@ export class RunExecution {
     return view;
   }
 
-  private writeTaskRun(record: TaskRunRecord): void {
+  private writeTaskRun(record: TaskRunRecord, items?: number): void {
     this.services.writer.push({ kind: 'taskRun', record });
     const time = record.finishedAt ?? record.startedAt ?? Date.now();
     const event = { runId: this.runId, time, task: record.task, attempt: record.attempt, status: record.status };
     this.services.writer.push({ kind: 'event', ...event, ...(record.message ? { message: record.message } : {}) });
-    this.emit({ type: 'task', ...event, ...(record.message ? { message: record.message } : {}) });
+    this.emit({ type: 'task', ...event, ...(record.message ? { message: record.message } : {}), ...(items !== undefined ? { items } : {}) });
   }
 
   private writeRun(status: RunStatus, message?: string, outputs?: Record<string, unknown>): void {
