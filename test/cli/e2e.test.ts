@@ -2,7 +2,7 @@
 // `npm test` builds dist/ first; run `npm run build` before running this file alone.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,20 @@ describe('tandem CLI, end to end', () => {
       ['name: cli-tangled', 'tasks:', '  - name: a', '    dependsOn: [b]', '    process: { command: /bin/true }', '  - name: b', '    dependsOn: [a, nope]', '    process: { command: /bin/true }', ''].join('\n'),
     );
     writeFileSync(join(dir, 'garbage.yaml'), 'name: [unclosed\n  tasks: {\n');
+    writeFileSync(
+      join(dir, 'resumable.yaml'),
+      [
+        'name: cli-resumable',
+        'tasks:',
+        '  - name: first',
+        '    process: { command: /bin/sh, args: [-c, "echo once >> first.count"] }',
+        '  - name: second',
+        '    dependsOn: [first]',
+        '    retry: { limit: 1 }',
+        '    process: { command: /bin/sh, args: [-c, "echo tick; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 30; fi; echo done"] }',
+        '',
+      ].join('\n'),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,5 +100,38 @@ describe('tandem CLI, end to end', () => {
     const show = JSON.parse(tandem('show', runId, '--json').stdout) as { status: string; tasks: Array<{ task: string; status: string }> };
     assert.equal(show.status, 'Cancelled');
     assert.match(JSON.stringify(show.tasks), /"tidy"/);
+  });
+
+  it('follows the logs of a running run, and resumes it after the process running it is killed', async () => {
+    const runner = spawn(process.execPath, [BIN, '--home', join(dir, 'home'), 'run', 'resumable.yaml'], { cwd: dir });
+    let output = '';
+    runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const runId = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`second never ran: ${output}`)), 20_000);
+      runner.stdout.on('data', () => {
+        const match = /run (\S+) Running/.exec(output);
+        if (match && /second Running/.test(output)) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const follower = spawn(process.execPath, [BIN, '--home', join(dir, 'home'), 'logs', runId, 'second', '--follow'], { cwd: dir });
+    let followed = '';
+    follower.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+    const followerDone = new Promise<number | null>((resolve) => follower.on('exit', resolve));
+
+    // Crash in the middle of `second` (its first attempt sleeps 30 s), once `first` is on record.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    runner.kill('SIGKILL');
+    await new Promise((resolve) => runner.on('exit', resolve));
+    const resume = tandem('resume', runId);
+    assert.equal(resume.status, 0, resume.stderr + resume.stdout);
+    const show = JSON.parse(tandem('show', runId, '--json').stdout) as { status: string };
+    assert.equal(show.status, 'Succeeded');
+    assert.equal(readFileSync(join(dir, 'first.count'), 'utf8'), 'once\n', 'the finished task did not run again');
+    assert.equal(await followerDone, 0, 'logs --follow ends when the run ends');
+    assert.match(followed, /tick/);
+    assert.match(followed, /done/, 'it followed the retried attempt too');
   });
 });

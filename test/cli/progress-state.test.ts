@@ -132,8 +132,9 @@ void test('forEach sizes known from the spec count unseen iterations as pending'
 });
 
 void test('a forEach fanning out over an upstream output counts the items its Running event announces', () => {
+  const fanOut: RunEvent = { type: 'task', runId: RUN, task: 'parse', attempt: 0, status: 'Running', time: 1, message: '5 items', items: 5 };
   const state = foldEvents(start(), [
-    { ...task('parse', 'Running', 1, 0, '5 items'), items: 5 },
+    fanOut,
     task('parse[0]', 'Running', 2),
     task('parse[0]', 'Succeeded', 3),
   ]);

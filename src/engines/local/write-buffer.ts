@@ -1,8 +1,11 @@
 // Batches store writes. What the engine records within a short window (a few
 // milliseconds, or a few thousand writes) goes to the store in one transaction, in order, so a
 // crash always leaves a prefix of the history and a commit is paid per batch, not per task.
+// A task's final status is committed at the end of the current turn of the event loop instead:
+// what finished is what a resume must not run again, so its window of loss is kept smallest.
 // Flushing is off the scheduling path: a task's dependants start without waiting for it.
 import type { Store, StoreWrite } from '../../store/store.js';
+import { TERMINAL_TASK_STATUSES } from '../model.js';
 
 /** How long a write may wait for companions before the batch is committed. */
 const FLUSH_DELAY_MS = 5;
@@ -32,12 +35,13 @@ export class WriteBuffer {
       const slot = this.taskRunSlots.get(key);
       if (slot !== undefined) {
         this.queue[slot] = write;
+        this.schedule(isFinalTaskRun(write));
         return;
       }
       this.taskRunSlots.set(key, this.queue.length);
     }
     this.queue.push(write);
-    this.schedule(this.queue.length >= MAX_BATCH);
+    this.schedule(this.queue.length >= MAX_BATCH || isFinalTaskRun(write));
   }
 
   /** Resolves once everything pushed so far is committed. */
@@ -98,4 +102,8 @@ export class WriteBuffer {
     }
     if (this.queue.length > 0) this.schedule(this.waiters.length > 0);
   }
+}
+
+function isFinalTaskRun(write: StoreWrite): boolean {
+  return write.kind === 'taskRun' && TERMINAL_TASK_STATUSES.has(write.record.status);
 }
