@@ -106,6 +106,29 @@ describe('embedded engine: inputs, outputs, artifacts, logs', () => {
     );
   });
 
+  it('reads metrics a process task appends to $TANDEM_METRICS, and fails the attempt on a malformed line', async () => {
+    const result = await runToEnd(
+      h,
+      workflow({
+        failFast: false,
+        tasks: [
+          { name: 'fit', ...sh('for s in 1 2; do echo "{\\"name\\": \\"acc\\", \\"value\\": 0.$((s + 7)), \\"step\\": $s}" >> "$TANDEM_METRICS"; done') },
+          { name: 'garbled', ...sh('echo "accuracy=0.9" >> "$TANDEM_METRICS"') },
+        ],
+      }),
+    );
+    const metrics = await h.store.listMetrics(result.run.id);
+    assert.deepEqual(
+      metrics.filter((m) => m.task === 'fit').map((m) => [m.name, m.value, m.step]),
+      [
+        ['acc', 0.8, 1],
+        ['acc', 0.9, 2],
+      ],
+    );
+    assert.equal(result.status('garbled'), 'Failed');
+    assert.match(result.message('garbled') ?? '', /metrics line 1 is not JSON/);
+  });
+
   it('fails a node task whose function throws, or whose export is missing, with the reason in its log', async () => {
     const result = await runToEnd(
       h,
