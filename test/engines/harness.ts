@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store, TaskRunRecord } from '../../src/store/store.js';
+import type { RunArtifactRecord, RunRecord, Store, TaskRunRecord } from '../../src/store/store.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 
 export interface Harness {
@@ -31,31 +31,49 @@ export async function makeHarness(options: Partial<LocalEngineOptions> = {}): Pr
 }
 
 /** Runs a spec to the end and returns the run with helpers to read its task records. */
-export async function runToEnd(h: Harness, spec: WorkflowSpec, params: Record<string, unknown> = {}, baseDir = process.cwd()) {
+export async function runToEnd(h: Pick<Harness, 'engine' | 'store'>, spec: WorkflowSpec, params: Record<string, unknown> = {}, baseDir = process.cwd()): Promise<RunResult> {
   const { runId } = await h.engine.submit({ spec, params, baseDir });
   return readRun(h, runId);
 }
 
-export async function readRun(h: Harness, runId: string) {
+export interface RunResult {
+  run: RunRecord;
+  /** Every task run row: attempt 0 rows are task-level decisions, attempts >= 1 executions. */
+  attempts: TaskRunRecord[];
+  artifacts: RunArtifactRecord[];
+  /** Executions of one task key (attempt >= 1), oldest first. */
+  executions(task: string): TaskRunRecord[];
+  /** Keys of the iterations of a forEach task that ran: "parse[0]", "parse[1]"... */
+  iterations(task: string): string[];
+  /** Final status of a task key: its task-level row if it has one, else its last attempt. */
+  status(task: string): string | undefined;
+  message(task: string): string | undefined;
+  output(task: string, name: string): unknown;
+}
+
+export async function readRun(h: Pick<Harness, 'engine' | 'store'>, runId: string): Promise<RunResult> {
   const run = await h.engine.waitForRun(runId);
   const attempts = await h.store.listTaskRuns(runId);
   const outputs = await h.store.listOutputs(runId);
+  const artifacts = await h.store.listArtifacts(runId);
+  const index = (key: string) => Number(/\[(\d+)\]$/.exec(key)?.[1] ?? -1);
   return {
     run,
     attempts,
-    /** Executions of one task key (attempt >= 1), oldest first. */
-    executions: (task: string): TaskRunRecord[] => attempts.filter((a) => a.task === task && a.attempt > 0),
-    /** Final status of a task key: its task-level row if it has one, else its last attempt. */
-    status: (task: string): string | undefined => {
+    artifacts,
+    iterations: (task) =>
+      [...new Set(attempts.filter((a) => a.task.startsWith(`${task}[`) && a.attempt > 0).map((a) => a.task))].sort((a, b) => index(a) - index(b)),
+    executions: (task) => attempts.filter((a) => a.task === task && a.attempt > 0),
+    status: (task) => {
       const rows = attempts.filter((a) => a.task === task);
       const taskLevel = rows.find((r) => r.attempt === 0);
       return (taskLevel ?? rows[rows.length - 1])?.status;
     },
-    message: (task: string): string | undefined => {
+    message: (task) => {
       const rows = attempts.filter((a) => a.task === task);
       return (rows.find((r) => r.attempt === 0) ?? rows[rows.length - 1])?.message;
     },
-    output: (task: string, name: string): unknown => outputs.find((o) => o.task === task && o.name === name)?.value,
+    output: (task, name) => outputs.find((o) => o.task === task && o.name === name)?.value,
   };
 }
 

@@ -53,7 +53,7 @@ describe('embedded engine: crash safety', () => {
       const engine = await LocalEngine.create({ store, home, concurrency: 4 });
       try {
         assert.deepEqual(await engine.resume(), [runId]);
-        const result = await readRun({ home, store, engine, close: async () => undefined }, runId);
+        const result = await readRun({ store, engine }, runId);
 
         assert.equal(result.run.status, 'Failed', 'no_retry was interrupted and allows no retry');
         assert.deepEqual(lines(join(markers, 'done_before')), ['1'], 'a succeeded task never runs again');
