@@ -75,8 +75,15 @@ export class LocalEngine implements Engine {
     return Promise.resolve(new LocalEngine(options.store, pool, services));
   }
 
+  /**
+   * Starts a run. With an explicit `runId` the submit is idempotent: a run that already exists
+   * under that id is left as it is (the trigger layer relies on this for exactly-once runs).
+   */
   async submit(request: SubmitRequest): Promise<{ runId: string }> {
     const spec = request.spec;
+    if (request.runId !== undefined && (this.active.has(request.runId) || (await this.store.getRun(request.runId)))) {
+      return { runId: request.runId };
+    }
     const runId = request.runId ?? newRunId(spec.name);
     const params = { ...defaultParams(spec.params), ...request.params };
     const record: RunRecord = {

@@ -120,3 +120,23 @@ describe('embedded engine: DAGs', () => {
   });
 });
 
+
+describe('embedded engine: idempotent submit', () => {
+  it('submitting twice with the same run id starts one run', async () => {
+    const h = await makeHarness();
+    try {
+      const spec = workflow({ tasks: [{ name: 'once', process: { command: '/bin/sh', args: ['-c', 'echo ran >> "$1"', 'sh', `${h.home}/count`] } }] });
+      const first = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
+      const second = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
+      assert.equal(first.runId, second.runId);
+      await h.engine.waitForRun('fixed-run-id');
+      const third = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
+      assert.equal(third.runId, 'fixed-run-id');
+      assert.equal((await h.store.listRuns()).length, 1);
+      const { readFileSync } = await import('node:fs');
+      assert.equal(readFileSync(`${h.home}/count`, 'utf8'), 'ran\n');
+    } finally {
+      await h.close();
+    }
+  });
+});
