@@ -15,7 +15,7 @@ import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 import type { Services } from './runtime.js';
 import { defaultServices } from './runtime.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 export interface MainOptions {
   io?: CliIo;

@@ -1,0 +1,28 @@
+// Assembles the HTTP API: every route of the control plane on one Fastify instance.
+import type { FastifyRequest } from 'fastify';
+import { VERSION } from '../version.js';
+import { createServer, type TandemServer } from './app.js';
+import type { TokenAuth } from './auth.js';
+import type { ApiContext } from './context.js';
+import type { ServerMetrics } from './metrics.js';
+import { registerHealthRoutes, type HealthState } from './routes/health.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerRunRoutes } from './routes/runs.js';
+import { registerWorkflowRoutes } from './routes/workflows.js';
+
+export interface ApiServerOptions {
+  auth: TokenAuth;
+  context: ApiContext;
+  health: HealthState;
+  metrics: ServerMetrics;
+  onError?: (error: unknown, request: FastifyRequest) => void;
+}
+
+export function buildApiServer(options: ApiServerOptions): TandemServer {
+  const server = createServer({ auth: options.auth, ...(options.onError ? { onError: options.onError } : {}) });
+  registerHealthRoutes(server.app, options.health);
+  registerWorkflowRoutes(server.app, options.context);
+  registerRunRoutes(server.app, options.context);
+  registerMetaRoutes(server.app, server.routes, options.metrics.registry, VERSION);
+  return server;
+}

@@ -1,0 +1,78 @@
+// The HTTP server: a Fastify instance with bearer-token auth on every route that does not opt out
+// (health probes and webhooks, which carry their own auth), errors mapped to bodies that name the
+// field at fault, and a list of every route it serves (for the OpenAPI document, and for tests
+// that check each route's auth, so a new route cannot be forgotten).
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Principal, TokenAuth } from './auth.js';
+import { errorResponse, UnauthorizedError } from './errors.js';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  /** False for routes that do not take an API token (health, webhooks). */
+  auth: boolean;
+  summary?: string;
+  schema?: Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set false on routes that do not need an API token. */
+    auth?: boolean;
+    summary?: string;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+export interface ServerOptions {
+  auth: TokenAuth;
+  /** Default request body limit (webhook routes set their own). */
+  bodyLimit?: number;
+  onError?: (error: unknown, request: FastifyRequest) => void;
+}
+
+export interface TandemServer {
+  app: FastifyInstance;
+  routes: RouteInfo[];
+}
+
+export function createServer(options: ServerOptions): TandemServer {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const routes: RouteInfo[] = [];
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({
+        method,
+        url: route.url,
+        auth: route.config?.auth !== false,
+        ...(route.config?.summary ? { summary: route.config.summary } : {}),
+        ...(route.schema ? { schema: route.schema as Record<string, unknown> } : {}),
+      });
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.auth === false) return;
+    const principal = options.auth.authenticate(request.headers.authorization);
+    // An unknown route is answered 401 too: without a token nothing about the API is revealed.
+    if (!principal) throw new UnauthorizedError();
+    request.principal = principal;
+  });
+  app.setErrorHandler(async (error, request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500) options.onError?.(error, request);
+    if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (!options.auth.authenticate(request.headers.authorization)) {
+      return reply.status(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: new UnauthorizedError().message });
+    }
+    return reply.status(404).send({ error: 'not found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  return { app, routes };
+}

@@ -1,0 +1,142 @@
+// The HTTP API over a real socket: auth on every route (the list comes from the server itself, so a
+// new route cannot be forgotten), namespaces, bad bodies as 400s naming the field, idempotent starts.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowCatalog } from '../../src/project/catalog.js';
+import { buildApiServer } from '../../src/server/api.js';
+import { TokenAuth } from '../../src/server/auth.js';
+import { DirectRunStarter } from '../../src/server/direct-runs.js';
+import { ServerMetrics } from '../../src/server/metrics.js';
+import type { TandemServer } from '../../src/server/app.js';
+import { makeHarness, type Harness } from '../engines/harness.js';
+
+const ADMIN = 'admin-token-0123456789';
+const TEAM_A = 'team-a-token-0123456789';
+
+describe('HTTP API', () => {
+  let h: Harness;
+  let server: TandemServer;
+  let base: string;
+  let runInB: string;
+
+  const call = (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+
+  before(async () => {
+    h = await makeHarness();
+    const echo = (name: string) => ({
+      spec: { name, params: { who: { type: 'string' as const, default: 'world' } }, tasks: [{ name: 'say', process: { command: '/bin/echo', args: ['hi {{ params.who }}'] } }] },
+      baseDir: process.cwd(),
+    });
+    const catalog = new WorkflowCatalog([
+      { ...echo('alpha'), namespace: 'team-a' },
+      { ...echo('beta'), namespace: 'team-b' },
+    ]);
+    const auth = new TokenAuth([
+      { name: 'admin', token: ADMIN, namespaces: ['*'] },
+      { name: 'team-a', token: TEAM_A, namespaces: ['team-a'] },
+    ]);
+    server = buildApiServer({
+      auth,
+      context: { store: h.store, engine: h.engine, catalog, runs: new DirectRunStarter(h.engine, h.store, catalog) },
+      health: { ready: () => true, sources: () => [] },
+      metrics: new ServerMetrics(),
+    });
+    base = await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const started = (await (await call('POST', '/api/v1/workflows/beta/runs', { token: ADMIN, body: {} })).json()) as { runId: string };
+    runInB = started.runId;
+    await h.engine.waitForRun(runInB);
+  });
+  after(async () => {
+    await server.app.close();
+    await h.close();
+  });
+
+  const concrete = (url: string) => url.replace(':name', 'beta').replace(':id', runInB);
+
+  it('answers 401 on every route that needs a token, without one or with a wrong one, and leaks nothing', async () => {
+    const guarded = server.routes.filter((r) => r.auth);
+    assert.ok(guarded.length >= 8, `routes found: ${guarded.map((r) => r.url).join(', ')}`);
+    for (const route of guarded) {
+      for (const token of [undefined, 'wrong-token']) {
+        const response = await call(route.method, concrete(route.url), { ...(token ? { token } : {}), ...(route.method === 'POST' ? { body: {} } : {}) });
+        assert.equal(response.status, 401, `${route.method} ${route.url} with ${token ?? 'no token'}`);
+        assert.equal(response.headers.get('www-authenticate'), 'Bearer');
+        const text = await response.text();
+        assert.doesNotMatch(text, /token-0123456789|beta|alpha|at .*\.ts/);
+      }
+    }
+  });
+
+  it('answers 403 on every route when the token may not act in the namespace', async () => {
+    for (const route of server.routes.filter((r) => r.auth)) {
+      const path = concrete(route.url);
+      const listing = !route.url.includes(':');
+      if (listing && !route.schema?.querystring) continue; // openapi.json and /metrics are not namespaced
+      const url = listing ? `${path}?namespace=team-b` : path;
+      const response = await call(route.method, url, { token: TEAM_A, ...(route.method === 'POST' ? { body: {} } : {}) });
+      assert.equal(response.status, 403, `${route.method} ${url}`);
+    }
+  });
+
+  it('lets a scoped token see and start only its own namespace', async () => {
+    const list = (await (await call('GET', '/api/v1/workflows', { token: TEAM_A })).json()) as { workflows: Array<{ name: string }> };
+    assert.deepEqual(list.workflows.map((w) => w.name), ['alpha']);
+    const started = await call('POST', '/api/v1/workflows/alpha/runs', { token: TEAM_A, body: { params: { who: 'a' } } });
+    assert.equal(started.status, 201);
+    const runs = (await (await call('GET', '/api/v1/runs', { token: TEAM_A })).json()) as { runs: Array<{ workflow: string }> };
+    assert.ok(runs.runs.length >= 1 && runs.runs.every((r) => r.workflow === 'alpha'));
+  });
+
+  it('answers a bad body with 400 naming the field, never 500', async () => {
+    const cases: Array<[unknown, RegExp, RegExp]> = [
+      [{ params: 5 }, /\/body\/params/, /object/],
+      [{ parms: {} }, /\/body\/parms/, /unknown field "parms"/],
+      [{ params: { nobody: 1 } }, /.*/, /nobody/],
+      [{ params: { who: 5 } }, /.*/, /who/],
+    ];
+    for (const [body, field, message] of cases) {
+      const response = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body });
+      assert.equal(response.status, 400, JSON.stringify(body));
+      const answer = (await response.json()) as { field?: string; message: string };
+      assert.match(answer.field ?? '', field);
+      assert.match(answer.message, message);
+    }
+    const garbage = await fetch(`${base}/api/v1/workflows/alpha/runs`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"params": ' });
+    assert.equal(garbage.status, 400);
+  });
+
+  it('returns the same run for repeats with one Idempotency-Key', async () => {
+    const first = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body: {}, headers: { 'idempotency-key': 'order-42' } });
+    const second = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body: {}, headers: { 'idempotency-key': 'order-42' } });
+    const a = (await first.json()) as { runId: string; duplicate: boolean };
+    const b = (await second.json()) as { runId: string; duplicate: boolean };
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 200);
+    assert.equal(a.runId, b.runId);
+    assert.deepEqual([a.duplicate, b.duplicate], [false, true]);
+    const run = (await (await call('GET', `/api/v1/runs/${a.runId}`, { token: ADMIN })).json()) as { run: { origin: { kind: string } } };
+    assert.equal(run.run.origin.kind, 'api');
+  });
+
+  it('serves health without a token, and an OpenAPI document listing every route', async () => {
+    assert.equal((await call('GET', '/healthz')).status, 200);
+    assert.equal((await call('GET', '/readyz')).status, 200);
+    const doc = (await (await call('GET', '/api/v1/openapi.json', { token: ADMIN })).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    assert.equal(doc.openapi, '3.0.3');
+    for (const route of server.routes) {
+      const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+      assert.ok(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path} is documented`);
+    }
+    const metrics = await call('GET', '/metrics', { token: ADMIN });
+    assert.match(await metrics.text(), /tandem_events_received_total/);
+  });
+});
