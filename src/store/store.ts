@@ -2,6 +2,7 @@
 // interface; adapters (sqlite/, later postgres/) implement it and pass the same contract suite
 // (test/store/contract.ts).
 import type { ArtifactRef, RunOrigin, RunStatus, TaskStatus } from '../engines/model.js';
+import type { IncomingEvent, StoredEvent } from '../events/model.js';
 import type { WorkflowSpec } from '../spec/schema.js';
 
 export interface RunRecord {
@@ -98,9 +99,76 @@ export interface RunFilter {
   before?: string;
 }
 
+export interface EventFilter {
+  /** Only events from this event source (the configured `sourceName`, not the CloudEvents `source`). */
+  source?: string;
+  /** Only events of this CloudEvents `type`. */
+  type?: string;
+  status?: StoredEvent['status'];
+  limit?: number;
+  /** Events received before this event id's (paging, newest first); an unknown id is NotFoundError. */
+  before?: string;
+}
+
+export interface RecordEventResult {
+  /** The stored event's id: the one passed in, or the first record's for a duplicate. */
+  eventId: string;
+  /** True when (sourceName, id) was already recorded; nothing was changed. */
+  duplicate: boolean;
+}
+
+/** The exactly-once commit point of one trigger firing: (sensor, trigger, key) → runId until expiresAt. */
+export interface TriggerClaim {
+  sensor: string;
+  trigger: string;
+  /** The dedup key, e.g. derived from the event ids or from a business key in the event data. */
+  key: string;
+  /** The run id to use if this claim wins; the caller submits the run only with the id it gets back. */
+  runId: string;
+  /** When the claim stops deduplicating (epoch ms); an expired claim may be replaced. */
+  expiresAt: number;
+  /** The events that fired the trigger; linked to the run for listRunsForEvent. */
+  eventIds: string[];
+}
+
+export interface TriggerClaimResult {
+  /** The run to submit (claimed) or that was already submitted or being submitted (not claimed). */
+  runId: string;
+  /** True when this call inserted the claim; false when an unexpired claim already held the key. */
+  claimed: boolean;
+}
+
+/** A trigger that failed for good, kept for inspection and replay. */
+export interface DeadLetter {
+  sensor: string;
+  trigger: string;
+  eventIds: string[];
+  error: string;
+  attempts: number;
+  /** When it was given up on (epoch ms). */
+  time: number;
+  /** The params the run would have been submitted with, when they were resolved. */
+  params?: Record<string, unknown>;
+}
+
+export interface DeadLetterRecord extends DeadLetter {
+  id: number;
+}
+
+export interface DeadLetterFilter {
+  sensor?: string;
+  limit?: number;
+}
+
 export interface Store {
   /** Creates the run row (status Pending) and its first event, atomically. */
   createRun(run: RunRecord): Promise<void>;
+  /**
+   * Creates the run like createRun unless a run with this id exists; returns false (changing
+   * nothing, and not comparing the records) when it does. For submitters that retry with the id a
+   * trigger claim handed them.
+   */
+  createRunIfAbsent(run: RunRecord): Promise<boolean>;
   /** Applies writes in order in one transaction: a crash leaves a prefix of the engine's history. */
   applyWrites(writes: readonly StoreWrite[]): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;
@@ -118,5 +186,44 @@ export interface Store {
   claimRun(runId: string, owner: string, ownerPid: number, expectedOwner: string | undefined): Promise<boolean>;
   releaseRun(runId: string, owner: string): Promise<void>;
   requestCancel(runId: string): Promise<void>;
+
+  // ---- Events, trigger claims, dead letters, cron state (the trigger layer) ----
+
+  /**
+   * Persists an event (status `received`) under `eventId`, unless (sourceName, id) is already
+   * recorded: then returns the first record's eventId with `duplicate: true` and changes nothing.
+   * `data` is stored as JSON text. An `eventId` already used by another event is a StoreError.
+   */
+  recordEvent(event: IncomingEvent, eventId: string, receivedAt: number): Promise<RecordEventResult>;
+  getEvent(eventId: string): Promise<StoredEvent | undefined>;
+  /** Newest first (receivedAt, then eventId, descending). */
+  listEvents(filter?: EventFilter): Promise<StoredEvent[]>;
+  /** Sets the status and the error (cleared when not given); NotFoundError for an unknown event. */
+  setEventStatus(eventId: string, status: StoredEvent['status'], error?: string): Promise<void>;
+  /**
+   * Atomically, also across processes: when an unexpired claim (expiresAt > now) holds
+   * (sensor, trigger, key), returns its runId with claimed=false; otherwise inserts the claim
+   * (replacing an expired one) and returns claim.runId with claimed=true. Either way the claim's
+   * eventIds are linked to the returned runId (see listRunsForEvent).
+   */
+  claimTrigger(claim: TriggerClaim, now: number): Promise<TriggerClaimResult>;
+  /** Deletes claims with expiresAt <= now; returns how many. Event → run links are kept. */
+  pruneTriggerClaims(now: number): Promise<number>;
+  /**
+   * Ids of the runs the event led to (through claimTrigger, whether it won the claim or was
+   * deduplicated into an earlier one), in claim order; kept after the claims expire.
+   */
+  listRunsForEvent(eventId: string): Promise<string[]>;
+  /** Appends a dead letter; returns its id (increasing). */
+  recordDeadLetter(letter: DeadLetter): Promise<number>;
+  /** Newest first. */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetterRecord[]>;
+  /** The last tick (epoch ms) fired for a cron schedule of a source, undefined before the first. */
+  getCronTick(source: string, schedule: string): Promise<number | undefined>;
+  /**
+   * Records the last fired tick (upsert). Never moves backwards: a tick earlier than the stored
+   * one is ignored, so a slow process cannot make catch-up fire a tick twice.
+   */
+  setCronTick(source: string, schedule: string, tick: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { NotFoundError, StoreError } from '../../src/errors.js';
 import type { RunArtifactRecord, Store, StoreWrite } from '../../src/store/store.js';
+import { eventContract } from './contract-events.js';
 import { SPEC, makeRun, taskRun, taskWrite } from './fixtures.js';
 
 export interface StoreHandle {
@@ -68,6 +69,31 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await store.createRun(run);
         await assert.rejects(store.createRun({ ...run, workflow: 'other' }), StoreError);
         assert.equal((await store.getRun(run.id))?.workflow, 'ingest');
+        assert.equal((await store.listRunEvents(run.id)).length, 1);
+      });
+    });
+
+    void describe('createRunIfAbsent', () => {
+      void it('creates the run once and reports whether it did, keeping the first record', async () => {
+        const run = makeRun({ origin: { kind: 'event', detail: { eventIds: ['e1'] } } });
+        assert.equal(await store.createRunIfAbsent(run), true);
+        assert.deepEqual(await store.getRun(run.id), run);
+        assert.equal(await store.createRunIfAbsent({ ...run, workflow: 'other', status: 'Running' }), false);
+        assert.deepEqual(await store.getRun(run.id), run);
+        const events = await store.listRunEvents(run.id);
+        assert.equal(events.length, 1);
+        assert.equal(events[0]?.status, 'Pending');
+        // createRun keeps rejecting duplicates, whichever method created the run.
+        await assert.rejects(store.createRun(run), StoreError);
+        const other = makeRun();
+        await store.createRun(other);
+        assert.equal(await store.createRunIfAbsent(other), false);
+      });
+
+      void it('lets one of two concurrent submitters create the run', async () => {
+        const run = makeRun();
+        const results = await Promise.all([store.createRunIfAbsent(run), store.createRunIfAbsent(run)]);
+        assert.deepEqual(results.sort(), [false, true]);
         assert.equal((await store.listRunEvents(run.id)).length, 1);
       });
     });
@@ -423,5 +449,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         assert.deepEqual(await store.listMetrics(run.id), []);
       });
     });
+
+    eventContract(() => store);
   });
 }

@@ -1,4 +1,5 @@
 // Records for the store tests. The spec is opaque JSON to the store, so a small literal stands in.
+import type { IncomingEvent } from '../../src/events/model.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 import type { RunRecord, StoreWrite, TaskRunRecord } from '../../src/store/store.js';
 
@@ -39,4 +40,26 @@ export function taskRun(runId: string, task: string, attempt: number, overrides:
 
 export function taskWrite(runId: string, task: string, attempt: number, overrides: Partial<TaskRunRecord> = {}): StoreWrite {
   return { kind: 'taskRun', record: taskRun(runId, task, attempt, overrides) };
+}
+
+let eventCounter = 0;
+
+/** An event as a NATS source would hand it over; each call gets a fresh source id. */
+export function makeEvent(overrides: Partial<IncomingEvent> = {}): IncomingEvent {
+  eventCounter += 1;
+  return {
+    sourceName: 'docs',
+    id: `seq-${eventCounter}`,
+    source: 'nats://DOCS/docs.uploaded',
+    type: 'dev.tandem.nats.message',
+    time: '2024-05-01T12:00:00.000Z',
+    datacontenttype: 'application/json',
+    data: { doc: `d${eventCounter}`, pages: [1, 2], meta: { ok: true, none: null } },
+    ...overrides,
+  };
+}
+
+/** A tandem event id that sorts by `n`. */
+export function eventId(n: number): string {
+  return `01EVT${String(n).padStart(12, '0')}`;
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -80,6 +81,45 @@ void describe('SqliteStore', () => {
       assert.equal(won, rounds, 'each run is claimed by exactly one process');
       assert.equal((await store.listRunEvents(run.id)).length, 1 + 3 * rounds);
       assert.equal((await store.listTaskRuns(run.id)).length, 3 * rounds);
+    } finally {
+      await store.close();
+    }
+  });
+
+  void it('gives each trigger key exactly one claimer and one run across processes', async () => {
+    const home = tempHome();
+    const store = await openStore({ home });
+    const rounds = 200;
+    const names = ['p1', 'p2', 'p3', 'p4'];
+    const child = fileURLToPath(new URL('./claim-child.ts', import.meta.url));
+    try {
+      const running = names.map((name) =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', child, home, String(rounds), name]),
+      );
+      // Start every child's claims at once, so they contend for the same keys.
+      const deadline = Date.now() + 60_000;
+      while (!names.every((name) => existsSync(join(home, `ready-${name}`))) && Date.now() < deadline) await sleep(5);
+      writeFileSync(join(home, 'go'), '');
+      const results = (await Promise.all(running)).map(
+        (r) => JSON.parse(r.stdout) as { won: number[]; runIds: string[]; created: number },
+      );
+      for (let i = 0; i < rounds; i++) {
+        const winners = names.filter((_, p) => results[p]?.won.includes(i));
+        assert.equal(winners.length, 1, `key k${i} claimed by ${winners.join(', ') || 'nobody'}`);
+        const runId = `${winners[0] ?? ''}-${i}`;
+        assert.deepEqual(
+          results.map((r) => r.runIds[i]),
+          names.map(() => runId),
+          `every process got the winner's run id for k${i}`,
+        );
+        assert.deepEqual(await store.listRunsForEvent(`ev-${i}`), [runId]);
+      }
+      assert.equal(
+        results.reduce((sum, r) => sum + r.created, 0),
+        rounds,
+        'each claimed run is created exactly once',
+      );
+      assert.equal((await store.listRuns()).length, rounds);
     } finally {
       await store.close();
     }

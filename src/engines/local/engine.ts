@@ -101,7 +101,9 @@ export class LocalEngine implements Engine {
       ownerPid: process.pid,
       cancelRequested: false,
     };
-    await this.store.createRun(record);
+    if (request.runId === undefined) await this.store.createRun(record);
+    // Two submits of one id racing (a redelivered event): only the one that creates the row runs it.
+    else if (!(await this.store.createRunIfAbsent(record))) return { runId };
     this.track(new RunExecution({ runId, spec, params, baseDir: request.baseDir }, this.services)).start();
     return { runId };
   }

@@ -1,21 +1,21 @@
-// listRuns: the one query whose shape depends on its arguments. Statements are cached per shape
+// listRuns: a query whose shape depends on its arguments. Statements are cached per shape
 // (which filters are present, how many statuses), so repeated listings never re-prepare.
 import { NotFoundError } from '../../errors.js';
 import type { RunFilter, RunRecord } from '../store.js';
 import type { SqliteDatabase } from './connection.js';
 import { runFromRow, type RunRow } from './rows.js';
+import { StatementCache, type Param } from './statement-cache.js';
 import type { Statements } from './statements.js';
-import type { Statement } from 'better-sqlite3';
-
-type Param = string | number;
 
 export class RunLister {
-  private readonly cache = new Map<string, Statement<Param[], RunRow>>();
+  private readonly cache: StatementCache<RunRow>;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly statements: Statements,
-  ) {}
+  ) {
+    this.cache = new StatementCache<RunRow>(db);
+  }
 
   /** Newest first (created_at, then id, descending). */
   list(filter: RunFilter = {}): RunRecord[] {
@@ -44,15 +44,6 @@ export class RunLister {
       sql += ' LIMIT ?';
       params.push(Math.max(0, Math.floor(filter.limit)));
     }
-    return this.statement(sql).all(...params).map(runFromRow);
-  }
-
-  private statement(sql: string): Statement<Param[], RunRow> {
-    let statement = this.cache.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare<Param[], RunRow>(sql);
-      this.cache.set(sql, statement);
-    }
-    return statement;
+    return this.cache.get(sql).all(...params).map(runFromRow);
   }
 }

@@ -82,6 +82,8 @@ export type InsertMetricParams = [
 
 export interface Statements {
   insertRun: Statement<InsertRunParams>;
+  /** insertRun that does nothing (changes = 0) when the id exists; other constraints still fail. */
+  insertRunIfAbsent: Statement<InsertRunParams>;
   insertEvent: Statement<InsertEventParams>;
   /** started_at is kept once set; finished_at follows the status (NULL when not terminal). */
   updateRun: Statement<UpdateRunParams>;
@@ -109,6 +111,12 @@ export function prepareStatements(db: SqliteDatabase): Statements {
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
          created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertRunIfAbsent: db.prepare<InsertRunParams>(
+      `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare<InsertEventParams>(
       'INSERT INTO run_events (run_id, time, task, attempt, status, message) VALUES (?, ?, ?, ?, ?, ?)',

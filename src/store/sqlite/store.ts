@@ -2,9 +2,15 @@
 // later); the work inside is synchronous. Driver errors surface as StoreError naming the file.
 import { NotFoundError } from '../../errors.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import type { IncomingEvent, StoredEvent } from '../../events/model.js';
 import type {
+  DeadLetter,
+  DeadLetterFilter,
+  DeadLetterRecord,
+  EventFilter,
   MetricRecord,
   OutputRecord,
+  RecordEventResult,
   RunArtifactRecord,
   RunEventRecord,
   RunFilter,
@@ -12,13 +18,18 @@ import type {
   Store,
   StoreWrite,
   TaskRunRecord,
+  TriggerClaim,
+  TriggerClaimResult,
 } from '../store.js';
 import { openDatabase, type ConnectionOptions, type SqliteDatabase } from './connection.js';
 import { toStoreError } from './errors.js';
+import { EventTable } from './events.js';
 import { migrate } from './migrate.js';
 import { RunLister } from './queries.js';
 import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { prepareStatements, type InsertRunParams, type Statements } from './statements.js';
+import { CronTicks, DeadLetters } from './trigger-state.js';
+import { TriggerClaims } from './triggers.js';
 import { writeApplier, type ApplyWrites } from './writes.js';
 
 export interface SqliteStoreOptions extends ConnectionOptions {
@@ -35,6 +46,11 @@ export class SqliteStore implements Store {
   private readonly writeBatch: ApplyWrites;
   private readonly lister: RunLister;
   private readonly createRunTx: (run: RunRecord) => void;
+  private readonly createRunIfAbsentTx: (run: RunRecord) => boolean;
+  private readonly events: EventTable;
+  private readonly claims: TriggerClaims;
+  private readonly deadLetters: DeadLetters;
+  private readonly cronTicks: CronTicks;
 
   /** Opens and migrates synchronously; throws StoreError naming the path. */
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -54,28 +70,20 @@ export class SqliteStore implements Store {
     this.writeBatch = writeApplier(this.db, this.s);
     this.lister = new RunLister(this.db, this.s);
     const insert = this.db.transaction((run: RunRecord) => {
-      this.s.insertRun.run(
-        run.id,
-        run.workflow,
-        run.version,
-        run.status,
-        run.message ?? null,
-        JSON.stringify(run.params),
-        JSON.stringify(run.spec),
-        run.baseDir,
-        run.sourceFile ?? null,
-        JSON.stringify(run.origin),
-        run.createdAt,
-        run.startedAt ?? null,
-        run.finishedAt ?? null,
-        run.owner ?? null,
-        run.ownerPid ?? null,
-        run.cancelRequested ? 1 : 0,
-        toJson(run.outputs),
-      );
+      this.s.insertRun.run(...runParams(run));
       this.s.insertEvent.run(run.id, run.createdAt, null, null, run.status, run.message ?? null);
     });
     this.createRunTx = (run) => insert.immediate(run);
+    const insertIfAbsent = this.db.transaction((run: RunRecord): boolean => {
+      if (this.s.insertRunIfAbsent.run(...runParams(run)).changes === 0) return false;
+      this.s.insertEvent.run(run.id, run.createdAt, null, null, run.status, run.message ?? null);
+      return true;
+    });
+    this.createRunIfAbsentTx = (run) => insertIfAbsent.immediate(run);
+    this.events = new EventTable(this.db);
+    this.claims = new TriggerClaims(this.db);
+    this.deadLetters = new DeadLetters(this.db);
+    this.cronTicks = new CronTicks(this.db);
   }
 
   private guard<T>(action: string, fn: () => T): T {
@@ -88,6 +96,10 @@ export class SqliteStore implements Store {
 
   async createRun(run: RunRecord): Promise<void> {
     this.guard(`cannot create run ${run.id}`, () => this.createRunTx(run));
+  }
+
+  async createRunIfAbsent(run: RunRecord): Promise<boolean> {
+    return this.guard(`cannot create run ${run.id}`, () => this.createRunIfAbsentTx(run));
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<void> {
@@ -145,6 +157,52 @@ export class SqliteStore implements Store {
     });
   }
 
+  async recordEvent(event: IncomingEvent, eventId: string, receivedAt: number): Promise<RecordEventResult> {
+    return this.guard(`cannot record event ${JSON.stringify(event.id)} from ${event.sourceName}`, () =>
+      this.events.record(event, eventId, receivedAt),
+    );
+  }
+
+  async getEvent(eventId: string): Promise<StoredEvent | undefined> {
+    return this.guard('cannot read event', () => this.events.getEvent(eventId));
+  }
+
+  async listEvents(filter?: EventFilter): Promise<StoredEvent[]> {
+    return this.guard('cannot list events', () => this.events.list(filter));
+  }
+
+  async setEventStatus(eventId: string, status: StoredEvent['status'], error?: string): Promise<void> {
+    this.guard(`cannot set the status of event ${eventId}`, () => this.events.setEventStatus(eventId, status, error));
+  }
+
+  async claimTrigger(claim: TriggerClaim, now: number): Promise<TriggerClaimResult> {
+    return this.guard(`cannot claim trigger ${claim.sensor}/${claim.trigger}`, () => this.claims.claim(claim, now));
+  }
+
+  async pruneTriggerClaims(now: number): Promise<number> {
+    return this.guard('cannot prune trigger claims', () => this.claims.pruneExpired(now));
+  }
+
+  async listRunsForEvent(eventId: string): Promise<string[]> {
+    return this.guard('cannot list runs for event', () => this.claims.listRunsForEvent(eventId));
+  }
+
+  async recordDeadLetter(letter: DeadLetter): Promise<number> {
+    return this.guard(`cannot record dead letter for ${letter.sensor}/${letter.trigger}`, () => this.deadLetters.record(letter));
+  }
+
+  async listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetterRecord[]> {
+    return this.guard('cannot list dead letters', () => this.deadLetters.list(filter));
+  }
+
+  async getCronTick(source: string, schedule: string): Promise<number | undefined> {
+    return this.guard('cannot read cron state', () => this.cronTicks.get(source, schedule));
+  }
+
+  async setCronTick(source: string, schedule: string, tick: number): Promise<void> {
+    this.guard('cannot write cron state', () => this.cronTicks.set(source, schedule, tick));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -152,4 +210,26 @@ export class SqliteStore implements Store {
   private mustExist(runId: string): void {
     if (this.s.runCreatedAt.get(runId) === undefined) throw new NotFoundError('run', runId);
   }
+}
+
+function runParams(run: RunRecord): InsertRunParams {
+  return [
+    run.id,
+    run.workflow,
+    run.version,
+    run.status,
+    run.message ?? null,
+    JSON.stringify(run.params),
+    JSON.stringify(run.spec),
+    run.baseDir,
+    run.sourceFile ?? null,
+    JSON.stringify(run.origin),
+    run.createdAt,
+    run.startedAt ?? null,
+    run.finishedAt ?? null,
+    run.owner ?? null,
+    run.ownerPid ?? null,
+    run.cancelRequested ? 1 : 0,
+    toJson(run.outputs),
+  ];
 }
