@@ -29,13 +29,20 @@ export class Dispatcher {
   private readonly ready = new Queue<Schedulable>();
   private readonly locks = new Map<string, LockState>();
 
+  private paused = false;
+
   constructor(readonly concurrency: number) {
     this.free = concurrency;
   }
 
+  /** Starts nothing more (the engine is closing); tasks already running finish. */
+  pause(): void {
+    this.paused = true;
+  }
+
   /** Starts the task now if every limit allows, or parks it where it waits. */
   submit(task: Schedulable): void {
-    if (task.withdrawn) return;
+    if (task.withdrawn || this.paused) return;
     for (const gate of task.gates) {
       if (gate.running >= gate.limit) {
         gate.waiters.push(task);

@@ -43,6 +43,8 @@ export const DEFAULT_KILL_GRACE_MS = 10_000;
 export class LocalEngine implements Engine {
   readonly name = 'local';
   private readonly active = new Map<string, RunExecution>();
+  /** Set by close(): runs finishing afterwards were not recorded as finished, so they stay owned. */
+  private closing = false;
   private readonly services: EngineServices;
   private readonly onCancelSignal = () => void this.checkCancelRequests();
 
@@ -169,10 +171,21 @@ export class LocalEngine implements Engine {
     return resumed;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the engine: no task starts any more, what is recorded is committed, and the helpers
+   * exit. Tasks still running are not stopped and their runs stay in flight, for `resume`.
+   * With `drainMs`, running tasks first get that long to finish and be recorded.
+   */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
     process.off('SIGUSR2', this.onCancelSignal);
+    this.closing = true;
+    this.services.dispatcher.pause();
+    if (options.drainMs && this.active.size > 0) {
+      const deadline = new Promise((resolve) => setTimeout(resolve, options.drainMs).unref());
+      await Promise.race([Promise.all([...this.active.values()].map((e) => e.runningSettled())), deadline]);
+    }
+    await this.services.writer.close();
     this.pool.close();
-    await this.services.writer.flushed();
   }
 
   private track(execution: RunExecution): RunExecution {
@@ -181,6 +194,7 @@ export class LocalEngine implements Engine {
     void execution.finishedStatus().then(async () => {
       this.active.delete(execution.runId);
       if (this.active.size === 0) process.off('SIGUSR2', this.onCancelSignal);
+      if (this.closing) return;
       await this.store.releaseRun(execution.runId, OWNER_ID).catch(this.services.onError);
     });
     return execution;

@@ -75,6 +75,18 @@ export class RunExecution {
     return this.done;
   }
 
+  /** Resolves when no attempt of this run is running (for a draining shutdown). */
+  async runningSettled(): Promise<void> {
+    while (this.running.size > 0 && !this.finished) {
+      await new Promise<void>((resolve) => {
+        const unsubscribe = this.subscribe(() => {
+          unsubscribe();
+          resolve();
+        });
+      });
+    }
+  }
+
   subscribe(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -407,6 +419,8 @@ export class RunExecution {
     this.writeRun(status, message, outputs);
     try {
       await this.services.writer.flushed();
+    } catch (error) {
+      this.services.onError(error);
     } finally {
       this.resolveDone(status);
     }

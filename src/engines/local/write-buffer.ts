@@ -21,6 +21,7 @@ export class WriteBuffer {
   private flushing: Promise<void> | undefined;
   private waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
   private failures = 0;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -28,6 +29,9 @@ export class WriteBuffer {
   ) {}
 
   push(write: StoreWrite): void {
+    // After close, runs left in flight stop recording: their last committed state is what a
+    // resume starts from.
+    if (this.closed) return;
     if (write.kind === 'taskRun') {
       // A task run row is an upsert of the whole record: within one transaction only the last
       // version of a row matters, so an unflushed older version is replaced where it stands.
@@ -42,6 +46,12 @@ export class WriteBuffer {
     }
     this.queue.push(write);
     this.schedule(this.queue.length >= MAX_BATCH || isFinalTaskRun(write));
+  }
+
+  /** Commits what is queued, then takes no more writes. */
+  async close(): Promise<void> {
+    await this.flushed();
+    this.closed = true;
   }
 
   /** Resolves once everything pushed so far is committed. */

@@ -1,0 +1,73 @@
+// The event pipeline: every source hands its events here. An event is persisted first (a
+// duplicate of one already seen is recognised by its source id), then offered to every sensor;
+// a sensor whose condition is met fires its triggers. A trigger claims its dedup key in the store
+// (the commit point of exactly-once) and submits the run under the id the claim holds, so a
+// redelivered event, a restart or a retry finds the same run instead of starting another.
+import type { Engine } from '../engines/engine.js';
+import { newRunId } from '../engines/local/engine.js';
+import type { WorkflowCatalog } from '../project/catalog.js';
+import type { Store } from '../store/store.js';
+import type { IncomingEvent } from './model.js';
+import type { DispatchResult, EventSink } from './source.js';
+import { SensorRunner, type SensorDescription, type TriggerOutcome } from './sensor-runner.js';
+import type { SensorSpec } from './sensors/schema.js';
+
+export interface PipelineOptions {
+  store: Store;
+  engine: Engine;
+  catalog: WorkflowCatalog;
+  sensors: readonly SensorSpec[];
+  now?: () => number;
+  /** Publishes a dead letter where a trigger names a subject (the server wires NATS in). */
+  publishDeadLetter?: (subject: string, letter: Record<string, unknown>) => Promise<void>;
+  onTrigger?: (outcome: TriggerOutcome) => void;
+  /** Waits (trigger retry backoff, rate limits); tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  onEvent?: (event: IncomingEvent, result: DispatchResult) => void;
+}
+
+export class EventPipeline implements EventSink {
+  private readonly sensors: SensorRunner[];
+  private readonly now: () => number;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.now = options.now ?? Date.now;
+    this.sensors = options.sensors.map((spec) => new SensorRunner(spec, options, this.now));
+  }
+
+  async receive(event: IncomingEvent): Promise<DispatchResult> {
+    const { store } = this.options;
+    const recorded = await store.recordEvent(event, newEventId(), this.now());
+    if (recorded.duplicate) {
+      const stored = await store.getEvent(recorded.eventId);
+      if (stored?.status === 'dispatched') {
+        const result = { eventId: recorded.eventId, duplicate: true, runIds: await store.listRunsForEvent(recorded.eventId) };
+        this.options.onEvent?.(event, result);
+        return result;
+      }
+      // Recorded but never dispatched (a crash in between): dispatch it now. Trigger claims keep
+      // this from starting a second run if the first attempt got that far.
+    }
+    const runIds: string[] = [];
+    for (const sensor of this.sensors) runIds.push(...(await sensor.offer(event, recorded.eventId)));
+    await store.setEventStatus(recorded.eventId, 'dispatched');
+    const result = { eventId: recorded.eventId, duplicate: recorded.duplicate, runIds };
+    this.options.onEvent?.(event, result);
+    return result;
+  }
+
+  /** What each sensor has seen, for the sensors API. */
+  sensorStates(): SensorDescription[] {
+    return this.sensors.map((sensor) => sensor.describe());
+  }
+
+  /** Drops expired trigger claims; the server calls it periodically. */
+  pruneClaims(): Promise<number> {
+    return this.options.store.pruneTriggerClaims(this.now());
+  }
+}
+
+/** Sortable event ids: time then randomness, base 36. */
+export function newEventId(): string {
+  return newRunId('ev');
+}

@@ -1,0 +1,174 @@
+// One sensor at work: offers each event to the sensor's state machine and, when the condition is
+// met, fires every trigger — rate-limited, retried with backoff, dead-lettered when it finally
+// fails. A trigger claims its dedup key in the store before it submits, and submits under the
+// run id the claim holds, so the same events can never start a second run.
+import type { Engine } from '../engines/engine.js';
+import { newRunId } from '../engines/local/engine.js';
+import { StoreError } from '../errors.js';
+import type { WorkflowCatalog } from '../project/catalog.js';
+import { resolveParams } from '../spec/params.js';
+import type { Store } from '../store/store.js';
+import type { IncomingEvent } from './model.js';
+import { retryDelayMs, shouldRetry } from './sensors/backoff.js';
+import { dedupKey, ttlMs } from './sensors/dedup.js';
+import { resolveTriggerParams } from './sensors/params.js';
+import { RateLimiter } from './sensors/rate-limit.js';
+import type { SensorSpec, Trigger } from './sensors/schema.js';
+import { SensorState, type DependencySeen, type Firing } from './sensors/state.js';
+
+export interface TriggerOutcome {
+  sensor: string;
+  trigger: string;
+  eventIds: string[];
+  outcome: 'started' | 'duplicate' | 'dead-letter';
+  runId?: string;
+  attempts: number;
+  error?: string;
+}
+
+export interface SensorRunnerDeps {
+  store: Store;
+  engine: Engine;
+  catalog: WorkflowCatalog;
+  publishDeadLetter?: (subject: string, letter: Record<string, unknown>) => Promise<void>;
+  onTrigger?: (outcome: TriggerOutcome) => void;
+  /** Waits (retry backoff, rate limits); tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SensorDescription {
+  name: string;
+  dependencies: Record<string, DependencySeen | null>;
+  satisfied: string[];
+  fired: number;
+  lastFire?: { at: string; runIds: string[] };
+  errors: string[];
+}
+
+const MAX_ERRORS_KEPT = 20;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class SensorRunner {
+  private readonly state: SensorState;
+  private readonly limiters = new Map<string, RateLimiter>();
+  /** tandem event ids of the events the state holds, by source and source id. */
+  private readonly eventIds = new Map<string, string>();
+  private fired = 0;
+  private lastFire: { at: string; runIds: string[] } | undefined;
+  private readonly errors: string[] = [];
+
+  constructor(
+    readonly spec: SensorSpec,
+    private readonly deps: SensorRunnerDeps,
+    private readonly now: () => number,
+  ) {
+    this.state = new SensorState(spec);
+    for (const trigger of spec.triggers) {
+      if (trigger.rateLimit) this.limiters.set(trigger.name, new RateLimiter(trigger.rateLimit, now));
+    }
+  }
+
+  /** Offers an event; returns the runs the sensor's triggers started (or had started) for it. */
+  async offer(event: IncomingEvent, eventId: string): Promise<string[]> {
+    const result = this.state.observe(event, new Date(this.now()));
+    if (!result.matches.some((match) => match.ok)) return [];
+    this.eventIds.set(eventKey(event), eventId);
+    if (!result.firing) return [];
+    return this.fire(result.firing);
+  }
+
+  describe(): SensorDescription {
+    const seen = this.state.seen();
+    const dependencies: Record<string, DependencySeen | null> = {};
+    for (const dep of this.spec.dependencies) dependencies[dep.name] = seen[dep.name] ?? null;
+    return {
+      name: this.spec.name,
+      dependencies,
+      satisfied: this.state.satisfied(),
+      fired: this.fired,
+      ...(this.lastFire ? { lastFire: this.lastFire } : {}),
+      errors: [...this.errors],
+    };
+  }
+
+  /** Clears unconsumed events (the conditionsReset schedule). */
+  reset(): void {
+    this.state.reset(new Date(this.now()));
+  }
+
+  private async fire(firing: Firing): Promise<string[]> {
+    const events = Object.values(firing.events);
+    const eventIds = events.map((event) => this.eventIds.get(eventKey(event)) ?? `${event.sourceName}/${event.id}`);
+    for (const event of events) this.eventIds.delete(eventKey(event));
+    this.fired += 1;
+    const runIds: string[] = [];
+    for (const trigger of this.spec.triggers) {
+      const runId = await this.fireTrigger(trigger, firing.events, eventIds);
+      if (runId) runIds.push(runId);
+    }
+    this.lastFire = { at: firing.at, runIds };
+    return runIds;
+  }
+
+  private async fireTrigger(trigger: Trigger, events: Record<string, IncomingEvent>, eventIds: string[]): Promise<string | undefined> {
+    const sleep = this.deps.sleep ?? defaultSleep;
+    const limiter = this.limiters.get(trigger.name);
+    if (limiter) {
+      while (!limiter.tryTake(this.now())) await sleep(Math.max(1, limiter.nextAvailable(this.now()) - this.now()));
+    }
+    for (let attempts = 1; ; attempts++) {
+      try {
+        const { runId, claimed } = await this.startRun(trigger, events, eventIds);
+        this.deps.onTrigger?.({ sensor: this.spec.name, trigger: trigger.name, eventIds, outcome: claimed ? 'started' : 'duplicate', runId, attempts });
+        return runId;
+      } catch (error) {
+        // The store failing is not the trigger's fault: the source redelivers the event later.
+        if (error instanceof StoreError) throw error;
+        const message = (error as Error).message ?? String(error);
+        if (shouldRetry(trigger.retry, attempts)) {
+          await sleep(retryDelayMs(trigger.retry!, attempts));
+          continue;
+        }
+        await this.deadLetter(trigger, eventIds, message, attempts);
+        return undefined;
+      }
+    }
+  }
+
+  private async startRun(trigger: Trigger, events: Record<string, IncomingEvent>, eventIds: string[]): Promise<{ runId: string; claimed: boolean }> {
+    const entry = this.deps.catalog.get(trigger.workflow);
+    if (!entry) throw new Error(`trigger ${trigger.name}: workflow "${trigger.workflow}" is not served`);
+    const params = resolveParams(entry.spec, resolveTriggerParams(trigger, events));
+    const key = dedupKey(trigger, events);
+    const now = this.now();
+    const claim = await this.deps.store.claimTrigger(
+      { sensor: this.spec.name, trigger: trigger.name, key, runId: newRunId(trigger.workflow), expiresAt: now + ttlMs(trigger), eventIds },
+      now,
+    );
+    await this.deps.engine.submit({
+      spec: entry.spec,
+      params,
+      baseDir: entry.baseDir,
+      ...(entry.sourceFile ? { sourceFile: entry.sourceFile } : {}),
+      runId: claim.runId,
+      origin: { kind: 'event', detail: { eventIds, sensor: this.spec.name, trigger: trigger.name, dedupKey: key } },
+    });
+    return claim;
+  }
+
+  private async deadLetter(trigger: Trigger, eventIds: string[], error: string, attempts: number): Promise<void> {
+    const letter = { sensor: this.spec.name, trigger: trigger.name, eventIds, error, attempts, time: this.now() };
+    this.errors.push(`${new Date(letter.time).toISOString()} ${trigger.name}: ${error}`);
+    if (this.errors.length > MAX_ERRORS_KEPT) this.errors.shift();
+    await this.deps.store.recordDeadLetter(letter);
+    if (trigger.deadLetter?.subject && this.deps.publishDeadLetter) {
+      // Publishing is best effort: the record in the store is the dead letter of record.
+      await this.deps.publishDeadLetter(trigger.deadLetter.subject, letter).catch(() => undefined);
+    }
+    this.deps.onTrigger?.({ sensor: this.spec.name, trigger: trigger.name, eventIds, outcome: 'dead-letter', attempts, error });
+  }
+}
+
+function eventKey(event: IncomingEvent): string {
+  return `${event.sourceName}\u0000${event.id}`;
+}

@@ -1,0 +1,228 @@
+// JetStream intake: a durable pull consumer (created, or updated to the configuration), read with
+// `consumer.consume()`. At least once: a message is acked only after the sink resolved, nak'ed with
+// a growing delay when it rejected, kept alive with working() while the sink takes longer than
+// ackWait, and terminated when its payload will never decode. The event id is
+// `<stream>:<stream sequence>`, the same on every redelivery, so the pipeline drops repeats.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { millis, nanos } from '@nats-io/transport-node';
+import { durationMs } from '../../../spec/duration.js';
+import { PayloadError } from '../../payload.js';
+import { toIncomingEvent } from './event.js';
+import { errorText, type Intake, type IntakeContext } from './intake.js';
+import { NatsSourceError } from './options.js';
+import type { NatsJetStreamConfig } from './schema.js';
+
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
+/** Delay before redelivery n+1 after the sink rejected delivery n: initial * 2^(n-1), capped. */
+export function nakDelayMs(deliveryCount: number, config: NatsJetStreamConfig): number {
+  const initial = config.backoff?.initial !== undefined ? durationMs(config.backoff.initial) : 1000;
+  const max = config.backoff?.max !== undefined ? durationMs(config.backoff.max) : 60_000;
+  return Math.min(max, initial * 2 ** Math.min(Math.max(deliveryCount - 1, 0), 30));
+}
+
+function isNotFound(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}
+
+async function ensureStream(jsm: JetStreamManager, js: NatsJetStreamConfig, subject: string): Promise<void> {
+  try {
+    await jsm.streams.info(js.stream);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.StreamNotFound) || !js.createStream) throw error;
+    await jsm.streams.add({ name: js.stream, subjects: [js.filterSubject ?? subject] });
+  }
+}
+
+/** Creates the durable consumer, or brings an existing one to the configured ackWait, maxDeliver and filter. */
+export async function ensureConsumer(jsm: JetStreamManager, js: NatsJetStreamConfig, subject: string): Promise<ConsumerInfo> {
+  const filter = js.filterSubject ?? subject;
+  const wanted: Partial<ConsumerConfig> = { filter_subject: filter };
+  if (js.ackWait !== undefined) wanted.ack_wait = nanos(durationMs(js.ackWait));
+  if (js.maxDeliver !== undefined) wanted.max_deliver = js.maxDeliver;
+  let existing: ConsumerInfo;
+  try {
+    existing = await jsm.consumers.info(js.stream, js.consumer);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    return await jsm.consumers.add(js.stream, {
+      ...wanted,
+      durable_name: js.consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: js.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+    });
+  }
+  const current = existing.config;
+  if (current.deliver_subject) {
+    throw new NatsSourceError(`nats: consumer ${js.consumer} on stream ${js.stream} is a push consumer; tandem needs a pull consumer`);
+  }
+  if (current.ack_policy !== AckPolicy.Explicit) {
+    throw new NatsSourceError(`nats: consumer ${js.consumer} on stream ${js.stream} has ack policy ${current.ack_policy}; tandem needs explicit acks`);
+  }
+  const changed =
+    current.filter_subject !== wanted.filter_subject ||
+    (wanted.ack_wait !== undefined && current.ack_wait !== wanted.ack_wait) ||
+    (wanted.max_deliver !== undefined && current.max_deliver !== wanted.max_deliver);
+  return changed ? await jsm.consumers.update(js.stream, js.consumer, wanted) : existing;
+}
+
+/** Whether the server takes a reason after +TERM (nats-server 2.11 and later). */
+function termTakesReason(version: string | undefined): boolean {
+  const [major = 0, minor = 0] = (version ?? '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  return major > 2 || (major === 2 && minor >= 11);
+}
+
+export async function startJetStream(context: IntakeContext): Promise<Intake> {
+  const { config, nc, sink, counters, inflight, name } = context;
+  const js = config.jetStream;
+  if (!js) throw new TypeError('startJetStream without a jetStream configuration');
+  const mode = config.payload ?? 'auto';
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, js, config.subject);
+  const info = await ensureConsumer(jsm, js, config.subject);
+  const ackWaitMs = info.config.ack_wait ? millis(info.config.ack_wait) : DEFAULT_ACK_WAIT_MS;
+  // working() resets the server's ack timer; three times per ackWait leaves room for a slow network.
+  const workingEveryMs = Math.max(50, Math.floor(ackWaitMs / 3));
+  const withReason = termTakesReason(nc.info?.version);
+  const consumer = jetstream(nc).consumers.getConsumerFromInfo(info);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: inflight.limit });
+
+  /** Outcome (acked or not) of each message now in the pipeline, by event id. */
+  const active = new Map<string, Promise<boolean>>();
+
+  async function handle(m: JsMsg): Promise<void> {
+    if (m.redelivered) counters.redelivered++;
+    const id = `${js!.stream}:${m.seq}`;
+    const earlier = active.get(id);
+    if (earlier) {
+      // The server sent the message again while the first delivery is still with the pipeline
+      // (seen after a nak on nats-server 2.9): settle this delivery the way the first one ends.
+      counters.duplicates++;
+      const keepAlive = setInterval(() => m.working(), workingEveryMs);
+      const acked = await earlier.finally(() => clearInterval(keepAlive));
+      if (acked) m.ack();
+      else m.nak(nakDelayMs(m.info.deliveryCount, js!));
+      return;
+    }
+    let settle: (acked: boolean) => void = () => undefined;
+    active.set(id, new Promise<boolean>((resolve) => (settle = resolve)));
+    let acked = false;
+    try {
+      acked = await deliver(m, id);
+    } finally {
+      active.delete(id);
+      settle(acked);
+    }
+  }
+
+  /** Hands one message to the sink and settles it with the server; true when the sink accepted it. */
+  async function deliver(m: JsMsg, id: string): Promise<boolean> {
+    let event;
+    try {
+      event = toIncomingEvent(m, {
+        sourceName: name,
+        source: `nats://${js!.stream}/${m.subject}`,
+        mode,
+        id,
+        time: m.time,
+        extensions: { 'nats-stream': js!.stream, 'nats-sequence': String(m.seq) },
+      });
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      m.term(withReason ? error.message.slice(0, 200) : undefined);
+      counters.terminated++;
+      context.problem(`${error.message}; message ${id} terminated`);
+      return false;
+    }
+    counters.received++;
+    const keepAlive = setInterval(() => m.working(), workingEveryMs);
+    try {
+      await sink.receive(event);
+    } catch (error) {
+      const delay = nakDelayMs(m.info.deliveryCount, js!);
+      m.nak(delay);
+      counters.naked++;
+      context.problem(`the pipeline rejected event ${id} (delivery ${m.info.deliveryCount}); redelivery in ${delay}ms: ${errorText(error)}`);
+      return false;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    try {
+      await m.ackAck();
+      counters.acked++;
+    } catch (error) {
+      // The event is persisted; the server will redeliver it and the pipeline will see a duplicate.
+      counters.failed++;
+      context.problem(`ack of event ${id} not confirmed: ${errorText(error)}`);
+    }
+    return true;
+  }
+
+  async function run(): Promise<void> {
+    for await (const m of messages) {
+      if (!context.isStopping()) await inflight.acquire();
+      if (context.isStopping()) {
+        // Pulled but not handed over: give it back at once rather than after ackWait.
+        m.nak();
+        counters.naked++;
+        continue;
+      }
+      inflight.track(
+        handle(m).catch((error: unknown) => {
+          m.nak(nakDelayMs(m.info.deliveryCount, js!));
+          counters.naked++;
+          context.problem(`message ${js!.stream}:${m.seq}: ${errorText(error)}`);
+        }),
+      );
+    }
+  }
+
+  let closed = false;
+  const notifications = (async () => {
+    for await (const status of messages.status()) {
+      switch (status.type) {
+        case 'heartbeats_missed':
+          context.problem(`jetstream: ${status.count} heartbeats missed`);
+          break;
+        case 'consumer_not_found':
+        case 'consumer_deleted':
+        case 'stream_not_found':
+        case 'exceeded_limits':
+        case 'no_responders':
+          context.problem(`jetstream: ${status.type}${'description' in status ? ` (${status.description})` : ''}`);
+          break;
+        default:
+          break;
+      }
+    }
+  })();
+
+  return {
+    done: run(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await messages.close();
+      await notifications.catch(() => undefined);
+    },
+    detail: () => ({
+      mode: 'jetstream',
+      stream: js.stream,
+      consumer: js.consumer,
+      subject: js.filterSubject ?? config.subject,
+      ackWaitMs,
+    }),
+  };
+}

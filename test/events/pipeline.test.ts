@@ -1,0 +1,157 @@
+// The event pipeline on the real store and engine: events persisted and deduplicated, sensors
+// firing triggers, exactly one run per event (redeliveries and restarts included), params mapped
+// from event data, retries and dead letters.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { IncomingEvent } from '../../src/events/model.js';
+import { EventPipeline } from '../../src/events/pipeline.js';
+import type { TriggerOutcome } from '../../src/events/sensor-runner.js';
+import type { SensorSpec } from '../../src/events/sensors/schema.js';
+import { WorkflowCatalog } from '../../src/project/catalog.js';
+import { makeHarness, type Harness } from '../engines/harness.js';
+
+const echoWorkflow = {
+  spec: {
+    name: 'ingest',
+    params: { path: { type: 'string' as const }, size: { type: 'integer' as const, default: 0 } },
+    tasks: [{ name: 'note', process: { command: '/bin/echo', args: ['{{ params.path }} {{ params.size }}'] } }],
+  },
+  namespace: 'default',
+  baseDir: process.cwd(),
+};
+
+const sensor = (overrides: Partial<SensorSpec> = {}): SensorSpec => ({
+  name: 'on-upload',
+  dependencies: [{ name: 'upload', eventSource: 'uploads', filters: { data: [{ path: 'size', type: 'number', value: ['0'], comparator: '>' }] } }],
+  triggers: [
+    {
+      name: 'start-ingest',
+      workflow: 'ingest',
+      params: [
+        { name: 'path', src: { dependencyName: 'upload', dataKey: 'path' } },
+        { name: 'size', src: { dependencyName: 'upload', dataKey: 'size' } },
+      ],
+    },
+  ],
+  ...overrides,
+});
+
+let seq = 0;
+const upload = (data: Record<string, unknown>, id = `msg-${seq++}`): IncomingEvent => ({
+  sourceName: 'uploads',
+  id,
+  source: 'nats://test/uploads',
+  type: 'dev.tandem.nats.message',
+  time: new Date().toISOString(),
+  datacontenttype: 'application/json',
+  data,
+});
+
+describe('event pipeline', () => {
+  let h: Harness;
+  const catalog = new WorkflowCatalog([echoWorkflow]);
+  before(async () => (h = await makeHarness()));
+  after(async () => h.close());
+
+  it('persists an event, fires the sensor and starts one run with params mapped from the data', async () => {
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] });
+    const result = await pipeline.receive(upload({ path: 'docs/a.txt', size: 12 }));
+    assert.equal(result.duplicate, false);
+    assert.equal(result.runIds.length, 1);
+    const run = await h.engine.waitForRun(result.runIds[0]!);
+    assert.equal(run.status, 'Succeeded');
+    assert.deepEqual(run.params, { path: 'docs/a.txt', size: 12 });
+    assert.equal(run.origin.kind, 'event');
+    assert.deepEqual(run.origin.detail?.eventIds, [result.eventId]);
+    assert.equal(run.origin.detail?.sensor, 'on-upload');
+    assert.equal((await h.store.getEvent(result.eventId))?.status, 'dispatched');
+    assert.deepEqual(await h.store.listRunsForEvent(result.eventId), result.runIds);
+  });
+
+  it('does not fire for an event its filters reject, and says why', async () => {
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] });
+    const result = await pipeline.receive(upload({ path: 'empty.txt', size: 0 }));
+    assert.deepEqual(result.runIds, []);
+    const seen = pipeline.sensorStates()[0]?.dependencies.upload;
+    assert.equal(seen?.ok, false);
+    assert.match(seen?.reason ?? '', /size/);
+  });
+
+  it('turns a redelivered event into the same run, also after a restart of the pipeline', async () => {
+    const event = upload({ path: 'docs/b.txt', size: 3 }, 'redelivered-1');
+    const first = await new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] }).receive(event);
+    const again = await new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] }).receive(event);
+    assert.equal(again.duplicate, true);
+    assert.equal(again.eventId, first.eventId);
+    assert.deepEqual(again.runIds, first.runIds);
+    const runs = (await h.store.listRuns({ workflow: 'ingest' })).filter((r) => r.params.path === 'docs/b.txt');
+    assert.equal(runs.length, 1);
+  });
+
+  it('many concurrent deliveries of the same event make exactly one run', async () => {
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] });
+    const event = upload({ path: 'docs/c.txt', size: 1 }, 'burst-1');
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => pipeline.receive(event)));
+    const runIds = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? r.value.runIds : [])));
+    assert.equal(runIds.size, 1);
+    const runs = (await h.store.listRuns({ workflow: 'ingest' })).filter((r) => r.params.path === 'docs/c.txt');
+    assert.equal(runs.length, 1);
+  });
+
+  it('fires only when the condition over several dependencies holds, with both events recorded on the run', async () => {
+    const two: SensorSpec = {
+      name: 'both',
+      dependencies: [
+        { name: 'a', eventSource: 'uploads', eventType: 'kind.a' },
+        { name: 'b', eventSource: 'uploads', eventType: 'kind.b' },
+      ],
+      conditions: 'a && b',
+      triggers: [{ name: 't', workflow: 'ingest', params: [{ name: 'path', src: { dependencyName: 'b', dataKey: 'path' } }] }],
+    };
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    const first = await pipeline.receive({ ...upload({ path: 'x' }), type: 'kind.a' });
+    assert.deepEqual(first.runIds, []);
+    const second = await pipeline.receive({ ...upload({ path: 'from-b' }), type: 'kind.b' });
+    assert.equal(second.runIds.length, 1);
+    const run = await h.engine.waitForRun(second.runIds[0]!);
+    assert.equal(run.params.path, 'from-b');
+    assert.deepEqual((run.origin.detail?.eventIds as string[]).sort(), [first.eventId, second.eventId].sort());
+  });
+
+  it('retries a failing trigger with backoff, then records a dead letter, and the event is not lost', async () => {
+    const outcomes: TriggerOutcome[] = [];
+    const slept: number[] = [];
+    const broken = sensor({
+      name: 'broken',
+      triggers: [{ name: 'to-nowhere', workflow: 'no-such-workflow', retry: { steps: 2, duration: '100ms', factor: 3 } }],
+    });
+    const pipeline = new EventPipeline({
+      store: h.store,
+      engine: h.engine,
+      catalog,
+      sensors: [broken],
+      onTrigger: (o) => outcomes.push(o),
+      sleep: async (ms) => void slept.push(ms),
+    });
+    const result = await pipeline.receive(upload({ path: 'p', size: 5 }));
+    assert.deepEqual(result.runIds, []);
+    assert.deepEqual(slept, [100, 300]);
+    assert.equal(outcomes.at(-1)?.outcome, 'dead-letter');
+    assert.equal(outcomes.at(-1)?.attempts, 3);
+    const letters = await h.store.listDeadLetters({ sensor: 'broken' });
+    assert.equal(letters.length, 1);
+    assert.deepEqual(letters[0]?.eventIds, [result.eventId]);
+    assert.match(letters[0]?.error ?? '', /no-such-workflow/);
+    assert.match(pipeline.sensorStates()[0]?.errors[0] ?? '', /no-such-workflow/);
+  });
+
+  it('a param the workflow rejects is a trigger failure, dead-lettered with the reason', async () => {
+    const typed = sensor({ name: 'typed' });
+    typed.dependencies = [{ name: 'upload', eventSource: 'uploads' }];
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [typed] });
+    const result = await pipeline.receive(upload({ path: 'p', size: 'huge' }));
+    assert.deepEqual(result.runIds, []);
+    const letters = await h.store.listDeadLetters({ sensor: 'typed' });
+    assert.match(letters[0]?.error ?? '', /size/);
+  });
+});
