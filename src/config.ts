@@ -109,7 +109,8 @@ const SETTINGS: readonly Setting[] = [
 ];
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
-  '': ['home', 'engine'],
+  // The project keys are read by project/load.ts; config only lets them through.
+  '': ['home', 'engine', 'namespace', 'workflows', 'eventSources', 'sensors', 'server'],
   engine: ['concurrency', 'logCapBytes', 'killGracePeriod', 'spawner'],
 };
 

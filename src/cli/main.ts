@@ -6,6 +6,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
 import { createContext } from './context.js';
@@ -56,6 +57,7 @@ Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 n
   registerLogs(program, ctx, setExit);
   registerCancel(program, ctx, setExit);
   registerResume(program, ctx, setExit);
+  registerServe(program, ctx, setExit);
   return program;
 }
 

@@ -4,9 +4,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
-import { SpecLoadError, SpecValidationError, TandemError, type SpecIssue } from '../errors.js';
-import { jsonPositions, offsetPosition, scanJson, yamlPointerAt, yamlPositions } from './positions.js';
+import { SpecLoadError, SpecValidationError, TandemError } from '../errors.js';
+import { jsonPositions, offsetPosition, scanJson } from './positions.js';
+import { firstLine, parseYamlText } from './yaml.js';
 import type { WorkflowSpec } from './schema.js';
 import { validateWorkflow } from './validate.js';
 
@@ -67,29 +67,8 @@ export function loadWorkflowText(text: string, options: { file?: string; format:
 }
 
 function parseYamlSpec(text: string, file: string): WorkflowSpec {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues: SpecIssue[] = doc.errors.map((error) => {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      const duplicate = error.code === 'DUPLICATE_KEY';
-      return {
-        file,
-        path: duplicate ? yamlPointerAt(doc, error.pos[0]) : '',
-        line,
-        column: col,
-        message: duplicate ? 'duplicate key: each key may appear only once in a mapping' : `YAML syntax error: ${firstLine(error.message)}`,
-      };
-    });
-    throw new SpecValidationError(issues);
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    throw new SpecLoadError(file, `cannot read YAML: ${firstLine((error as Error).message)}`);
-  }
-  return validateWorkflow(value, { file, positions: yamlPositions(doc, lineCounter) });
+  const { value, positions } = parseYamlText(text, file);
+  return validateWorkflow(value, { file, positions });
 }
 
 function parseJsonSpec(text: string, file: string): WorkflowSpec {
@@ -151,8 +130,4 @@ async function importModuleSpec(absolute: string, file: string): Promise<unknown
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

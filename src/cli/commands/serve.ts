@@ -1,0 +1,84 @@
+// tandem serve: the long-running control plane for a project file (tandem.yaml).
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { loadProject, type Project } from '../../project/load.js';
+import { ControlPlane } from '../../server/control-plane.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { writeLine } from '../io.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+}
+
+export function registerServe(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('run the control plane: HTTP API, event sources and sensors of the project file')
+    .option('--port <port>', 'listen on this port (default: server.port in tandem.yaml, else 8080; 0 for any)')
+    .option('--host <host>', 'listen on this address (default: server.host, else 127.0.0.1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tandem serve
+  $ tandem --config examples/tandem.yaml serve --port 9090
+
+The project file is --config FILE, TANDEM_CONFIG, or ./tandem.yaml. SIGTERM or Ctrl-C stops taking
+events, lets running tasks finish (server.shutdownGracePeriod, default 30s) and exits 0.
+Runs left in flight by a previous process are resumed at start-up.`,
+    )
+    .action(async (options: ServeOptions, command: Command) => {
+      setExit(await serveCommand(ctx, command, options));
+    });
+}
+
+async function serveCommand(ctx: CliContext, command: Command, options: ServeOptions): Promise<number> {
+  const { io } = ctx;
+  const config = await ctx.config(command);
+  const file = config.file ?? resolve(io.cwd, 'tandem.yaml');
+  const project = await loadProject(file);
+  const port = options.port !== undefined ? parsePort(options.port) : undefined;
+  const plane = await ControlPlane.start({
+    project,
+    config,
+    ...(port !== undefined ? { port } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    log: (line) => writeLine(io.stderr, `${new Date().toISOString()} ${line}`),
+  });
+  describe(io.stdout, plane, project);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      unsubscribe();
+      process.off('SIGTERM', stop);
+      writeLine(io.stdout, 'stopping: no new events; running tasks get the grace period to finish');
+      done();
+    };
+    const unsubscribe = io.onInterrupt(stop);
+    process.once('SIGTERM', stop);
+  });
+  await plane.stop();
+  writeLine(io.stdout, 'stopped');
+  return EXIT.ok;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, found ${JSON.stringify(text)}`);
+  return port;
+}
+
+function describe(out: { write(text: string): unknown }, plane: ControlPlane, project: Project): void {
+  writeLine(out, `tandem serving ${project.file} at ${plane.url}`);
+  writeLine(out, `  workflows: ${project.catalog.list().map((e) => `${e.spec.name} (${e.namespace})`).join(', ') || 'none'}`);
+  for (const source of project.eventSources) {
+    if (source.kind === 'webhook') writeLine(out, `  webhook ${source.name}: POST ${plane.url}${source.config.path ?? `/events/${source.name}`}`);
+    if (source.kind === 'nats') writeLine(out, `  nats ${source.name}: subject ${source.config.subject}${source.config.jetStream ? ` (JetStream ${source.config.jetStream.stream})` : ''}`);
+    if (source.kind === 'cron') writeLine(out, `  cron ${source.name}: ${source.config.schedules.join(', ')}${source.config.timezone ? ` (${source.config.timezone})` : ''}`);
+  }
+  writeLine(out, `  sensors: ${project.sensors.map((s) => s.name).join(', ') || 'none'}`);
+  writeLine(out, `  API: ${plane.url}/api/v1/openapi.json (bearer token), health: ${plane.url}/healthz`);
+  if (plane.resumed.length > 0) writeLine(out, `  resumed: ${plane.resumed.join(', ')}`);
+}

@@ -1,0 +1,112 @@
+// The long-running control plane (`tandem serve`): the store and the embedded engine, the event
+// pipeline with the project's sensors, the event sources, and the HTTP API. Start-up resumes runs
+// a previous process left in flight; shutdown stops taking events first, lets running tasks finish
+// up to a grace period, and commits everything before it closes the store.
+import type { TandemConfig } from '../config.js';
+import { LocalEngine } from '../engines/local/engine.js';
+import { EventPipeline } from '../events/pipeline.js';
+import type { EventSource } from '../events/source.js';
+import { CronEventSource } from '../events/sources/cron/source.js';
+import { NatsEventSource } from '../events/sources/nats/source.js';
+import { WebhookEventSource } from '../events/sources/webhook/source.js';
+import type { Project } from '../project/load.js';
+import { readSecret } from '../secrets.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { buildApiServer } from './api.js';
+import type { TandemServer } from './app.js';
+import { TokenAuth } from './auth.js';
+import { DirectRunStarter } from './direct-runs.js';
+import { ServerMetrics } from './metrics.js';
+
+export interface ControlPlaneOptions {
+  project: Project;
+  config: TandemConfig;
+  /** Overrides the project's server.port (0: any free port). */
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
+
+export class ControlPlane {
+  private ready = false;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly url: string,
+    readonly resumed: string[],
+    private readonly store: Store,
+    private readonly engine: LocalEngine,
+    private readonly server: TandemServer,
+    readonly sources: EventSource[],
+    readonly pipeline: EventPipeline,
+    private readonly options: ControlPlaneOptions,
+  ) {}
+
+  static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
+    const { project, config } = options;
+    const log = options.log ?? (() => undefined);
+    // Secrets first: a missing token fails start-up before anything listens.
+    const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
+    const store = await openStore({ home: config.home });
+    const engine = await LocalEngine.create({
+      store,
+      home: config.home,
+      concurrency: config.engine.concurrency,
+      logCapBytes: config.engine.logCapBytes,
+      killGracePeriodMs: config.engine.killGracePeriodMs,
+      spawner: config.engine.spawner,
+      onError: (error) => log(`engine: ${(error as Error).message ?? String(error)}`),
+    });
+    const resumed = await engine.resume();
+    if (resumed.length > 0) log(`resumed ${resumed.length} run(s) left in flight: ${resumed.join(', ')}`);
+
+    const metrics = new ServerMetrics();
+    const pipeline = new EventPipeline({
+      store,
+      engine,
+      catalog: project.catalog,
+      sensors: project.sensors,
+      onEvent: (event, result) => metrics.eventsReceived.inc({ source: event.sourceName, duplicate: String(result.duplicate) }),
+      onTrigger: (outcome) => {
+        metrics.triggersFired.inc({ sensor: outcome.sensor, trigger: outcome.trigger, outcome: outcome.outcome });
+        if (outcome.outcome === 'dead-letter') log(`sensor ${outcome.sensor} trigger ${outcome.trigger}: dead letter after ${outcome.attempts} attempt(s): ${outcome.error}`);
+      },
+    });
+    const sources = project.eventSources.map((source): EventSource => {
+      if (source.kind === 'nats') return new NatsEventSource(source.name, source.config);
+      if (source.kind === 'webhook') return new WebhookEventSource(source.name, source.config);
+      return new CronEventSource(source.name, source.config, store);
+    });
+    let plane: ControlPlane | undefined;
+    const server = buildApiServer({
+      auth: new TokenAuth(tokens),
+      context: { store, engine, catalog: project.catalog, runs: new DirectRunStarter(engine, store, project.catalog) },
+      health: { ready: () => plane?.ready ?? false, sources: () => sources.map((s) => s.health()) },
+      metrics,
+      onError: (error, request) => log(`http ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`),
+    });
+    for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
+    const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
+    plane = new ControlPlane(address, resumed, store, engine, server, sources, pipeline, options);
+    for (const source of sources) {
+      await source.start(pipeline);
+      metrics.sourceConnected.set({ source: source.name, kind: source.kind }, 1);
+    }
+    plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
+    plane.ready = true;
+    return plane;
+  }
+
+  /** Graceful shutdown: stop taking events, let running tasks finish (up to the grace period), commit, close. */
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await Promise.allSettled(this.sources.map((source) => source.stop()));
+    await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
+    await this.server.app.close();
+    await this.store.close();
+  }
+}
