@@ -31,10 +31,11 @@ export interface ControlPlaneOptions {
 const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
 
 export class ControlPlane {
-  private ready = false;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   private constructor(
+    /** Shared with /readyz, which answers from it. */
+    private readonly readiness: { ready: boolean },
     readonly url: string,
     readonly resumed: string[],
     private readonly store: Store,
@@ -80,29 +81,29 @@ export class ControlPlane {
       if (source.kind === 'webhook') return new WebhookEventSource(source.name, source.config);
       return new CronEventSource(source.name, source.config, store);
     });
-    let plane: ControlPlane | undefined;
+    const readiness = { ready: false };
     const server = buildApiServer({
       auth: new TokenAuth(tokens),
       context: { store, engine, catalog: project.catalog, runs: new DirectRunStarter(engine, store, project.catalog) },
-      health: { ready: () => plane?.ready ?? false, sources: () => sources.map((s) => s.health()) },
+      health: { ready: () => readiness.ready, sources: () => sources.map((s) => s.health()) },
       metrics,
       onError: (error, request) => log(`http ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`),
     });
     for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
-    plane = new ControlPlane(address, resumed, store, engine, server, sources, pipeline, options);
+    const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options);
     for (const source of sources) {
       await source.start(pipeline);
       metrics.sourceConnected.set({ source: source.name, kind: source.kind }, 1);
     }
     plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
-    plane.ready = true;
+    readiness.ready = true;
     return plane;
   }
 
   /** Graceful shutdown: stop taking events, let running tasks finish (up to the grace period), commit, close. */
   async stop(): Promise<void> {
-    this.ready = false;
+    this.readiness.ready = false;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled(this.sources.map((source) => source.stop()));
     await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
