@@ -73,3 +73,10 @@ void test('orderTasks: declared order, parent before iterations by numeric index
   const ordered = orderTasks(['cleanup', 'fan[10]', 'fan', 'fan[9]', 'hello', 'zzz'].map(mk), ['hello', 'fan', 'cleanup']);
   assert.deepEqual(ordered.map((t) => t.task), ['hello', 'fan', 'fan[9]', 'fan[10]', 'cleanup', 'zzz']);
 });
+
+void test('runs listing says what started each run', async () => {
+  const { describeOrigin } = await import('../../src/cli/commands/runs.js');
+  assert.equal(describeOrigin({ kind: 'cli' }), 'cli');
+  assert.equal(describeOrigin({ kind: 'api', detail: { idempotencyKey: 'k1' } }), 'api (key k1)');
+  assert.equal(describeOrigin({ kind: 'event', detail: { eventIds: ['ev-1', 'ev-2'], sensor: 'on-upload' } }), 'event ev-1,ev-2 (sensor on-upload)');
+});

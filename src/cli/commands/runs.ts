@@ -1,7 +1,7 @@
 // tandem runs: list recent runs, newest first.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { RunStatus } from '../../engines/model.js';
+import type { RunOrigin, RunStatus } from '../../engines/model.js';
 import type { RunFilter } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -56,10 +56,29 @@ Examples:
           paintStatus(p, run.status),
           formatTimestamp(run.createdAt),
           run.status === 'Pending' ? '-' : formatSpan(run.startedAt, run.finishedAt),
+          describeOrigin(run.origin),
         ]);
-        const columns = [{ header: 'RUN' }, { header: 'WORKFLOW' }, { header: 'STATUS' }, { header: 'CREATED' }, { header: 'DURATION', align: 'right' as const }];
+        const columns = [
+          { header: 'RUN' },
+          { header: 'WORKFLOW' },
+          { header: 'STATUS' },
+          { header: 'CREATED' },
+          { header: 'DURATION', align: 'right' as const },
+          { header: 'STARTED BY' },
+        ];
         writeLine(ctx.io.stdout, formatTable(columns, rows));
       }
       setExit(EXIT.ok);
     });
+}
+
+/** Who started a run: the CLI, the API, or the event(s) and sensor that fired. */
+export function describeOrigin(origin: RunOrigin): string {
+  const detail = origin.detail ?? {};
+  if (origin.kind === 'event') {
+    const events = Array.isArray(detail.eventIds) ? (detail.eventIds as string[]).join(',') : '?';
+    return `event ${events} (sensor ${String(detail.sensor ?? '?')})`;
+  }
+  if (origin.kind === 'api' && typeof detail.idempotencyKey === 'string') return `api (key ${detail.idempotencyKey})`;
+  return origin.kind;
 }
