@@ -4,6 +4,7 @@
 // up to a grace period, and commits everything before it closes the store.
 import type { TandemConfig } from '../config.js';
 import { LocalEngine } from '../engines/local/engine.js';
+import { ApiRunStarter } from '../events/api-runs.js';
 import { EventPipeline } from '../events/pipeline.js';
 import type { EventSource } from '../events/source.js';
 import { CronEventSource } from '../events/sources/cron/source.js';
@@ -16,7 +17,6 @@ import type { Store } from '../store/store.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
-import { DirectRunStarter } from './direct-runs.js';
 import { ServerMetrics } from './metrics.js';
 
 export interface ControlPlaneOptions {
@@ -84,7 +84,7 @@ export class ControlPlane {
     const readiness = { ready: false };
     const server = buildApiServer({
       auth: new TokenAuth(tokens),
-      context: { store, engine, catalog: project.catalog, runs: new DirectRunStarter(engine, store, project.catalog) },
+      context: { store, engine, catalog: project.catalog, runs: new ApiRunStarter(store, engine, project.catalog) },
       health: { ready: () => readiness.ready, sources: () => sources.map((s) => s.health()) },
       metrics,
       onError: (error, request) => log(`http ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`),

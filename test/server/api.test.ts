@@ -2,10 +2,10 @@
 // new route cannot be forgotten), namespaces, bad bodies as 400s naming the field, idempotent starts.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { ApiRunStarter } from '../../src/events/api-runs.js';
 import { WorkflowCatalog } from '../../src/project/catalog.js';
 import { buildApiServer } from '../../src/server/api.js';
 import { TokenAuth } from '../../src/server/auth.js';
-import { DirectRunStarter } from '../../src/server/direct-runs.js';
 import { ServerMetrics } from '../../src/server/metrics.js';
 import type { TandemServer } from '../../src/server/app.js';
 import { makeHarness, type Harness } from '../engines/harness.js';
@@ -46,7 +46,7 @@ describe('HTTP API', () => {
     ]);
     server = buildApiServer({
       auth,
-      context: { store: h.store, engine: h.engine, catalog, runs: new DirectRunStarter(h.engine, h.store, catalog) },
+      context: { store: h.store, engine: h.engine, catalog, runs: new ApiRunStarter(h.store, h.engine, catalog) },
       health: { ready: () => true, sources: () => [] },
       metrics: new ServerMetrics(),
     });
@@ -123,8 +123,12 @@ describe('HTTP API', () => {
     assert.equal(second.status, 200);
     assert.equal(a.runId, b.runId);
     assert.deepEqual([a.duplicate, b.duplicate], [false, true]);
-    const run = (await (await call('GET', `/api/v1/runs/${a.runId}`, { token: ADMIN })).json()) as { run: { origin: { kind: string } } };
+    const run = (await (await call('GET', `/api/v1/runs/${a.runId}`, { token: ADMIN })).json()) as { run: { origin: { kind: string; detail: { eventIds: string[] } } } };
     assert.equal(run.run.origin.kind, 'api');
+    // The API call is an event like any other: persisted, and tied to the run it started.
+    const eventId = run.run.origin.detail.eventIds[0]!;
+    assert.equal((await h.store.getEvent(eventId))?.sourceName, 'api');
+    assert.deepEqual(await h.store.listRunsForEvent(eventId), [a.runId]);
   });
 
   it('serves health without a token, and an OpenAPI document listing every route', async () => {

@@ -1,0 +1,63 @@
+// The `api` event source: a POST /api/v1/workflows/{name}/runs call is an event like any other —
+// persisted first, then turned into a run through a trigger claim — so API runs record the event
+// that started them, and an Idempotency-Key makes repeats (even after a restart) return the run
+// the first call started.
+import { randomUUID } from 'node:crypto';
+import type { Engine } from '../engines/engine.js';
+import { newRunId } from '../engines/local/engine.js';
+import { NotFoundError } from '../errors.js';
+import type { WorkflowCatalog } from '../project/catalog.js';
+import { resolveParams } from '../spec/params.js';
+import type { Store } from '../store/store.js';
+import type { RunStarter, StartRunRequest } from '../server/context.js';
+import type { IncomingEvent } from './model.js';
+import { newEventId } from './pipeline.js';
+
+export const API_SOURCE_NAME = 'api';
+/** How long an Idempotency-Key holds (as Stripe keeps them). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+export class ApiRunStarter implements RunStarter {
+  constructor(
+    private readonly store: Store,
+    private readonly engine: Engine,
+    private readonly catalog: WorkflowCatalog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }> {
+    const entry = this.catalog.get(request.workflow);
+    if (!entry) throw new NotFoundError('workflow', request.workflow);
+    const params = resolveParams(entry.spec, request.params);
+    const now = this.now();
+    const event: IncomingEvent = {
+      sourceName: API_SOURCE_NAME,
+      // Keys are scoped to the workflow: the same key for two workflows is two requests.
+      id: `${request.workflow}:${request.idempotencyKey ?? randomUUID()}`,
+      source: `/api/v1/workflows/${request.workflow}/runs`,
+      type: 'dev.tandem.api.run',
+      time: new Date(now).toISOString(),
+      datacontenttype: 'application/json',
+      data: { workflow: request.workflow, params: request.params },
+      extensions: { principal: request.principal.name },
+    };
+    const recorded = await this.store.recordEvent(event, newEventId(), now);
+    const claim = await this.store.claimTrigger(
+      { sensor: API_SOURCE_NAME, trigger: request.workflow, key: event.id, runId: newRunId(request.workflow), expiresAt: now + IDEMPOTENCY_TTL_MS, eventIds: [recorded.eventId] },
+      now,
+    );
+    await this.engine.submit({
+      spec: entry.spec,
+      params,
+      baseDir: entry.baseDir,
+      ...(entry.sourceFile ? { sourceFile: entry.sourceFile } : {}),
+      runId: claim.runId,
+      origin: {
+        kind: 'api',
+        detail: { eventIds: [recorded.eventId], principal: request.principal.name, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) },
+      },
+    });
+    await this.store.setEventStatus(recorded.eventId, 'dispatched');
+    return { runId: claim.runId, duplicate: recorded.duplicate || !claim.claimed };
+  }
+}
