@@ -83,9 +83,7 @@ export class LocalEngine implements Engine {
    */
   async submit(request: SubmitRequest): Promise<{ runId: string }> {
     const spec = request.spec;
-    if (request.runId !== undefined && (this.active.has(request.runId) || (await this.store.getRun(request.runId)))) {
-      return { runId: request.runId };
-    }
+    if (request.runId !== undefined && this.active.has(request.runId)) return { runId: request.runId };
     const runId = request.runId ?? newRunId(spec.name);
     const params = { ...defaultParams(spec.params), ...request.params };
     const record: RunRecord = {
