@@ -11,6 +11,8 @@ export interface RouteInfo {
   url: string;
   /** False for routes that do not take an API token (health, webhooks). */
   auth: boolean;
+  /** False for routes whose resources belong to no namespace (events, the API document, metrics). */
+  namespaced: boolean;
   summary?: string;
   schema?: Record<string, unknown>;
 }
@@ -19,6 +21,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set false on routes that do not need an API token. */
     auth?: boolean;
+    /** Set false on routes whose resources belong to no namespace: any valid token may use them. */
+    namespaced?: boolean;
     summary?: string;
   }
   interface FastifyRequest {
@@ -50,6 +54,7 @@ export function createServer(options: ServerOptions): TandemServer {
         method,
         url: route.url,
         auth: route.config?.auth !== false,
+        namespaced: route.config?.auth !== false && route.config?.namespaced !== false,
         ...(route.config?.summary ? { summary: route.config.summary } : {}),
         ...(route.schema ? { schema: route.schema as Record<string, unknown> } : {}),
       });
