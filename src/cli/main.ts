@@ -2,6 +2,7 @@
 // (see docs/cli.md). Errors never escape as stack traces; see errors.ts.
 import { Command, CommanderError } from 'commander';
 import { registerCancel } from './commands/cancel.js';
+import { registerEvents } from './commands/events.js';
 import { registerLogs } from './commands/logs.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
@@ -58,6 +59,7 @@ Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 n
   registerCancel(program, ctx, setExit);
   registerResume(program, ctx, setExit);
   registerServe(program, ctx, setExit);
+  registerEvents(program, ctx, setExit);
   return program;
 }
 

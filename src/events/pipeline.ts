@@ -5,6 +5,7 @@
 // redelivered event, a restart or a retry finds the same run instead of starting another.
 import type { Engine } from '../engines/engine.js';
 import { newRunId } from '../engines/local/engine.js';
+import { NotFoundError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import type { Store } from '../store/store.js';
 import type { IncomingEvent } from './model.js';
@@ -54,6 +55,19 @@ export class EventPipeline implements EventSink {
     const result = { eventId: recorded.eventId, duplicate: recorded.duplicate, runIds };
     this.options.onEvent?.(event, result);
     return result;
+  }
+
+  /**
+   * Offers a stored event to the sensors again as a new delivery: the same payload under the
+   * source id `<original id>#replay-<now>`, so it is not taken for a duplicate of the original.
+   * A trigger whose dedupKey is computed from the event's data still deduplicates it into the
+   * original run while that key is remembered. NotFoundError for an unknown event id.
+   */
+  async replay(eventId: string): Promise<DispatchResult> {
+    const stored = await this.options.store.getEvent(eventId);
+    if (!stored) throw new NotFoundError('event', eventId);
+    const { eventId: _eventId, receivedAt: _receivedAt, status: _status, error: _error, ...original } = stored;
+    return this.receive({ ...original, id: `${stored.id}#replay-${this.now()}`, extensions: { ...stored.extensions, replayof: eventId } });
   }
 
   /** What each sensor has seen, for the sensors API. */

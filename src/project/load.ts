@@ -154,7 +154,7 @@ function crossReferences(doc: ProjectDecl, sources: EventSourceConfig[], sensors
     names.add(decl.name);
   }
   const known = [...names].join(', ');
-  const sensorIndex = new Map((doc.sensors ?? []).map((raw, i) => [(raw as { name?: string }).name, i]));
+  const sensorIndex = new Map((doc.sensors ?? []).map((raw, i) => [raw !== null && typeof raw === 'object' ? (raw as { name?: unknown }).name : undefined, i]));
   for (const sensor of sensors) {
     const i = sensorIndex.get(sensor.name) ?? 0;
     sensor.dependencies.forEach((dep, d) => {

@@ -6,9 +6,13 @@ import type { TokenAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import type { ServerMetrics } from './metrics.js';
 import { registerHealthRoutes, type HealthState } from './routes/health.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerSensorRoutes } from './routes/sensors.js';
+import { registerStreamRoutes, type StreamRouteOptions } from './routes/stream.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
+import { StreamHub, type StreamHubOptions } from './stream-hub.js';
 
 export interface ApiServerOptions {
   auth: TokenAuth;
@@ -16,6 +20,8 @@ export interface ApiServerOptions {
   health: HealthState;
   metrics: ServerMetrics;
   onError?: (error: unknown, request: FastifyRequest) => void;
+  /** Tuning of /api/v1/stream (poll interval, heartbeat); the defaults suit production. */
+  stream?: Omit<StreamHubOptions, 'onError'> & StreamRouteOptions;
 }
 
 export function buildApiServer(options: ApiServerOptions): TandemServer {
@@ -23,6 +29,10 @@ export function buildApiServer(options: ApiServerOptions): TandemServer {
   registerHealthRoutes(server.app, options.health);
   registerWorkflowRoutes(server.app, options.context);
   registerRunRoutes(server.app, options.context);
+  registerEventRoutes(server.app, options.context);
+  registerSensorRoutes(server.app, options.context);
+  const hub = new StreamHub(options.context.store, options.context.catalog, { ...options.stream });
+  registerStreamRoutes(server.app, hub, options.stream);
   registerMetaRoutes(server.app, server.routes, options.metrics.registry, VERSION);
   return server;
 }

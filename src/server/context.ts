@@ -1,5 +1,7 @@
 // What the HTTP routes need from the rest of tandem.
 import type { Engine } from '../engines/engine.js';
+import type { SensorDescription } from '../events/sensor-runner.js';
+import type { DispatchResult } from '../events/source.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import type { Store } from '../store/store.js';
 import type { Principal } from './auth.js';
@@ -17,9 +19,18 @@ export interface RunStarter {
   startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }>;
 }
 
+/** What the events and sensors routes use of the event pipeline (EventPipeline implements it). */
+export interface EventPipelineApi {
+  /** Offers a stored event to the sensors again as a new delivery; NotFoundError for an unknown id. */
+  replay(eventId: string): Promise<DispatchResult>;
+  sensorStates(): SensorDescription[];
+}
+
 export interface ApiContext {
   store: Store;
   engine: Engine;
   catalog: WorkflowCatalog;
   runs: RunStarter;
+  /** The event pipeline, when the server runs one: without it /sensors is empty and replay answers 503. */
+  pipeline?: EventPipelineApi;
 }

@@ -84,7 +84,7 @@ export class ControlPlane {
     const readiness = { ready: false };
     const server = buildApiServer({
       auth: new TokenAuth(tokens),
-      context: { store, engine, catalog: project.catalog, runs: new ApiRunStarter(store, engine, project.catalog) },
+      context: { store, engine, catalog: project.catalog, runs: new ApiRunStarter(store, engine, project.catalog), pipeline },
       health: { ready: () => readiness.ready, sources: () => sources.map((s) => s.health()) },
       metrics,
       onError: (error, request) => log(`http ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`),

@@ -89,6 +89,9 @@ describe('malformed inputs', () => {
       '{ unclosed: [',
       'a: 1\na: 2',
       'namespace: Not_Valid',
+      'sensors: [null]',
+      'eventSources: [null]',
+      'workflows: [null]',
     ];
     for (const text of cases) await expectProjectRejected(text);
   });
