@@ -15,12 +15,15 @@ import { resolveTriggerParams } from './sensors/params.js';
 import { RateLimiter } from './sensors/rate-limit.js';
 import type { SensorSpec, Trigger } from './sensors/schema.js';
 import { SensorState, type DependencySeen, type Firing } from './sensors/state.js';
+import { ConcurrencyGate, concurrencyPolicyOf } from './sources/cron/concurrency.js';
+import { isTerminalRunStatus } from '../engines/model.js';
 
 export interface TriggerOutcome {
   sensor: string;
   trigger: string;
   eventIds: string[];
-  outcome: 'started' | 'duplicate' | 'dead-letter';
+  /** skipped: a cron tick under concurrencyPolicy Forbid while the trigger's previous run goes on. */
+  outcome: 'started' | 'duplicate' | 'dead-letter' | 'skipped';
   runId?: string;
   attempts: number;
   error?: string;
@@ -56,6 +59,7 @@ export class SensorRunner {
   private fired = 0;
   private lastFire: { at: string; runIds: string[] } | undefined;
   private readonly errors: string[] = [];
+  private readonly gate: ConcurrencyGate;
 
   constructor(
     readonly spec: SensorSpec,
@@ -63,6 +67,13 @@ export class SensorRunner {
     private readonly now: () => number,
   ) {
     this.state = new SensorState(spec);
+    this.gate = new ConcurrencyGate({
+      isRunning: async (runId) => {
+        const run = await deps.store.getRun(runId);
+        return run !== undefined && !isTerminalRunStatus(run.status);
+      },
+      cancel: (runId) => deps.engine.cancel(runId),
+    });
     for (const trigger of spec.triggers) {
       if (trigger.rateLimit) this.limiters.set(trigger.name, new RateLimiter(trigger.rateLimit, now));
     }
@@ -111,6 +122,28 @@ export class SensorRunner {
   }
 
   private async fireTrigger(trigger: Trigger, events: Record<string, IncomingEvent>, eventIds: string[]): Promise<string | undefined> {
+    // A schedule's concurrencyPolicy (as Argo's CronWorkflow has it) rides on its ticks.
+    const policy = Object.values(events).map(concurrencyPolicyOf).find((p) => p !== undefined);
+    if (!policy || policy === 'Allow') return this.fireTriggerNow(trigger, events, eventIds);
+    const { decision, started } = await this.gate.admit(
+      `${this.spec.name}/${trigger.name}`,
+      policy,
+      () => this.previousRun(trigger),
+      () => this.fireTriggerNow(trigger, events, eventIds),
+    );
+    if (decision.action === 'skip') {
+      this.deps.onTrigger?.({ sensor: this.spec.name, trigger: trigger.name, eventIds, outcome: 'skipped', runId: decision.previousRunId, attempts: 0 });
+    }
+    return started;
+  }
+
+  /** The newest unfinished run this trigger started, from the store (so it survives restarts). */
+  private async previousRun(trigger: Trigger): Promise<string | undefined> {
+    const runs = await this.deps.store.listRuns({ workflow: trigger.workflow, status: ['Pending', 'Running'], limit: 200 });
+    return runs.find((run) => run.origin.detail?.sensor === this.spec.name && run.origin.detail?.trigger === trigger.name)?.id;
+  }
+
+  private async fireTriggerNow(trigger: Trigger, events: Record<string, IncomingEvent>, eventIds: string[]): Promise<string | undefined> {
     const sleep = this.deps.sleep ?? defaultSleep;
     const limiter = this.limiters.get(trigger.name);
     if (limiter) {
