@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { IncomingEvent } from './model.js';
 import type { DispatchResult, EventSink } from './source.js';
 import { SensorRunner, type SensorDescription, type TriggerOutcome } from './sensor-runner.js';
+import { nextReset } from './sensors/reset.js';
 import type { SensorSpec } from './sensors/schema.js';
 
 export interface PipelineOptions {
@@ -29,6 +30,7 @@ export interface PipelineOptions {
 
 export class EventPipeline implements EventSink {
   private readonly sensors: SensorRunner[];
+  private readonly resetTimers = new Map<SensorRunner, NodeJS.Timeout>();
   private readonly now: () => number;
 
   constructor(private readonly options: PipelineOptions) {
@@ -70,6 +72,29 @@ export class EventPipeline implements EventSink {
     return this.receive({ ...original, id: `${stored.id}#replay-${this.now()}`, extensions: { ...stored.extensions, replayof: eventId } });
   }
 
+  /** Runs each sensor's conditionsReset schedule (dropping unconsumed events) until stop(). */
+  startResets(): void {
+    for (const sensor of this.sensors) if (sensor.spec.conditionsReset?.length) this.scheduleReset(sensor);
+  }
+
+  stop(): void {
+    for (const timer of this.resetTimers.values()) clearTimeout(timer);
+    this.resetTimers.clear();
+  }
+
+  private scheduleReset(sensor: SensorRunner): void {
+    const next = nextReset(sensor.spec.conditionsReset, new Date(this.now()));
+    if (!next) return;
+    // Timers cannot wait longer than about 24.8 days; a longer wait is taken in steps.
+    const delay = Math.min(next.getTime() - this.now(), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      if (this.now() >= next.getTime()) sensor.reset();
+      this.scheduleReset(sensor);
+    }, Math.max(0, delay));
+    timer.unref();
+    this.resetTimers.set(sensor, timer);
+  }
+
   /** What each sensor has seen, for the sensors API. */
   sensorStates(): SensorDescription[] {
     return this.sensors.map((sensor) => sensor.describe());
@@ -80,6 +105,8 @@ export class EventPipeline implements EventSink {
     return this.options.store.pruneTriggerClaims(this.now());
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Sortable event ids: time then randomness, base 36. */
 export function newEventId(): string {

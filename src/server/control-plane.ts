@@ -92,10 +92,9 @@ export class ControlPlane {
     for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
     const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options);
-    for (const source of sources) {
-      await source.start(pipeline);
-      metrics.sourceConnected.set({ source: source.name, kind: source.kind }, 1);
-    }
+    metrics.watchSources(() => sources.map((source) => source.health()));
+    for (const source of sources) await source.start(pipeline);
+    pipeline.startResets();
     plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
     readiness.ready = true;
     return plane;
@@ -106,6 +105,7 @@ export class ControlPlane {
     this.readiness.ready = false;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled(this.sources.map((source) => source.stop()));
+    this.pipeline.stop();
     await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
     await this.server.app.close();
     await this.store.close();

@@ -1,6 +1,7 @@
 // Prometheus metrics of the control plane (prom-client), in a registry of its own so several
 // servers in one process (tests) do not collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SourceHealth } from '../events/source.js';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -15,7 +16,24 @@ export class ServerMetrics {
     buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
     registers: [this.registry],
   });
-  readonly sourceConnected = new Gauge({ name: 'tandem_event_source_up', help: '1 when an event source is connected or listening', labelNames: ['source', 'kind'], registers: [this.registry] });
+  private sources: () => SourceHealth[] = () => [];
+  /** Read at each scrape from the sources' own health, so a reconnecting source shows 0. */
+  readonly sourceUp = new Gauge({
+    name: 'tandem_event_source_up',
+    help: '1 when an event source is connected or listening, 0 otherwise',
+    labelNames: ['source', 'kind', 'state'],
+    registers: [this.registry],
+    collect: () => {
+      this.sourceUp.reset();
+      for (const health of this.sources()) {
+        this.sourceUp.set({ source: health.name, kind: health.kind, state: health.state }, health.state === 'connected' ? 1 : 0);
+      }
+    },
+  });
+
+  watchSources(sources: () => SourceHealth[]): void {
+    this.sources = sources;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tandem_' });

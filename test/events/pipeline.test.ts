@@ -154,4 +154,30 @@ describe('event pipeline', () => {
     const letters = await h.store.listDeadLetters({ sensor: 'typed' });
     assert.match(letters[0]?.error ?? '', /size/);
   });
+
+  it('drops unconsumed events on the conditionsReset schedule', async () => {
+    const two: SensorSpec = {
+      name: 'reset-me',
+      dependencies: [
+        { name: 'a', eventSource: 'uploads', eventType: 'kind.a' },
+        { name: 'b', eventSource: 'uploads', eventType: 'kind.b' },
+      ],
+      conditions: 'a && b',
+      conditionsReset: [{ byTime: { cron: '* * * * * *' } }],
+      triggers: [{ name: 't', workflow: 'ingest', params: [{ name: 'path', src: { value: 'x' } }] }],
+    };
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    pipeline.startResets();
+    try {
+      await pipeline.receive({ ...upload({}), type: 'kind.a' });
+      assert.deepEqual(pipeline.sensorStates()[0]?.satisfied, ['a']);
+      const deadline = Date.now() + 3000;
+      while (pipeline.sensorStates()[0]?.satisfied.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(pipeline.sensorStates()[0]?.satisfied, [], 'the reset dropped a');
+      const afterReset = await pipeline.receive({ ...upload({}), type: 'kind.b' });
+      assert.deepEqual(afterReset.runIds, [], 'b alone does not fire: a was reset');
+    } finally {
+      pipeline.stop();
+    }
+  });
 });

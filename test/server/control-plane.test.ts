@@ -123,6 +123,9 @@ server:
       const health = (await (await fetch(`${plane.url}/healthz`)).json()) as { sources: Array<{ name: string; state: string }> };
       assert.deepEqual(health.sources.map((s) => s.name).sort(), ['hooks', 'queue', 'ticker']);
       assert.equal(health.sources.find((s) => s.name === 'queue')?.state, 'connected');
+      const metrics = await (await fetch(`${plane.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      assert.match(metrics, /tandem_event_source_up\{source="queue",kind="nats",state="connected"\} 1/);
+      assert.match(metrics, /tandem_events_received_total\{source="hooks",duplicate="false"\} 1/);
     } finally {
       await plane.stop();
     }
