@@ -61,7 +61,8 @@ async function rawRoundTrips(nc: NatsConnection): Promise<number[]> {
 
 async function main(): Promise<void> {
   const report = new Report('events');
-  const nc = await connect({ servers: NATS_URL, timeout: 3000 });
+  // The load generator shares this process: no per-request stack capture, as the source does.
+  const nc = await connect({ servers: NATS_URL, timeout: 3000, noAsyncTraces: true });
   const home = mkdtempSync(join(tmpdir(), 'tandem-bench-events-'));
   try {
     console.log(`events: JetStream at ${NATS_URL}; ${ROUND_TRIPS} sequential round trips, then ${DURATION_S}s of sustained load\n`);

@@ -2,8 +2,6 @@
 // the moment its last upstream settles; the dispatcher starts it when limits allow; each attempt
 // is recorded before and after it runs. Resumed runs replay recorded attempts instead of rerunning
 // what already succeeded.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { attemptDir as attemptPath } from './layout.js';
 import { durationMs } from '../../spec/duration.js';
 import { buildGraph } from '../../spec/graph.js';
@@ -93,8 +91,8 @@ export class RunExecution {
   }
 
   start(): void {
-    // Attempt directories are created one level below this, with a single mkdir each.
-    mkdirSync(join(this.services.runsDir, this.runId), { recursive: true });
+    // No directory is made here: the first attempt that needs one creates it (most runs of a
+    // busy control plane would otherwise pay a mkdir for nothing).
     this.writeRun('Running');
     this.readyRoots('main');
   }
