@@ -32,6 +32,8 @@ const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
 
 export class ControlPlane {
   private pruneTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   private constructor(
     /** Shared with /readyz, which answers from it. */
@@ -93,15 +95,37 @@ export class ControlPlane {
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
     const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options);
     metrics.watchSources(() => sources.map((source) => source.health()));
-    for (const source of sources) await source.start(pipeline);
+    for (const source of sources) await plane.startSource(source, log);
     pipeline.startResets();
     plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
     readiness.ready = true;
     return plane;
   }
 
+  /**
+   * Starts a source; one that cannot start (its NATS server is down, say) does not keep the rest of
+   * the control plane from serving: it is retried with backoff, and /healthz shows it as down.
+   */
+  private async startSource(source: EventSource, log: (line: string) => void, attempt = 1): Promise<void> {
+    try {
+      await source.start(this.pipeline);
+      if (attempt > 1) log(`event source ${source.name} started after ${attempt} attempts`);
+    } catch (error) {
+      if (this.stopping) return;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
+      log(`event source ${source.name} could not start (${(error as Error).message ?? String(error)}); retrying in ${delay}ms`);
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        void this.startSource(source, log, attempt + 1);
+      }, delay);
+      this.retryTimers.add(timer);
+    }
+  }
+
   /** Graceful shutdown: stop taking events, let running tasks finish (up to the grace period), commit, close. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
     this.readiness.ready = false;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled(this.sources.map((source) => source.stop()));

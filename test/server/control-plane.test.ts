@@ -3,7 +3,7 @@
 // that started it. Real HTTP, real NATS, real store and engine.
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -126,6 +126,39 @@ server:
       const metrics = await (await fetch(`${plane.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
       assert.match(metrics, /tandem_event_source_up\{source="queue",kind="nats",state="connected"\} 1/);
       assert.match(metrics, /tandem_events_received_total\{source="hooks",duplicate="false"\} 1/);
+    } finally {
+      await plane.stop();
+    }
+  });
+
+  it('keeps serving when an event source cannot start, and shows it as down', async () => {
+    const sub = join(dir, 'nats-down');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'note.yaml'), ['name: note', 'tasks:', '  - name: say', '    process: { command: /bin/true }', ''].join('\n'));
+    writeFileSync(
+      join(sub, 'tandem.yaml'),
+      [
+        'home: ./home',
+        'workflows: [note.yaml]',
+        'eventSources:',
+        '  - { name: queue, nats: { url: "nats://127.0.0.1:1", subject: nowhere, connectTimeout: 500ms, reconnect: { maxAttempts: 0 } } }',
+        '  - { name: hooks, webhook: {} }',
+        'sensors:',
+        '  - { name: on-hook, dependencies: [{ name: hook, eventSource: hooks }], triggers: [{ name: note, workflow: note }] }',
+        '',
+      ].join('\n'),
+    );
+    const file = join(sub, 'tandem.yaml');
+    const lines: string[] = [];
+    const config = await loadConfig({ cwd: sub, env: {}, flags: { config: file } });
+    const plane = await ControlPlane.start({ project: await loadProject(file), config, port: 0, log: (line) => lines.push(line) });
+    try {
+      assert.equal((await fetch(`${plane.url}/readyz`)).status, 200);
+      const health = (await (await fetch(`${plane.url}/healthz`)).json()) as { sources: Array<{ name: string; state: string }> };
+      assert.notEqual(health.sources.find((s) => s.name === 'queue')?.state, 'connected');
+      assert.ok(lines.some((line) => /event source queue could not start/.test(line)), lines.join('\n'));
+      const hook = await fetch(`${plane.url}/events/hooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(hook.status, 202, 'the other sources serve');
     } finally {
       await plane.stop();
     }

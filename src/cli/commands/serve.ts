@@ -74,11 +74,29 @@ function describe(out: { write(text: string): unknown }, plane: ControlPlane, pr
   writeLine(out, `tandem serving ${project.file} at ${plane.url}`);
   writeLine(out, `  workflows: ${project.catalog.list().map((e) => `${e.spec.name} (${e.namespace})`).join(', ') || 'none'}`);
   for (const source of project.eventSources) {
-    if (source.kind === 'webhook') writeLine(out, `  webhook ${source.name}: POST ${plane.url}${source.config.path ?? `/events/${source.name}`}`);
-    if (source.kind === 'nats') writeLine(out, `  nats ${source.name}: subject ${source.config.subject}${source.config.jetStream ? ` (JetStream ${source.config.jetStream.stream})` : ''}`);
+    if (source.kind === 'webhook') {
+      const url = `${plane.url}${source.config.path ?? `/events/${source.name}`}`;
+      writeLine(out, `  webhook ${source.name}: POST ${url}`);
+      const hmac = source.config.hmac;
+      const signing = hmac && 'env' in hmac.secret
+        ? ` --hmac-secret-env ${hmac.secret.env}${hmac.header ? ` --header-name ${hmac.header}` : ''}${hmac.prefix ? ` --prefix ${hmac.prefix}` : ''}`
+        : '';
+      writeLine(out, `    fire: tandem events post --url ${url}${signing} --data '{}'`);
+    }
+    if (source.kind === 'nats') {
+      writeLine(out, `  nats ${source.name}: subject ${source.config.subject}${source.config.jetStream ? ` (JetStream ${source.config.jetStream.stream})` : ''}`);
+      const url = source.config.url ?? source.config.urls?.[0] ?? 'nats://127.0.0.1:4222';
+      const format = source.config.payload === 'msgpack' ? ' --msgpack' : '';
+      writeLine(out, `    fire: tandem events publish --nats ${url} --subject ${source.config.subject}${format}${source.config.jetStream ? ' --jetstream' : ''} --data '{}'`);
+    }
     if (source.kind === 'cron') writeLine(out, `  cron ${source.name}: ${source.config.schedules.join(', ')}${source.config.timezone ? ` (${source.config.timezone})` : ''}`);
   }
   writeLine(out, `  sensors: ${project.sensors.map((s) => s.name).join(', ') || 'none'}`);
   writeLine(out, `  API: ${plane.url}/api/v1/openapi.json (bearer token), health: ${plane.url}/healthz`);
+  const workflow = project.catalog.list()[0]?.spec.name;
+  if (workflow) {
+    writeLine(out, `    fire: curl -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{}' ${plane.url}/api/v1/workflows/${workflow}/runs`);
+  }
+  writeLine(out, '  runs and the events that started them: tandem runs');
   if (plane.resumed.length > 0) writeLine(out, `  resumed: ${plane.resumed.join(', ')}`);
 }
