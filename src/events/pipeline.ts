@@ -31,9 +31,6 @@ export interface PipelineOptions {
 export class EventPipeline implements EventSink {
   private readonly sensors: SensorRunner[];
   private readonly resetTimers = new Map<SensorRunner, NodeJS.Timeout>();
-  /** Events dispatched but not yet marked so in the store; marked in batches. */
-  private unmarked: string[] = [];
-  private markTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: PipelineOptions) {
@@ -56,7 +53,8 @@ export class EventPipeline implements EventSink {
     }
     const runIds: string[] = [];
     for (const sensor of this.sensors) runIds.push(...(await sensor.offer(event, recorded.eventId)));
-    this.markDispatched(recorded.eventId);
+    // Committed before the source acknowledges: an event acknowledged is on record as dispatched.
+    await store.setEventStatus(recorded.eventId, 'dispatched');
     const result = { eventId: recorded.eventId, duplicate: recorded.duplicate, runIds };
     this.options.onEvent?.(event, result);
     return result;
@@ -80,30 +78,10 @@ export class EventPipeline implements EventSink {
     for (const sensor of this.sensors) if (sensor.spec.conditionsReset?.length) this.scheduleReset(sensor);
   }
 
-  /** Stops the reset schedules and commits the pending dispatched marks. */
-  async stop(): Promise<void> {
+  /** Stops the reset schedules. */
+  stop(): void {
     for (const timer of this.resetTimers.values()) clearTimeout(timer);
     this.resetTimers.clear();
-    await this.flushMarks();
-  }
-
-  /**
-   * Commits the pending `dispatched` marks. Marks are batched, one transaction per few
-   * milliseconds: a lost mark only makes a redelivery dispatch again, which the trigger claims
-   * turn into the same runs.
-   */
-  async flushMarks(): Promise<void> {
-    if (this.markTimer) clearTimeout(this.markTimer);
-    this.markTimer = undefined;
-    const batch = this.unmarked;
-    this.unmarked = [];
-    if (batch.length > 0) await this.options.store.markEventsDispatched(batch).catch(() => undefined);
-  }
-
-  private markDispatched(eventId: string): void {
-    this.unmarked.push(eventId);
-    if (this.unmarked.length >= MARK_BATCH) void this.flushMarks();
-    else this.markTimer ??= setTimeout(() => void this.flushMarks(), MARK_DELAY_MS);
   }
 
   private scheduleReset(sensor: SensorRunner): void {
@@ -131,8 +109,6 @@ export class EventPipeline implements EventSink {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const MARK_DELAY_MS = 5;
-const MARK_BATCH = 512;
 
 /** Sortable event ids: time then randomness, base 36. */
 export function newEventId(): string {

@@ -129,7 +129,7 @@ export class ControlPlane {
     this.readiness.ready = false;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled(this.sources.map((source) => source.stop()));
-    await this.pipeline.stop();
+    this.pipeline.stop();
     await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
     await this.server.app.close();
     await this.store.close();

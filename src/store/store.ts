@@ -201,12 +201,6 @@ export interface Store {
   /** Sets the status and the error (cleared when not given); NotFoundError for an unknown event. */
   setEventStatus(eventId: string, status: StoredEvent['status'], error?: string): Promise<void>;
   /**
-   * Marks events `dispatched`, all in one transaction (the pipeline batches this: the mark only
-   * saves a redelivery the work of re-dispatching, so it need not be committed before the ack).
-   * Unknown ids are ignored.
-   */
-  markEventsDispatched(eventIds: readonly string[]): Promise<void>;
-  /**
    * Atomically, also across processes: when an unexpired claim (expiresAt > now) holds
    * (sensor, trigger, key), returns its runId with claimed=false; otherwise inserts the claim
    * (replacing an expired one) and returns claim.runId with claimed=true. Either way the claim's

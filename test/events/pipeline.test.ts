@@ -64,7 +64,6 @@ describe('event pipeline', () => {
     assert.equal(run.origin.kind, 'event');
     assert.deepEqual(run.origin.detail?.eventIds, [result.eventId]);
     assert.equal(run.origin.detail?.sensor, 'on-upload');
-    await pipeline.flushMarks();
     assert.equal((await h.store.getEvent(result.eventId))?.status, 'dispatched');
     assert.deepEqual(await h.store.listRunsForEvent(result.eventId), result.runIds);
   });
@@ -178,7 +177,7 @@ describe('event pipeline', () => {
       const afterReset = await pipeline.receive({ ...upload({}), type: 'kind.b' });
       assert.deepEqual(afterReset.runIds, [], 'b alone does not fire: a was reset');
     } finally {
-      await pipeline.stop();
+      pipeline.stop();
     }
   });
 });

@@ -27,16 +27,6 @@ export function eventContract(getStore: () => Store): void {
       assert.deepEqual(await store.getEvent(eventId(1)), expected);
     });
 
-    void it('marks a batch of events dispatched in one call, ignoring unknown ids', async () => {
-      const store = getStore();
-      for (const n of [11, 12, 13]) await store.recordEvent(makeEvent({ id: `batch-${n}` }), eventId(n), 1000 + n);
-      await store.markEventsDispatched([eventId(11), eventId(13), 'no-such-event']);
-      assert.deepEqual(
-        await Promise.all([11, 12, 13].map(async (n) => (await store.getEvent(eventId(n)))?.status)),
-        ['dispatched', 'received', 'dispatched'],
-      );
-    });
-
     void it('keeps data as JSON of any shape, and invents no optional fields', async () => {
       const store = getStore();
       const values: unknown[] = [null, 'aGVsbG8=', 0, false, [], { a: {} }];

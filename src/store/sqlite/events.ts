@@ -33,7 +33,6 @@ export class EventTable {
   private readonly setStatus: Statement<[status: string, error: Nullable<string>, eventId: string]>;
   private readonly listers: StatementCache<EventRow>;
   private readonly recordTx: (event: IncomingEvent, eventId: string, receivedAt: number) => RecordEventResult;
-  private readonly markDispatchedTx: (eventIds: readonly string[]) => void;
 
   constructor(db: SqliteDatabase) {
     // The conflict target is the source identity only: an event_id clash still fails loudly.
@@ -58,9 +57,6 @@ export class EventTable {
       const first = this.findBySourceId.get(event.sourceName, event.id);
       if (first === undefined) throw new StoreError(`event ${JSON.stringify(event.id)} from ${event.sourceName} vanished while recording it`);
       return { eventId: first, duplicate: true };
-    });
-    this.markDispatchedTx = db.transaction((eventIds: readonly string[]) => {
-      for (const eventId of eventIds) this.setStatus.run('dispatched', null, eventId);
     });
     this.recordTx = (event, eventId, receivedAt) => record.immediate(event, eventId, receivedAt);
   }
@@ -104,10 +100,6 @@ export class EventTable {
       params.push(Math.max(0, Math.floor(filter.limit)));
     }
     return this.listers.get(sql).all(...params).map(storedEventFromRow);
-  }
-
-  markDispatched(eventIds: readonly string[]): void {
-    this.markDispatchedTx(eventIds);
   }
 
   setEventStatus(eventId: string, status: StoredEvent['status'], error: string | undefined): void {

@@ -175,10 +175,6 @@ export class SqliteStore implements Store {
     this.guard(`cannot set the status of event ${eventId}`, () => this.events.setEventStatus(eventId, status, error));
   }
 
-  async markEventsDispatched(eventIds: readonly string[]): Promise<void> {
-    this.guard('cannot mark events dispatched', () => this.events.markDispatched(eventIds));
-  }
-
   async claimTrigger(claim: TriggerClaim, now: number): Promise<TriggerClaimResult> {
     return this.guard(`cannot claim trigger ${claim.sensor}/${claim.trigger}`, () => this.claims.claim(claim, now));
   }
