@@ -4,6 +4,7 @@
 // up to a grace period, and commits everything before it closes the store.
 import type { TandemConfig } from '../config.js';
 import { LocalEngine } from '../engines/local/engine.js';
+import { localEngineOptions } from '../engines/local/from-config.js';
 import { ApiRunStarter } from '../events/api-runs.js';
 import { EventPipeline } from '../events/pipeline.js';
 import type { EventSource } from '../events/source.js';
@@ -55,12 +56,7 @@ export class ControlPlane {
     const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
     const store = await openStore({ home: config.home });
     const engine = await LocalEngine.create({
-      store,
-      home: config.home,
-      concurrency: config.engine.concurrency,
-      logCapBytes: config.engine.logCapBytes,
-      killGracePeriodMs: config.engine.killGracePeriodMs,
-      spawner: config.engine.spawner,
+      ...localEngineOptions(config, store),
       onError: (error) => log(`engine: ${(error as Error).message ?? String(error)}`),
     });
     const resumed = await engine.resume();

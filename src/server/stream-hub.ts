@@ -12,6 +12,7 @@
 // first poll only records what exists: subscribers hear of changes after they subscribed. More than
 // windowSize events arriving within one poll interval are not all reported; the store keeps them
 // (GET /api/v1/events). The stream is a live view, not a log to resume from.
+import { eventSummary } from '../events/summary.js';
 import { isTerminalRunStatus, type RunStatus } from '../engines/model.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import type { RunRecord, Store } from '../store/store.js';
@@ -31,21 +32,13 @@ export interface RunChange {
   finishedAt?: number;
 }
 
-export interface EventArrival {
-  eventId: string;
-  sourceName: string;
-  id: string;
-  source: string;
-  type: string;
-  subject?: string;
-  time: string;
-  receivedAt: number;
-  status: 'dispatched' | 'failed';
+/** An event once dispatched (never one still `received`: its runs are not known yet). */
+export type EventArrival = ReturnType<typeof eventSummary> & {
   /** Set for an event that belongs to a namespace (an `api` event: its workflow's). */
   namespace?: string;
   /** The runs the event started, each with its namespace (undefined when the run was never created). */
   runs: Array<{ id: string; namespace: string | undefined }>;
-}
+};
 
 export type StreamMessage = { kind: 'run'; run: RunChange } | { kind: 'event'; event: EventArrival };
 
@@ -206,19 +199,7 @@ export class StreamHub {
       const runs: EventArrival['runs'] = [];
       for (const id of await this.store.listRunsForEvent(event.eventId)) runs.push({ id, namespace: await this.namespaceOfRun(id) });
       const namespace = eventNamespace(this.catalog, event);
-      arrivals.push({
-        ...(namespace !== undefined ? { namespace } : {}),
-        eventId: event.eventId,
-        sourceName: event.sourceName,
-        id: event.id,
-        source: event.source,
-        type: event.type,
-        ...(event.subject !== undefined ? { subject: event.subject } : {}),
-        time: event.time,
-        receivedAt: event.receivedAt,
-        status: event.status,
-        runs,
-      });
+      arrivals.push({ ...(namespace !== undefined ? { namespace } : {}), ...eventSummary(event), runs });
     }
     for (const id of this.eventsSent) if (!inWindow.has(id)) this.eventsSent.delete(id);
     return arrivals;

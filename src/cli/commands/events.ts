@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { StoredEvent } from '../../events/model.js';
 import { publishEvents } from '../../events/sources/nats/publish.js';
+import { eventSummary } from '../../events/summary.js';
 import { computeSignature } from '../../events/sources/webhook/verify.js';
 import { WEBHOOK_DEFAULTS } from '../../events/sources/webhook/schema.js';
 import { NotFoundError, TandemError, UsageError } from '../../errors.js';
@@ -91,7 +92,7 @@ Examples:
         const found = await store.listEvents(filter);
         return Promise.all(found.map(async (event) => ({ event, runIds: await store.listRunsForEvent(event.eventId) })));
       });
-      if (options.json) writeJson(ctx.io.stdout, rows.map(({ event, runIds }) => ({ ...summary(event), runIds })));
+      if (options.json) writeJson(ctx.io.stdout, rows.map(({ event, runIds }) => ({ ...eventSummary(event), runIds })));
       else if (rows.length === 0) writeLine(ctx.io.stdout, 'no events');
       else {
         const columns = [{ header: 'EVENT' }, { header: 'SOURCE' }, { header: 'TYPE' }, { header: 'STATUS' }, { header: 'RECEIVED' }, { header: 'RUNS', align: 'right' as const }];
@@ -125,7 +126,7 @@ Examples:
         return { event: found, runs: records.map(({ id, run }) => ({ id, workflow: run?.workflow ?? '-', status: run?.status })) };
       });
       if (options.json) {
-        writeJson(ctx.io.stdout, { ...summary(event), data: event.data, ...(event.extensions ? { extensions: event.extensions } : {}), runIds: runs.map((r) => r.id), runs });
+        writeJson(ctx.io.stdout, { ...eventSummary(event), data: event.data, ...(event.extensions ? { extensions: event.extensions } : {}), runIds: runs.map((r) => r.id), runs });
       } else {
         const out = ctx.io.stdout;
         const p = paletteFor(out, ctx.io.env);
@@ -285,21 +286,6 @@ cannot be reached.`,
     );
 }
 
-function summary(event: StoredEvent) {
-  return {
-    eventId: event.eventId,
-    sourceName: event.sourceName,
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    ...(event.subject !== undefined ? { subject: event.subject } : {}),
-    time: event.time,
-    receivedAt: event.receivedAt,
-    status: event.status,
-    ...(event.error !== undefined ? { error: event.error } : {}),
-    datacontenttype: event.datacontenttype,
-  };
-}
 
 function collectHeader(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const at = value.indexOf('=');

@@ -14,6 +14,7 @@ import { NotFoundError } from '../../errors.js';
 import type { WorkflowCatalog } from '../../project/catalog.js';
 import type { Principal } from '../auth.js';
 import { allows } from '../auth.js';
+import { eventSummary } from '../../events/summary.js';
 import type { ApiContext } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import { requireNamespace, requirePrincipal } from '../namespaces.js';
@@ -44,22 +45,6 @@ export function eventNamespace(catalog: WorkflowCatalog, event: Pick<StoredEvent
   return workflow === undefined ? undefined : catalog.namespaceOf(workflow);
 }
 
-/** An event without its payload, for listings. */
-export function eventSummary(event: StoredEvent) {
-  return {
-    eventId: event.eventId,
-    sourceName: event.sourceName,
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    ...(event.subject !== undefined ? { subject: event.subject } : {}),
-    time: event.time,
-    receivedAt: event.receivedAt,
-    status: event.status,
-    ...(event.error !== undefined ? { error: event.error } : {}),
-    datacontenttype: event.datacontenttype,
-  };
-}
 
 export interface RunBrief {
   id: string;
