@@ -33,3 +33,16 @@ export function formatDurationMs(ms: number): string {
   const seconds = totalSeconds % 60;
   return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
+
+/** A delay growing by `factor` per retry, capped: retry n (1-based) waits duration * factor^(n-1). */
+export interface Backoff {
+  duration: Duration;
+  factor?: number;
+  maxDuration?: Duration;
+}
+
+export function backoffDelayMs(backoff: Backoff, n: number): number {
+  const delay = durationMs(backoff.duration) * (backoff.factor ?? 1) ** Math.max(0, Math.floor(n) - 1);
+  const cap = backoff.maxDuration === undefined ? Number.POSITIVE_INFINITY : durationMs(backoff.maxDuration);
+  return Math.min(Number.isFinite(delay) ? delay : Number.POSITIVE_INFINITY, cap);
+}

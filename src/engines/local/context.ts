@@ -3,12 +3,12 @@
 // 10,000-task workflow.
 import { join } from 'node:path';
 import { parseTemplate, renderValue } from '../../expr/template.js';
-import { ARTIFACT_TYPES, type InputDecl, type ParamType, type TaskSpec } from '../../spec/schema.js';
+import type { InputDecl, ParamType, TaskSpec } from '../../spec/schema.js';
+import { isArtifactType } from '../../spec/value-types.js';
 import type { ArtifactRef } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { checkType } from './outputs.js';
 
-const ARTIFACT_TYPE_SET: ReadonlySet<string> = new Set(ARTIFACT_TYPES);
 const OUTPUT_REFERENCE = /^tasks\.([A-Za-z_][A-Za-z0-9_]*)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)$/;
 const INPUT_DECL_KEYS: ReadonlySet<string> = new Set(['value', 'type', 'path']);
 
@@ -79,7 +79,7 @@ export async function resolveInputs(
       resolved[name] = destination;
       continue;
     }
-    if (decl.type !== undefined && ARTIFACT_TYPE_SET.has(decl.type)) {
+    if (isArtifactType(decl.type)) {
       throw new InputError(`input "${name}": expected a reference to an artifact output, such as {{ tasks.NAME.outputs.OUTPUT }}`);
     }
     const value = renderValue(decl.value, context);

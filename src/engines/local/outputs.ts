@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { ARTIFACT_TYPES, type OutputDecl, type ParamType, type TaskSpec } from '../../spec/schema.js';
+import type { OutputDecl, ParamType, TaskSpec } from '../../spec/schema.js';
+import { isArtifactType } from '../../spec/value-types.js';
 import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { attemptFiles } from './layout.js';
@@ -17,10 +18,9 @@ export class OutputError extends Error {
   }
 }
 
-const ARTIFACT_TYPE_SET: ReadonlySet<string> = new Set(ARTIFACT_TYPES);
 
 export function isArtifactOutput(decl: OutputDecl): boolean {
-  return decl.type !== undefined && ARTIFACT_TYPE_SET.has(decl.type);
+  return isArtifactType(decl.type);
 }
 
 export interface AttemptFiles {

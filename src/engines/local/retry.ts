@@ -2,7 +2,7 @@
 // on-failure (the default) retries the task's own failures, on-error retries attempts that could
 // not run, always retries both. An attempt cut short by an engine crash (Interrupted) is not the
 // task's fault, so every policy retries it while attempts remain.
-import { durationMs } from '../../spec/duration.js';
+import { backoffDelayMs } from '../../spec/duration.js';
 import type { Retry } from '../../spec/schema.js';
 import type { TaskStatus } from '../model.js';
 
@@ -20,7 +20,5 @@ export function shouldRetry(retry: Retry | undefined, status: FailedStatus, atte
 export function retryDelayMs(retry: Retry | undefined, attemptsMade: number): number {
   const backoff = retry?.backoff;
   if (!backoff?.duration) return 0;
-  const base = durationMs(backoff.duration);
-  const delay = base * (backoff.factor ?? 1) ** Math.max(0, attemptsMade - 1);
-  return backoff.maxDuration !== undefined ? Math.min(delay, durationMs(backoff.maxDuration)) : delay;
+  return backoffDelayMs({ ...backoff, duration: backoff.duration }, attemptsMade);
 }

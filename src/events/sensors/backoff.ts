@@ -1,15 +1,11 @@
 // Retry delays for a trigger: retry n (1-based) waits duration * factor^(n-1), capped at
 // maxDuration; there are `steps` retries after the first attempt.
-import { durationMs } from '../../spec/duration.js';
+import { backoffDelayMs } from '../../spec/duration.js';
 import type { TriggerRetry } from './schema.js';
 
 /** Milliseconds to wait before retry `n` (1 = the first retry). */
 export function retryDelayMs(retry: TriggerRetry, n: number): number {
-  const base = durationMs(retry.duration);
-  const factor = retry.factor ?? 1;
-  const delay = base * factor ** Math.max(0, Math.floor(n) - 1);
-  const cap = retry.maxDuration === undefined ? Number.POSITIVE_INFINITY : durationMs(retry.maxDuration);
-  return Math.min(Number.isFinite(delay) ? delay : Number.POSITIVE_INFINITY, cap);
+  return backoffDelayMs(retry, n);
 }
 
 /** Whether another attempt is due after `attemptsMade` attempts (the first attempt included). */
