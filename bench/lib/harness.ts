@@ -23,6 +23,8 @@ export interface Figure {
 export interface Limit {
   maxRatio?: number;
   maxValue?: number;
+  /** For figures where more is better (throughput). */
+  minValue?: number;
 }
 
 interface Entry {
@@ -140,6 +142,7 @@ function verdict(entry: Entry): string {
   if (limit === undefined) return '';
   if (limit.maxRatio !== undefined && (figure.ratio === null || figure.ratio > limit.maxRatio)) return 'MISS';
   if (limit.maxValue !== undefined && figure.value > limit.maxValue) return 'MISS';
+  if (limit.minValue !== undefined && figure.value < limit.minValue) return 'MISS';
   return 'ok';
 }
 

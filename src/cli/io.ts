@@ -12,7 +12,26 @@ export interface CliIo {
   exit(code: number): never;
 }
 
+let pipeGuarded = false;
+
+/**
+ * `tandem runs | head` closes the pipe early: the next write fails with EPIPE. That is the reader
+ * being done, not an error, so the process leaves quietly instead of dying with a stack trace.
+ */
+function guardClosedPipes(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      process.stderr.write(`tandem: cannot write output: ${error.message}\n`);
+      process.exit(4);
+    });
+  }
+}
+
 export function processIo(): CliIo {
+  guardClosedPipes();
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -22,10 +22,11 @@ import { parseYamlText } from '../spec/yaml.js';
 import { DEFAULT_NAMESPACE, WorkflowCatalog } from './catalog.js';
 import { ProjectDecl, SOURCE_KINDS, type ApiTokenDecl } from './schema.js';
 
-export type EventSourceConfig =
+export type EventSourceConfig = (
   | { name: string; kind: 'nats'; config: NatsSourceConfig }
   | { name: string; kind: 'webhook'; config: WebhookSourceConfig }
-  | { name: string; kind: 'cron'; config: CronSourceConfig };
+  | { name: string; kind: 'cron'; config: CronSourceConfig }
+) & { example?: Record<string, unknown> };
 
 export interface Project {
   file: string;
@@ -118,10 +119,11 @@ function parseSources(doc: ProjectDecl, place: (list: SpecIssue[]) => void): Eve
       continue;
     }
     const kind = kinds[0]!;
+    const example = decl.example !== undefined ? { example: decl.example } : {};
     try {
-      if (kind === 'nats') sources.push({ name: decl.name, kind, config: parseNatsSourceConfig(decl.nats) });
-      else if (kind === 'webhook') sources.push({ name: decl.name, kind, config: parseWebhookConfig(decl.webhook) });
-      else sources.push({ name: decl.name, kind, config: parseCronConfig(decl.cron) });
+      if (kind === 'nats') sources.push({ name: decl.name, kind, config: parseNatsSourceConfig(decl.nats), ...example });
+      else if (kind === 'webhook') sources.push({ name: decl.name, kind, config: parseWebhookConfig(decl.webhook), ...example });
+      else sources.push({ name: decl.name, kind, config: parseCronConfig(decl.cron), ...example });
     } catch (error) {
       if (!(error instanceof SpecValidationError)) throw error;
       place(error.issues.map((issue) => ({ ...issue, path: `${base}/${kind}${issue.path === '/' ? '' : issue.path}` })));

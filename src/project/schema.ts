@@ -21,6 +21,11 @@ export const EventSourceDecl = Type.Object(
     nats: Type.Optional(Type.Unknown()),
     webhook: Type.Optional(Type.Unknown()),
     cron: Type.Optional(Type.Unknown()),
+    example: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'A sample event payload: `tandem serve` prints it in the command that fires this source.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -2,11 +2,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { loadProject, type Project } from '../../project/load.js';
+import { loadProject } from '../../project/load.js';
 import { ControlPlane } from '../../server/control-plane.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeLine } from '../io.js';
+import { printServeBanner } from './serve-banner.js';
 
 interface ServeOptions {
   port?: string;
@@ -48,7 +49,7 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
     ...(options.host !== undefined ? { host: options.host } : {}),
     log: (line) => writeLine(io.stderr, `${new Date().toISOString()} ${line}`),
   });
-  describe(io.stdout, plane, project);
+  printServeBanner(io.stdout, plane, project);
   await new Promise<void>((done) => {
     const stop = () => {
       unsubscribe();
@@ -68,35 +69,4 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, found ${JSON.stringify(text)}`);
   return port;
-}
-
-function describe(out: { write(text: string): unknown }, plane: ControlPlane, project: Project): void {
-  writeLine(out, `tandem serving ${project.file} at ${plane.url}`);
-  writeLine(out, `  workflows: ${project.catalog.list().map((e) => `${e.spec.name} (${e.namespace})`).join(', ') || 'none'}`);
-  for (const source of project.eventSources) {
-    if (source.kind === 'webhook') {
-      const url = `${plane.url}${source.config.path ?? `/events/${source.name}`}`;
-      writeLine(out, `  webhook ${source.name}: POST ${url}`);
-      const hmac = source.config.hmac;
-      const signing = hmac && 'env' in hmac.secret
-        ? ` --hmac-secret-env ${hmac.secret.env}${hmac.header ? ` --header-name ${hmac.header}` : ''}${hmac.prefix ? ` --prefix ${hmac.prefix}` : ''}`
-        : '';
-      writeLine(out, `    fire: tandem events post --url ${url}${signing} --data '{}'`);
-    }
-    if (source.kind === 'nats') {
-      writeLine(out, `  nats ${source.name}: subject ${source.config.subject}${source.config.jetStream ? ` (JetStream ${source.config.jetStream.stream})` : ''}`);
-      const url = source.config.url ?? source.config.urls?.[0] ?? 'nats://127.0.0.1:4222';
-      const format = source.config.payload === 'msgpack' ? ' --msgpack' : '';
-      writeLine(out, `    fire: tandem events publish --nats ${url} --subject ${source.config.subject}${format}${source.config.jetStream ? ' --jetstream' : ''} --data '{}'`);
-    }
-    if (source.kind === 'cron') writeLine(out, `  cron ${source.name}: ${source.config.schedules.join(', ')}${source.config.timezone ? ` (${source.config.timezone})` : ''}`);
-  }
-  writeLine(out, `  sensors: ${project.sensors.map((s) => s.name).join(', ') || 'none'}`);
-  writeLine(out, `  API: ${plane.url}/api/v1/openapi.json (bearer token), health: ${plane.url}/healthz`);
-  const workflow = project.catalog.list()[0]?.spec.name;
-  if (workflow) {
-    writeLine(out, `    fire: curl -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{}' ${plane.url}/api/v1/workflows/${workflow}/runs`);
-  }
-  writeLine(out, '  runs and the events that started them: tandem runs');
-  if (plane.resumed.length > 0) writeLine(out, `  resumed: ${plane.resumed.join(', ')}`);
 }

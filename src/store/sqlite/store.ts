@@ -24,6 +24,8 @@ import type {
 import { openDatabase, type ConnectionOptions, type SqliteDatabase } from './connection.js';
 import { toStoreError } from './errors.js';
 import { EventTable } from './events.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
+import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { RunLister } from './queries.js';
 import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
@@ -51,6 +53,8 @@ export class SqliteStore implements Store {
   private readonly claims: TriggerClaims;
   private readonly deadLetters: DeadLetters;
   private readonly cronTicks: CronTicks;
+  private readonly group: GroupCommit;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
 
   /** Opens and migrates synchronously; throws StoreError naming the path. */
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -84,6 +88,9 @@ export class SqliteStore implements Store {
     this.claims = new TriggerClaims(this.db);
     this.deadLetters = new DeadLetters(this.db);
     this.cronTicks = new CronTicks(this.db);
+    // An in-memory database has no log to checkpoint (and no file a second connection could open).
+    this.checkpointer = options.path === ':memory:' ? undefined : new BackgroundCheckpointer(this.db, options.path);
+    this.group = new GroupCommit(this.db, () => this.checkpointer?.noteCommit());
   }
 
   private guard<T>(action: string, fn: () => T): T {
@@ -94,16 +101,25 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A write on the hot paths (events, claims, runs, engine batches): committed with its turn's group. */
+  private async commit<T>(action: string, fn: () => T): Promise<T> {
+    try {
+      return await this.group.run(fn);
+    } catch (err) {
+      throw toStoreError(err, this.path, action);
+    }
+  }
+
   async createRun(run: RunRecord): Promise<void> {
-    this.guard(`cannot create run ${run.id}`, () => this.createRunTx(run));
+    await this.commit(`cannot create run ${run.id}`, () => this.createRunTx(run));
   }
 
   async createRunIfAbsent(run: RunRecord): Promise<boolean> {
-    return this.guard(`cannot create run ${run.id}`, () => this.createRunIfAbsentTx(run));
+    return this.commit(`cannot create run ${run.id}`, () => this.createRunIfAbsentTx(run));
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<void> {
-    this.guard('cannot apply writes', () => this.writeBatch(writes));
+    await this.commit('cannot apply writes', () => this.writeBatch(writes));
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -158,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async recordEvent(event: IncomingEvent, eventId: string, receivedAt: number): Promise<RecordEventResult> {
-    return this.guard(`cannot record event ${JSON.stringify(event.id)} from ${event.sourceName}`, () =>
+    return this.commit(`cannot record event ${JSON.stringify(event.id)} from ${event.sourceName}`, () =>
       this.events.record(event, eventId, receivedAt),
     );
   }
@@ -172,11 +188,11 @@ export class SqliteStore implements Store {
   }
 
   async setEventStatus(eventId: string, status: StoredEvent['status'], error?: string): Promise<void> {
-    this.guard(`cannot set the status of event ${eventId}`, () => this.events.setEventStatus(eventId, status, error));
+    await this.commit(`cannot set the status of event ${eventId}`, () => this.events.setEventStatus(eventId, status, error));
   }
 
   async claimTrigger(claim: TriggerClaim, now: number): Promise<TriggerClaimResult> {
-    return this.guard(`cannot claim trigger ${claim.sensor}/${claim.trigger}`, () => this.claims.claim(claim, now));
+    return this.commit(`cannot claim trigger ${claim.sensor}/${claim.trigger}`, () => this.claims.claim(claim, now));
   }
 
   async pruneTriggerClaims(now: number): Promise<number> {
@@ -188,7 +204,7 @@ export class SqliteStore implements Store {
   }
 
   async recordDeadLetter(letter: DeadLetter): Promise<number> {
-    return this.guard(`cannot record dead letter for ${letter.sensor}/${letter.trigger}`, () => this.deadLetters.record(letter));
+    return this.commit(`cannot record dead letter for ${letter.sensor}/${letter.trigger}`, () => this.deadLetters.record(letter));
   }
 
   async listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetterRecord[]> {
@@ -200,11 +216,14 @@ export class SqliteStore implements Store {
   }
 
   async setCronTick(source: string, schedule: string, tick: number): Promise<void> {
-    this.guard('cannot write cron state', () => this.cronTicks.set(source, schedule, tick));
+    await this.commit('cannot write cron state', () => this.cronTicks.set(source, schedule, tick));
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.group.flush();
+    await this.checkpointer?.close();
+    this.db.close();
   }
 
   private mustExist(runId: string): void {
