@@ -90,3 +90,23 @@ export class StoreError extends TandemError {
     this.name = 'StoreError';
   }
 }
+
+/**
+ * A definition that a compile target cannot express (a feature Argo, KFP or Argo Events has no
+ * field for, an expression outside the translatable subset). Names the feature, where it is used
+ * and the target, so nothing is ever dropped silently.
+ */
+export class CompileError extends TandemError {
+  readonly code = 'COMPILE';
+  override readonly exitCode = 2;
+  constructor(
+    readonly target: string,
+    readonly feature: string,
+    /** Where: e.g. `workflow ingest, task parse` or `sensor on-upload, dependency a`. */
+    readonly where: string,
+    reason: string,
+  ) {
+    super(`cannot compile to ${target}: ${where}: ${feature}: ${reason}`);
+    this.name = 'CompileError';
+  }
+}

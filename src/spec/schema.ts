@@ -71,6 +71,32 @@ export const Cache = Type.Object(
   { additionalProperties: false },
 );
 
+export const LANES = ['kubeflow', 'argo', 'hybrid'] as const;
+export const Lane = Type.Union(LANES.map((l) => Type.Literal(l)));
+
+/** Container resources, as Kubernetes quantities ("500m", "2Gi"); used by the cluster compilers. */
+export const ResourceQuantities = Type.Object(
+  {
+    cpu: Type.Optional(Type.String({ minLength: 1 })),
+    memory: Type.Optional(Type.String({ minLength: 1 })),
+    gpu: Type.Optional(Type.Integer({ minimum: 0, description: 'nvidia.com/gpu count (limits only).' })),
+  },
+  { additionalProperties: false },
+);
+export const Resources = Type.Object(
+  { requests: Type.Optional(ResourceQuantities), limits: Type.Optional(ResourceQuantities) },
+  { additionalProperties: false, description: 'Requests and limits for the task container on a cluster; the embedded engine ignores them.' },
+);
+
+/** How a reported metric compares across runs: higher is better (max) or lower is better (min). */
+export const MetricDecl = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('max'), Type.Literal('min')]),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const Synchronization = Type.Union([
   Type.Object({ mutex: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object(
@@ -168,6 +194,13 @@ export const TaskDecl = Type.Object(
     timeout: Type.Optional(Duration),
     cache: Type.Optional(Cache),
     synchronization: Type.Optional(Synchronization),
+    image: Type.Optional(Type.String({ minLength: 1, description: 'Container image on a cluster (Argo, KFP); the embedded engine ignores it.' })),
+    resources: Type.Optional(Resources),
+    lane: Type.Optional(
+      Type.Union([Type.Literal('kubeflow'), Type.Literal('argo')], {
+        description: 'Marks the task for one lane; a workflow whose tasks are marked for different lanes is hybrid.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -177,6 +210,8 @@ export const Defaults = Type.Object(
     retry: Type.Optional(Retry),
     timeout: Type.Optional(Duration),
     cache: Type.Optional(Cache),
+    image: Type.Optional(Type.String({ minLength: 1, description: 'Container image for tasks without their own (on a cluster).' })),
+    resources: Type.Optional(Resources),
   },
   { additionalProperties: false },
 );
@@ -190,6 +225,10 @@ export const WorkflowDecl = Type.Object(
     version: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     type: Type.Optional(Type.Union(WORKFLOW_TYPES.map((t) => Type.Literal(t)))),
+    experiment: Type.Optional(Type.String({ minLength: 1, description: 'Experiment its runs belong to; default the workflow name.' })),
+    metrics: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), MetricDecl, { description: 'Metrics the tasks report, with the direction that makes a run better.' }),
+    ),
     params: Type.Optional(IdentifierRecord(ParamDecl)),
     tasks: Type.Array(TaskDecl, { minItems: 1 }),
     finally: Type.Optional(Type.Array(TaskDecl, { description: 'Exit handler: runs after every task settles, whatever the outcome.' })),
@@ -212,6 +251,9 @@ export type ParamDecl = Static<typeof ParamDecl>;
 export type Retry = Static<typeof Retry>;
 export type RetryPolicyName = Static<typeof RetryPolicyName>;
 export type Cache = Static<typeof Cache>;
+export type Lane = Static<typeof Lane>;
+export type Resources = Static<typeof Resources>;
+export type MetricDecl = Static<typeof MetricDecl>;
 export type Synchronization = Static<typeof Synchronization>;
 export type ProcessRunner = Static<typeof ProcessRunner>;
 export type ScriptRunner = Static<typeof ScriptRunner>;
