@@ -52,7 +52,14 @@ export class EventPipeline implements EventSink {
       // this from starting a second run if the first attempt got that far.
     }
     const runIds: string[] = [];
-    for (const sensor of this.sensors) runIds.push(...(await sensor.offer(event, recorded.eventId)));
+    try {
+      for (const sensor of this.sensors) runIds.push(...(await sensor.offer(event, recorded.eventId)));
+    } catch (error) {
+      // On record for `tandem events`; the source gives the delivery back, and a redelivery (or
+      // a replay) dispatches the event again. Best effort: the store may be what failed.
+      await store.setEventStatus(recorded.eventId, 'failed', (error as Error).message ?? String(error)).catch(() => undefined);
+      throw error;
+    }
     // Committed before the source acknowledges: an event acknowledged is on record as dispatched.
     await store.setEventStatus(recorded.eventId, 'dispatched');
     const result = { eventId: recorded.eventId, duplicate: recorded.duplicate, runIds };
@@ -71,6 +78,27 @@ export class EventPipeline implements EventSink {
     if (!stored) throw new NotFoundError('event', eventId);
     const { eventId: _eventId, receivedAt: _receivedAt, status: _status, error: _error, ...original } = stored;
     return this.receive({ ...original, id: `${stored.id}#replay-${this.now()}`, extensions: { ...stored.extensions, replayof: eventId } });
+  }
+
+  /**
+   * Dispatches every event still `received` (recorded by a process that died before dispatching
+   * it), oldest first; returns how many were dispatched. An event that fails again is reported
+   * through `onError`, marked `failed` and left for a redelivery or `tandem events replay`: one bad
+   * event never stops start-up.
+   */
+  async redispatchReceived(onError: (eventId: string, error: unknown) => void = () => undefined): Promise<number> {
+    const pending = await this.options.store.listEvents({ status: 'received', limit: REDISPATCH_LIMIT });
+    let dispatched = 0;
+    for (const stored of pending.reverse()) {
+      const { eventId, receivedAt: _receivedAt, status: _status, error: _error, ...original } = stored;
+      try {
+        await this.receive(original);
+        dispatched++;
+      } catch (error) {
+        onError(eventId, error);
+      }
+    }
+    return dispatched;
   }
 
   /** Runs each sensor's conditionsReset schedule (dropping unconsumed events) until stop(). */
@@ -109,6 +137,8 @@ export class EventPipeline implements EventSink {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Events re-dispatched at start-up at most; more than this waits for their sources to redeliver. */
+const REDISPATCH_LIMIT = 10_000;
 
 /** Sortable event ids: time then randomness, base 36. */
 export function newEventId(): string {

@@ -7,6 +7,7 @@ import { LocalEngine } from '../engines/local/engine.js';
 import { localEngineOptions } from '../engines/local/from-config.js';
 import { ApiRunStarter } from '../events/api-runs.js';
 import { EventPipeline } from '../events/pipeline.js';
+import type { TriggerOutcome } from '../events/sensor-runner.js';
 import type { EventSource } from '../events/source.js';
 import { CronEventSource } from '../events/sources/cron/source.js';
 import { NatsEventSource } from '../events/sources/nats/source.js';
@@ -18,6 +19,7 @@ import type { Store } from '../store/store.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
+import { silentLogger, type Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 
 export interface ControlPlaneOptions {
@@ -26,7 +28,8 @@ export interface ControlPlaneOptions {
   /** Overrides the project's server.port (0: any free port). */
   port?: number;
   host?: string;
-  log?: (line: string) => void;
+  /** Where the control plane logs (pino); silent by default. */
+  logger?: Logger;
 }
 
 const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
@@ -51,16 +54,16 @@ export class ControlPlane {
 
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
     const { project, config } = options;
-    const log = options.log ?? (() => undefined);
+    const logger = options.logger ?? silentLogger();
     // Secrets first: a missing token fails start-up before anything listens.
     const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
     const store = await openStore({ home: config.home });
     const engine = await LocalEngine.create({
       ...localEngineOptions(config, store),
-      onError: (error) => log(`engine: ${(error as Error).message ?? String(error)}`),
+      onError: (error) => logger.error({ err: error }, 'engine error'),
     });
     const resumed = await engine.resume();
-    if (resumed.length > 0) log(`resumed ${resumed.length} run(s) left in flight: ${resumed.join(', ')}`);
+    if (resumed.length > 0) logger.info({ runIds: resumed }, `resumed ${resumed.length} run(s) left in flight`);
 
     const metrics = new ServerMetrics();
     const pipeline = new EventPipeline({
@@ -68,10 +71,13 @@ export class ControlPlane {
       engine,
       catalog: project.catalog,
       sensors: project.sensors,
-      onEvent: (event, result) => metrics.eventsReceived.inc({ source: event.sourceName, duplicate: String(result.duplicate) }),
+      onEvent: (event, result) => {
+        metrics.eventsReceived.inc({ source: event.sourceName, duplicate: String(result.duplicate) });
+        logger.debug({ eventId: result.eventId, source: event.sourceName, sourceId: event.id, type: event.type, duplicate: result.duplicate, runIds: result.runIds }, 'event');
+      },
       onTrigger: (outcome) => {
         metrics.triggersFired.inc({ sensor: outcome.sensor, trigger: outcome.trigger, outcome: outcome.outcome });
-        if (outcome.outcome === 'dead-letter') log(`sensor ${outcome.sensor} trigger ${outcome.trigger}: dead letter after ${outcome.attempts} attempt(s): ${outcome.error}`);
+        logTrigger(logger, outcome);
       },
     });
     const sources = project.eventSources.map((source): EventSource => {
@@ -85,13 +91,17 @@ export class ControlPlane {
       context: { store, engine, catalog: project.catalog, runs: new ApiRunStarter(store, engine, project.catalog), pipeline },
       health: { ready: () => readiness.ready, sources: () => sources.map((s) => s.health()) },
       metrics,
-      onError: (error, request) => log(`http ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`),
+      onError: (error, request) => logger.error({ err: error, method: request.method, url: request.url }, 'request failed'),
     });
     for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
     const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options);
     metrics.watchSources(() => sources.map((source) => source.health()));
-    for (const source of sources) await plane.startSource(source, log);
+    // Events an earlier process recorded but never dispatched (it died in between): a webhook
+    // sender that got no answer may never send again, so they are dispatched now.
+    const redispatched = await pipeline.redispatchReceived((eventId, error) => logger.error({ eventId, err: error }, 'stored event could not be dispatched'));
+    if (redispatched > 0) logger.info({ count: redispatched }, 'dispatched events left undispatched by an earlier process');
+    for (const source of sources) await plane.startSource(source, logger);
     pipeline.startResets();
     plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
     readiness.ready = true;
@@ -102,17 +112,17 @@ export class ControlPlane {
    * Starts a source; one that cannot start (its NATS server is down, say) does not keep the rest of
    * the control plane from serving: it is retried with backoff, and /healthz shows it as down.
    */
-  private async startSource(source: EventSource, log: (line: string) => void, attempt = 1): Promise<void> {
+  private async startSource(source: EventSource, logger: Logger, attempt = 1): Promise<void> {
     try {
       await source.start(this.pipeline);
-      if (attempt > 1) log(`event source ${source.name} started after ${attempt} attempts`);
+      if (attempt > 1) logger.info({ source: source.name, attempt }, `event source ${source.name} started`);
     } catch (error) {
       if (this.stopping) return;
       const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
-      log(`event source ${source.name} could not start (${(error as Error).message ?? String(error)}); retrying in ${delay}ms`);
+      logger.warn({ source: source.name, attempt, retryInMs: delay, err: error }, `event source ${source.name} could not start`);
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
-        void this.startSource(source, log, attempt + 1);
+        void this.startSource(source, logger, attempt + 1);
       }, delay);
       this.retryTimers.add(timer);
     }
@@ -130,4 +140,19 @@ export class ControlPlane {
     await this.server.app.close();
     await this.store.close();
   }
+}
+
+/** One line per trigger outcome, carrying the correlation fields that join event, trigger and run. */
+function logTrigger(logger: Logger, outcome: TriggerOutcome): void {
+  const fields = {
+    correlationId: outcome.eventIds[0],
+    eventIds: outcome.eventIds,
+    sensor: outcome.sensor,
+    trigger: outcome.trigger,
+    outcome: outcome.outcome,
+    attempts: outcome.attempts,
+    ...(outcome.runId !== undefined ? { runId: outcome.runId } : {}),
+  };
+  if (outcome.outcome === 'dead-letter') logger.warn({ ...fields, error: outcome.error }, 'trigger dead-lettered');
+  else logger.info(fields, outcome.outcome === 'started' ? 'trigger started a run' : `trigger ${outcome.outcome}`);
 }

@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { IncomingEvent } from '../../src/events/model.js';
+import { StoreError } from '../../src/errors.js';
 import { EventPipeline } from '../../src/events/pipeline.js';
 import type { TriggerOutcome } from '../../src/events/sensor-runner.js';
 import type { SensorSpec } from '../../src/events/sensors/schema.js';
@@ -179,5 +180,34 @@ describe('event pipeline', () => {
     } finally {
       pipeline.stop();
     }
+  });
+
+  it('at start-up, dispatches the events an earlier process recorded but never dispatched', async () => {
+    // What a process that died between persisting and dispatching leaves behind.
+    const orphan = upload({ path: 'docs/orphan.txt', size: 5 }, 'orphan-1');
+    const { eventId } = await h.store.recordEvent(orphan, 'ev-orphan-1', Date.now());
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] });
+    assert.equal(await pipeline.redispatchReceived(), 1);
+    assert.equal((await h.store.getEvent(eventId))?.status, 'dispatched');
+    const runs = (await h.store.listRuns({ workflow: 'ingest' })).filter((r) => r.params.path === 'docs/orphan.txt');
+    assert.equal(runs.length, 1);
+    assert.deepEqual(await h.store.listRunsForEvent(eventId), [runs[0]!.id]);
+    assert.equal(await pipeline.redispatchReceived(), 0, 'nothing is left to redo');
+  });
+
+  it('marks an event failed when dispatching it throws, and a redelivery dispatches it', async () => {
+    const failing = new EventPipeline({
+      store: h.store,
+      engine: { ...h.engine, submit: () => Promise.reject(new StoreError('disk on fire')) } as unknown as typeof h.engine,
+      catalog,
+      sensors: [sensor()],
+    });
+    const event = upload({ path: 'docs/failing.txt', size: 1 }, 'failing-1');
+    await assert.rejects(failing.receive(event), /disk on fire/);
+    const stored = (await h.store.listEvents({ source: 'uploads', status: 'failed' })).find((e) => e.id === 'failing-1');
+    assert.equal(stored?.error, 'disk on fire');
+    const again = await new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [sensor()] }).receive(event);
+    assert.equal(again.runIds.length, 1);
+    assert.equal((await h.store.getEvent(again.eventId))?.status, 'dispatched');
   });
 });

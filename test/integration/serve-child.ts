@@ -25,6 +25,7 @@ import type { IncomingEvent } from '../../src/events/model.js';
 import { EventPipeline } from '../../src/events/pipeline.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';
+import { createLogger } from '../../src/server/log.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -116,7 +117,7 @@ const plane = await ControlPlane.start({
   project: await loadProject(file),
   config,
   port: 0,
-  log: (line) => process.stderr.write(`[serve-child ${process.pid}] ${line}\n`),
+  logger: createLogger({ write: (line: string) => process.stderr.write(`[serve-child ${process.pid}] ${line}`) }),
 });
 running.plane = plane;
 process.stdout.write(`${JSON.stringify({ url: plane.url, pid: process.pid })}\n`);

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { publishEvents } from '../../src/events/sources/nats/publish.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';
+import { createLogger } from '../../src/server/log.js';
 import { openStore } from '../../src/store/open.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../helpers/services.js';
 
@@ -151,7 +152,7 @@ server:
     const file = join(sub, 'tandem.yaml');
     const lines: string[] = [];
     const config = await loadConfig({ cwd: sub, env: {}, flags: { config: file } });
-    const plane = await ControlPlane.start({ project: await loadProject(file), config, port: 0, log: (line) => lines.push(line) });
+    const plane = await ControlPlane.start({ project: await loadProject(file), config, port: 0, logger: createLogger({ write: (line: string) => lines.push(line) }) });
     try {
       assert.equal((await fetch(`${plane.url}/readyz`)).status, 200);
       const health = (await (await fetch(`${plane.url}/healthz`)).json()) as { sources: Array<{ name: string; state: string }> };
@@ -159,6 +160,11 @@ server:
       assert.ok(lines.some((line) => /event source queue could not start/.test(line)), lines.join('\n'));
       const hook = await fetch(`${plane.url}/events/hooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(hook.status, 202, 'the other sources serve');
+      // The trigger's log line joins the event and the run it started.
+      const { eventId, runIds } = (await hook.json()) as { eventId: string; runIds: string[] };
+      const fired = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === 'trigger started a run');
+      assert.ok(fired, lines.join('\n'));
+      assert.deepEqual([fired.correlationId, fired.eventIds, fired.runId, fired.sensor], [eventId, [eventId], runIds[0], 'on-hook']);
     } finally {
       await plane.stop();
     }

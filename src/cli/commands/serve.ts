@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeLine } from '../io.js';
 import { printServeBanner } from './serve-banner.js';
+import { createLogger, LOG_LEVELS } from '../../server/log.js';
 
 interface ServeOptions {
   port?: string;
@@ -47,7 +48,7 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
     config,
     ...(port !== undefined ? { port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
-    log: (line) => writeLine(io.stderr, `${new Date().toISOString()} ${line}`),
+    logger: createLogger(io.stderr, logLevel(io.env.TANDEM_LOG_LEVEL)),
   });
   printServeBanner(io.stdout, plane, project);
   await new Promise<void>((done) => {
@@ -69,4 +70,10 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, found ${JSON.stringify(text)}`);
   return port;
+}
+
+function logLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`TANDEM_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(value)}`);
+  return value;
 }
