@@ -80,6 +80,11 @@ export class EventPipeline implements EventSink {
     return this.receive({ ...original, id: `${stored.id}#replay-${this.now()}`, extensions: { ...stored.extensions, replayof: eventId } });
   }
 
+  /** Takes back what each sensor held when an earlier process stopped (call before receiving). */
+  async restoreSensorStates(): Promise<void> {
+    for (const sensor of this.sensors) await sensor.restore();
+  }
+
   /**
    * Dispatches every event still `received` (recorded by a process that died before dispatching
    * it), oldest first; returns how many were dispatched. An event that fails again is reported
@@ -118,7 +123,8 @@ export class EventPipeline implements EventSink {
     // Timers cannot wait longer than about 24.8 days; a longer wait is taken in steps.
     const delay = Math.min(next.getTime() - this.now(), MAX_TIMER_MS);
     const timer = setTimeout(() => {
-      if (this.now() >= next.getTime()) sensor.reset();
+      // A reset that cannot be saved is redone by the next reset; the timer goes on either way.
+      if (this.now() >= next.getTime()) void sensor.reset().catch(() => undefined);
       this.scheduleReset(sensor);
     }, Math.max(0, delay));
     timer.unref();

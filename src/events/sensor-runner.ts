@@ -52,7 +52,7 @@ const MAX_ERRORS_KEPT = 20;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SensorRunner {
-  private readonly state: SensorState;
+  private state: SensorState;
   private readonly limiters = new Map<string, RateLimiter>();
   /** tandem event ids of the events the state holds, by source and source id. */
   private readonly eventIds = new Map<string, string>();
@@ -79,13 +79,48 @@ export class SensorRunner {
     }
   }
 
+  /**
+   * Takes back the state saved by an earlier process (events that satisfied some dependencies of
+   * a multi-dependency sensor). A saved state that no longer reads is dropped and noted in errors.
+   */
+  async restore(): Promise<void> {
+    if (!this.keepsState()) return;
+    const saved = await this.deps.store.loadSensorState(this.spec.name);
+    if (!saved) return;
+    try {
+      this.state = SensorState.fromJSON(this.spec, saved.snapshot);
+      for (const [key, eventId] of Object.entries(saved.eventIds)) this.eventIds.set(key, eventId);
+    } catch (error) {
+      this.noteError(`saved state dropped: ${(error as Error).message}`);
+    }
+  }
+
   /** Offers an event; returns the runs the sensor's triggers started (or had started) for it. */
   async offer(event: IncomingEvent, eventId: string): Promise<string[]> {
     const result = this.state.observe(event, new Date(this.now()));
     if (!result.matches.some((match) => match.ok)) return [];
     this.eventIds.set(eventKey(event), eventId);
-    if (!result.firing) return [];
-    return this.fire(result.firing);
+    const runIds = result.firing ? await this.fire(result.firing) : [];
+    // Saved before the pipeline lets the source acknowledge the event: an event held for a
+    // later dependency survives a restart.
+    if (this.keepsState()) await this.saveState();
+    return runIds;
+  }
+
+  /** A sensor with one dependency fires on every match and holds nothing between events. */
+  private keepsState(): boolean {
+    return this.spec.dependencies.length > 1;
+  }
+
+  private async saveState(): Promise<void> {
+    const held = new Set(Object.values(this.state.events()).map(eventKey));
+    for (const key of this.eventIds.keys()) if (!held.has(key)) this.eventIds.delete(key);
+    await this.deps.store.saveSensorState({
+      sensor: this.spec.name,
+      snapshot: this.state.toJSON(),
+      eventIds: Object.fromEntries(this.eventIds),
+      updatedAt: this.now(),
+    });
   }
 
   describe(): SensorDescription {
@@ -103,8 +138,14 @@ export class SensorRunner {
   }
 
   /** Clears unconsumed events (the conditionsReset schedule). */
-  reset(): void {
+  async reset(): Promise<void> {
     this.state.reset(new Date(this.now()));
+    if (this.keepsState()) await this.saveState();
+  }
+
+  private noteError(message: string): void {
+    this.errors.push(`${new Date(this.now()).toISOString()} ${message}`);
+    if (this.errors.length > MAX_ERRORS_KEPT) this.errors.shift();
   }
 
   private async fire(firing: Firing): Promise<string[]> {
@@ -191,8 +232,7 @@ export class SensorRunner {
 
   private async deadLetter(trigger: Trigger, eventIds: string[], error: string, attempts: number): Promise<void> {
     const letter = { sensor: this.spec.name, trigger: trigger.name, eventIds, error, attempts, time: this.now() };
-    this.errors.push(`${new Date(letter.time).toISOString()} ${trigger.name}: ${error}`);
-    if (this.errors.length > MAX_ERRORS_KEPT) this.errors.shift();
+    this.noteError(`${trigger.name}: ${error}`);
     await this.deps.store.recordDeadLetter(letter);
     if (trigger.deadLetter?.subject && this.deps.publishDeadLetter) {
       // Publishing is best effort: the record in the store is the dead letter of record.

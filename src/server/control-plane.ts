@@ -99,6 +99,7 @@ export class ControlPlane {
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook
     // sender that got no answer may never send again, so they are dispatched now.
+    await pipeline.restoreSensorStates();
     const redispatched = await pipeline.redispatchReceived((eventId, error) => logger.error({ eventId, err: error }, 'stored event could not be dispatched'));
     if (redispatched > 0) logger.info({ count: redispatched }, 'dispatched events left undispatched by an earlier process');
     for (const source of sources) await plane.startSource(source, logger);

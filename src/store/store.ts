@@ -91,6 +91,15 @@ export type StoreWrite =
   | { kind: 'artifact'; record: RunArtifactRecord }
   | { kind: 'metric'; record: MetricRecord };
 
+/** What a sensor holds between events (see SensorState.toJSON), and the tandem ids of those events. */
+export interface SensorStateRecord {
+  sensor: string;
+  snapshot: unknown;
+  /** `<source name>\u0000<source id>` -> tandem event id. */
+  eventIds: Record<string, string>;
+  updatedAt: number;
+}
+
 export interface RunFilter {
   status?: RunStatus[];
   workflow?: string;
@@ -225,5 +234,9 @@ export interface Store {
    * one is ignored, so a slow process cannot make catch-up fire a tick twice.
    */
   setCronTick(source: string, schedule: string, tick: number): Promise<void>;
+  /** The state a sensor saved last, undefined when it never did. */
+  loadSensorState(sensor: string): Promise<SensorStateRecord | undefined>;
+  /** Replaces the sensor's saved state. */
+  saveSensorState(record: SensorStateRecord): Promise<void>;
   close(): Promise<void>;
 }

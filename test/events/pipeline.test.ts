@@ -156,6 +156,51 @@ describe('event pipeline', () => {
     assert.match(letters[0]?.error ?? '', /size/);
   });
 
+  it('remembers across a restart the event that satisfied one dependency of two', async () => {
+    const two: SensorSpec = {
+      name: 'both-across-restart',
+      dependencies: [
+        { name: 'a', eventSource: 'uploads', eventType: 'kind.a' },
+        { name: 'b', eventSource: 'uploads', eventType: 'kind.b' },
+      ],
+      conditions: 'a && b',
+      triggers: [{ name: 't', workflow: 'ingest', params: [{ name: 'path', src: { dependencyName: 'a', dataKey: 'path' } }] }],
+    };
+    const before = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    const first = await before.receive({ ...upload({ path: 'held-a' }), type: 'kind.a' });
+    assert.deepEqual(first.runIds, []);
+    // A new process: the sensor's state comes back from the store.
+    const after = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    await after.restoreSensorStates();
+    assert.deepEqual(after.sensorStates()[0]?.satisfied, ['a']);
+    const second = await after.receive({ ...upload({ path: 'from-b' }), type: 'kind.b' });
+    assert.equal(second.runIds.length, 1);
+    const run = await h.engine.waitForRun(second.runIds[0]!);
+    assert.equal(run.params.path, 'held-a');
+    assert.deepEqual((run.origin.detail?.eventIds as string[]).sort(), [first.eventId, second.eventId].sort());
+    // Fired: the saved state holds nothing any more.
+    const again = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    await again.restoreSensorStates();
+    assert.deepEqual(again.sensorStates()[0]?.satisfied, []);
+  });
+
+  it('drops a saved sensor state that no longer reads, and says so', async () => {
+    const two: SensorSpec = {
+      name: 'corrupt-state',
+      dependencies: [
+        { name: 'a', eventSource: 'uploads', eventType: 'kind.a' },
+        { name: 'b', eventSource: 'uploads', eventType: 'kind.b' },
+      ],
+      triggers: [{ name: 't', workflow: 'ingest', params: [{ name: 'path', src: { value: 'x' } }] }],
+    };
+    await h.store.saveSensorState({ sensor: 'corrupt-state', snapshot: { version: 99 }, eventIds: {}, updatedAt: 1 });
+    const pipeline = new EventPipeline({ store: h.store, engine: h.engine, catalog, sensors: [two] });
+    await pipeline.restoreSensorStates();
+    const [state] = pipeline.sensorStates();
+    assert.deepEqual(state?.satisfied, []);
+    assert.match(state?.errors[0] ?? '', /saved state dropped/);
+  });
+
   it('drops unconsumed events on the conditionsReset schedule', async () => {
     const two: SensorSpec = {
       name: 'reset-me',

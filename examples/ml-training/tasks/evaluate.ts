@@ -17,7 +17,7 @@ interface Context {
 }
 
 export default async function evaluate(inputs: Inputs, ctx: Context): Promise<{ accuracy: number; f1: number }> {
-  const saved = JSON.parse(await readFile(inputs.model, 'utf8')) as { classes: string[]; forest: Record<string, unknown> };
+  const saved = JSON.parse(await readFile(inputs.model, 'utf8')) as { classes: string[]; forest: ReturnType<RandomForestClassifier['toJSON']> };
   const data = JSON.parse(await readFile(inputs.test, 'utf8')) as DatasetFile;
   const forest = RandomForestClassifier.load(saved.forest);
   const predicted = forest.predict(data.rows);

@@ -15,6 +15,7 @@ import type {
   RunEventRecord,
   RunFilter,
   RunRecord,
+  SensorStateRecord,
   Store,
   StoreWrite,
   TaskRunRecord,
@@ -30,6 +31,7 @@ import { migrate } from './migrate.js';
 import { RunLister } from './queries.js';
 import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
 import { prepareStatements, type InsertRunParams, type Statements } from './statements.js';
+import { SensorStates } from './sensor-states.js';
 import { CronTicks, DeadLetters } from './trigger-state.js';
 import { TriggerClaims } from './triggers.js';
 import { writeApplier, type ApplyWrites } from './writes.js';
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly claims: TriggerClaims;
   private readonly deadLetters: DeadLetters;
   private readonly cronTicks: CronTicks;
+  private readonly sensorStates: SensorStates;
   private readonly group: GroupCommit;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
 
@@ -88,6 +91,7 @@ export class SqliteStore implements Store {
     this.claims = new TriggerClaims(this.db);
     this.deadLetters = new DeadLetters(this.db);
     this.cronTicks = new CronTicks(this.db);
+    this.sensorStates = new SensorStates(this.db);
     // An in-memory database has no log to checkpoint (and no file a second connection could open).
     this.checkpointer = options.path === ':memory:' ? undefined : new BackgroundCheckpointer(this.db, options.path);
     this.group = new GroupCommit(this.db, () => this.checkpointer?.noteCommit());
@@ -217,6 +221,14 @@ export class SqliteStore implements Store {
 
   async setCronTick(source: string, schedule: string, tick: number): Promise<void> {
     await this.commit('cannot write cron state', () => this.cronTicks.set(source, schedule, tick));
+  }
+
+  async loadSensorState(sensor: string): Promise<SensorStateRecord | undefined> {
+    return this.guard(`cannot read the state of sensor ${sensor}`, () => this.sensorStates.load(sensor));
+  }
+
+  async saveSensorState(record: SensorStateRecord): Promise<void> {
+    await this.commit(`cannot save the state of sensor ${record.sensor}`, () => this.sensorStates.save(record));
   }
 
   async close(): Promise<void> {
