@@ -45,7 +45,8 @@ export function isTerminalRunStatus(status: RunStatus): boolean {
 
 /** What started a run: the CLI, the API, an event or a schedule (later issues add the latter). */
 export interface RunOrigin {
-  kind: 'cli' | 'api' | 'event' | 'schedule' | 'resume';
+  /** parent: a child run started by a `workflow` task; detail holds the parent's runId, task and attempt. */
+  kind: 'cli' | 'api' | 'event' | 'schedule' | 'resume' | 'parent';
   /** Event ids, schedule tick, API idempotency key... */
   detail?: Record<string, unknown>;
 }

@@ -139,6 +139,17 @@ export const NodeRunner = Type.Object(
   { additionalProperties: false },
 );
 
+export const WorkflowRunner = Type.Object(
+  {
+    file: Type.String({ minLength: 1, description: 'The child workflow file (YAML, JSON or .ts), relative to this workflow file.' }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Runs another workflow as a child run, linked to this one: the task inputs are its params, its workflow outputs are the task outputs. In a hybrid workflow, an ML sub-pipeline.',
+  },
+);
+
 export const OutputDecl = Type.Object(
   {
     type: Type.Optional(Type.Union([ParamType, ArtifactType])),
@@ -184,6 +195,7 @@ export const TaskDecl = Type.Object(
     process: Type.Optional(ProcessRunner),
     script: Type.Optional(ScriptRunner),
     node: Type.Optional(NodeRunner),
+    workflow: Type.Optional(WorkflowRunner),
     inputs: Type.Optional(IdentifierRecord(Type.Unknown())),
     outputs: Type.Optional(IdentifierRecord(OutputDecl)),
     dependsOn: Type.Optional(Type.Array(Type.String())),
@@ -258,6 +270,7 @@ export type Synchronization = Static<typeof Synchronization>;
 export type ProcessRunner = Static<typeof ProcessRunner>;
 export type ScriptRunner = Static<typeof ScriptRunner>;
 export type NodeRunner = Static<typeof NodeRunner>;
+export type WorkflowRunner = Static<typeof WorkflowRunner>;
 export type OutputDecl = Static<typeof OutputDecl>;
 export type InputDecl = Static<typeof InputDecl>;
 export type ForEachRange = Static<typeof ForEachRange>;
@@ -266,7 +279,7 @@ export type TaskSpec = Static<typeof TaskDecl>;
 export type WorkflowSpec = Static<typeof WorkflowDecl>;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 
-export const RUNNER_KINDS = ['process', 'script', 'node'] as const;
+export const RUNNER_KINDS = ['process', 'script', 'node', 'workflow'] as const;
 export type RunnerKind = (typeof RUNNER_KINDS)[number];
 
 /** The JSON Schema published at schema/workflow.schema.json. */

@@ -57,9 +57,9 @@ function checkTask(entry: IndexedTask, index: TaskIndex, issues: SpecIssue[]): v
   const label = `task "${task.name}"`;
   const runners = RUNNER_KINDS.filter((kind) => task[kind] !== undefined);
   if (runners.length === 0) {
-    issues.push({ path, message: `${label} has no runner`, expected: 'exactly one of process, script or node', found: 'none' });
+    issues.push({ path, message: `${label} has no runner`, expected: 'exactly one of process, script, node or workflow', found: 'none' });
   } else if (runners.length > 1) {
-    issues.push({ path: `${path}/${runners[1]!}`, message: `${label} has more than one runner`, expected: 'exactly one of process, script or node', found: listWords(runners, 'and') });
+    issues.push({ path: `${path}/${runners[1]!}`, message: `${label} has more than one runner`, expected: 'exactly one of process, script, node or workflow', found: listWords(runners, 'and') });
   }
   task.dependsOn?.forEach((name, i) => {
     const at = `${path}/dependsOn/${i}`;

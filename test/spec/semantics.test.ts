@@ -30,7 +30,7 @@ void test('a task needs exactly one runner', () => {
   const issues = yamlIssues(
     yaml('name: wf', 'tasks:', '  - name: none', '  - name: two', '    process: { command: x }', '    node: { module: m.js }'),
   );
-  assertIssue(issues, { path: '/tasks/0', message: /task "none" has no runner/, expected: /exactly one of process, script or node/, line: 3, column: 5 });
+  assertIssue(issues, { path: '/tasks/0', message: /task "none" has no runner/, expected: /exactly one of process, script, node or workflow/, line: 3, column: 5 });
   assertIssue(issues, { path: '/tasks/1/node', message: /task "two" has more than one runner/, found: /process and node/, line: 6, column: 5 });
 });
 

@@ -97,7 +97,7 @@ void test('validateWorkflow works on plain data without positions', () => {
           file: 'api',
           path: '/tasks/0/colour',
           message: 'unknown field "colour"',
-          expected: 'one of name, description, process, script, node, inputs, outputs, dependsOn, when, forEach, parallelism, retry, timeout, cache, synchronization, image, resources, lane',
+          expected: 'one of name, description, process, script, node, workflow, inputs, outputs, dependsOn, when, forEach, parallelism, retry, timeout, cache, synchronization, image, resources, lane',
         },
       ]);
       return true;

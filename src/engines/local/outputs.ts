@@ -41,7 +41,9 @@ export async function collectOutputs(
   let stdoutRead = false;
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
     if (isArtifactOutput(decl)) {
-      const source = resolveOutputPath(files.outputsDir, decl.path ?? name);
+      // A child workflow's artifact output arrives as the path of its stored content.
+      const fromChild = task.workflow && decl.path === undefined ? returnedPath(returned, name) : undefined;
+      const source = fromChild ?? resolveOutputPath(files.outputsDir, decl.path ?? name);
       if (!existsSync(source)) throw new OutputError(`output artifact "${name}": ${source} was not written`);
       const stored = await artifacts.put(source, decl.type!);
       collected[name] = { kind: 'artifact', artifact: { digest: stored.digest, size: stored.size, kind: stored.kind, type: stored.type } };
@@ -55,8 +57,10 @@ export async function collectOutputs(
       }
       value = typeof decl.stdout === 'string' ? pick(stdout, decl.stdout, name) : stdout;
       value = checkType(value, (decl.type as ParamType | undefined) ?? 'json', name);
-    } else if (task.node && decl.path === undefined) {
-      if (!returned || !(name in returned)) throw new OutputError(`output "${name}": the function returned no "${name}"`);
+    } else if ((task.node || task.workflow) && decl.path === undefined) {
+      if (!returned || !(name in returned)) {
+        throw new OutputError(task.workflow ? `output "${name}": the child workflow has no output "${name}"` : `output "${name}": the function returned no "${name}"`);
+      }
       value = checkType(returned[name], (decl.type as ParamType | undefined) ?? 'json', name);
     } else {
       const source = resolveOutputPath(files.outputsDir, decl.path ?? name);
@@ -163,5 +167,11 @@ export function checkType(value: unknown, type: ParamType, name: string): unknow
     (type === 'integer' && Number.isInteger(value)) ||
     (type === 'boolean' && typeof value === 'boolean');
   if (!ok) throw new OutputError(`output "${name}": expected ${type}, found ${JSON.stringify(value)?.slice(0, 80)}`);
+  return value;
+}
+
+function returnedPath(returned: Record<string, unknown> | undefined, name: string): string {
+  const value = returned?.[name];
+  if (typeof value !== 'string' || !isAbsolute(value)) throw new OutputError(`output artifact "${name}": the child workflow has no artifact output "${name}"`);
   return value;
 }

@@ -49,4 +49,4 @@ export interface Runner {
   run(execution: TaskExecution): Promise<RunnerResult>;
 }
 
-export type RunnerRegistry = Partial<Record<'process' | 'script' | 'node', Runner>>;
+export type RunnerRegistry = Partial<Record<'process' | 'script' | 'node' | 'workflow', Runner>>;
