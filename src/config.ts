@@ -7,6 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { TandemError } from './errors.js';
 import { parseDuration, parsePositiveInt, parseSize } from './config/values.js';
+import { LANE_ENGINES, emptyRouting, parseRoutingSection, readLanesSection } from './router/config-section.js';
+import type { LanesConfig, RoutingConfig } from './router/types.js';
+import { parseMlflowSection, resolveMlflowConfig, type MlflowConfig, type MlflowFileSection } from './tracking/mlflow/settings.js';
 
 export { redactSecrets } from './config/values.js';
 
@@ -26,13 +29,26 @@ export interface TandemConfig {
     /** Which helper spawns task processes: auto (perl where available), perl or node. */
     spawner: 'auto' | 'perl' | 'node';
   };
+  /** `routing` in tandem.yaml: rules before (or instead of) the built-in routing policy; see docs/router.md. */
+  routing: RoutingConfig;
+  /** Which engine executes each lane (`lanes.kubeflow.engine`, `lanes.argo.engine`); default local. */
+  lanes: LanesConfig;
+  /** `mlflow` in tandem.yaml (or TANDEM_MLFLOW_TRACKING_URI): mirror ML-lane runs into MLflow; see docs/mlflow.md. */
+  mlflow?: MlflowConfig;
   /** The tandem.yaml that was read, if any. */
   file?: string;
   /** Where each key's value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
 
-export type ConfigKey = 'home' | 'engine.concurrency' | 'engine.logCapBytes' | 'engine.killGracePeriod' | 'engine.spawner';
+export type ConfigKey =
+  | 'home'
+  | 'engine.concurrency'
+  | 'engine.logCapBytes'
+  | 'engine.killGracePeriod'
+  | 'engine.spawner'
+  | 'lanes.kubeflow.engine'
+  | 'lanes.argo.engine';
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
 
 /** Values given on the command line; strings are parsed like environment variables. */
@@ -106,11 +122,25 @@ const SETTINGS: readonly Setting[] = [
     expected: 'auto, perl or node',
     parse: (v) => (v === 'auto' || v === 'perl' || v === 'node' ? v : undefined),
   },
+  {
+    key: 'lanes.kubeflow.engine',
+    env: 'TANDEM_KUBEFLOW_ENGINE',
+    flag: '',
+    expected: LANE_ENGINES.kubeflow.join(' or '),
+    parse: (v) => ((LANE_ENGINES.kubeflow as readonly unknown[]).includes(v) ? v : undefined),
+  },
+  {
+    key: 'lanes.argo.engine',
+    env: 'TANDEM_ARGO_ENGINE',
+    flag: '',
+    expected: LANE_ENGINES.argo.join(' or '),
+    parse: (v) => ((LANE_ENGINES.argo as readonly unknown[]).includes(v) ? v : undefined),
+  },
 ];
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
   // The project keys are read by project/load.ts; config only lets them through.
-  '': ['home', 'engine', 'namespace', 'workflows', 'eventSources', 'sensors', 'server'],
+  '': ['home', 'engine', 'routing', 'lanes', 'namespace', 'workflows', 'eventSources', 'sensors', 'server', 'mlflow'],
   engine: ['concurrency', 'logCapBytes', 'killGracePeriod', 'spawner'],
 };
 
@@ -144,6 +174,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
       values.set(setting.key, { value, source });
     }
   }
+  const mlflow = resolveMlflowConfig(fromFile?.mlflow, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const pick = <T>(key: ConfigKey, fallback: T): [T, ConfigSource] => {
@@ -155,9 +186,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
   const [logCapBytes, logCapSource] = pick('engine.logCapBytes', DEFAULT_LOG_CAP_BYTES);
   const [killGracePeriod, graceSource] = pick('engine.killGracePeriod', DEFAULT_KILL_GRACE_PERIOD);
   const [spawner, spawnerSource] = pick<TandemConfig['engine']['spawner']>('engine.spawner', 'auto');
+  const [kubeflowEngine, kubeflowEngineSource] = pick<LanesConfig['kubeflow']['engine']>('lanes.kubeflow.engine', 'local');
+  const [argoEngine, argoEngineSource] = pick<LanesConfig['argo']['engine']>('lanes.argo.engine', 'local');
   return {
     home,
     engine: { concurrency, logCapBytes, killGracePeriod, killGracePeriodMs: parseDuration(killGracePeriod) ?? 10_000, spawner },
+    routing: fromFile?.routing ?? emptyRouting(),
+    lanes: { kubeflow: { engine: kubeflowEngine }, argo: { engine: argoEngine } },
+    ...(mlflow ? { mlflow } : {}),
     ...(fromFile ? { file } : {}),
     sources: {
       home: homeSource,
@@ -165,12 +201,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
       'engine.logCapBytes': logCapSource,
       'engine.killGracePeriod': graceSource,
       'engine.spawner': spawnerSource,
+      'lanes.kubeflow.engine': kubeflowEngineSource,
+      'lanes.argo.engine': argoEngineSource,
     },
   };
 }
 
 interface FileValues {
   values: Map<ConfigKey, { value: unknown; where: string }>;
+  routing?: RoutingConfig;
+  mlflow?: MlflowFileSection | undefined;
 }
 
 async function readConfigFile(file: string, required: boolean, problems: string[]): Promise<FileValues | undefined> {
@@ -219,7 +259,8 @@ async function readConfigFile(file: string, required: boolean, problems: string[
       }
     }
   }
-  return { values };
+  for (const [key, found] of readLanesSection(root.lanes, where, problems)) values.set(key, found);
+  return { values, routing: parseRoutingSection(root.routing, where, problems), mlflow: parseMlflowSection(root.mlflow, where, problems, dirname(file)) };
 }
 
 function checkKeys(
@@ -246,6 +287,8 @@ function flagFor(flags: ConfigFlags, key: ConfigKey): unknown {
       return flags.logCapBytes;
     case 'engine.killGracePeriod':
     case 'engine.spawner':
+    case 'lanes.kubeflow.engine':
+    case 'lanes.argo.engine':
       return undefined;
   }
 }

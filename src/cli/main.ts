@@ -1,11 +1,17 @@
 // The tandem command line: `main(argv)` parses, runs one command and returns its exit code
 // (see docs/cli.md). Errors never escape as stack traces; see errors.ts.
 import { Command, CommanderError } from 'commander';
+import { registerCache } from './commands/cache.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerCompare } from './commands/compare.js';
+import { registerCompile } from './commands/compile.js';
 import { registerEvents } from './commands/events.js';
+import { registerLineage } from './commands/lineage.js';
 import { registerLogs } from './commands/logs.js';
+import { registerMlflow } from './commands/mlflow.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
+import { registerRoute } from './commands/route.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
@@ -53,6 +59,8 @@ Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 n
     );
   registerRun(program, ctx, setExit);
   registerValidate(program, ctx, setExit);
+  registerRoute(program, ctx, setExit);
+  registerCompile(program, ctx, setExit);
   registerRuns(program, ctx, setExit);
   registerShow(program, ctx, setExit);
   registerLogs(program, ctx, setExit);
@@ -60,6 +68,10 @@ Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 n
   registerResume(program, ctx, setExit);
   registerServe(program, ctx, setExit);
   registerEvents(program, ctx, setExit);
+  registerMlflow(program, ctx, setExit);
+  registerLineage(program, ctx, setExit);
+  registerCompare(program, ctx, setExit);
+  registerCache(program, ctx, setExit);
   return program;
 }
 

@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import { NotFoundError } from '../errors.js';
 import type { RunStatus, TaskStatus } from '../engines/model.js';
-import type { RunOrigin } from '../engines/model.js';
+import type { RunOrigin, RunRouting } from '../engines/model.js';
 import type { RunRecord, Store, TaskRunRecord } from '../store/store.js';
 import { parseTaskKey } from './progress/progress-state.js';
 
@@ -43,6 +43,8 @@ export interface RunReport {
   message?: string;
   params: Record<string, unknown>;
   origin: RunOrigin;
+  /** The router's decision: lane, rule, reasons, override. */
+  routing?: RunRouting;
   sourceFile?: string;
   createdAt: number;
   startedAt?: number;
@@ -86,6 +88,7 @@ export async function buildRunReport(store: Store, run: RunRecord, home: string)
     paths: { home },
   };
   if (run.message !== undefined) report.message = run.message;
+  if (run.routing !== undefined) report.routing = run.routing;
   if (run.sourceFile !== undefined) report.sourceFile = run.sourceFile;
   if (run.startedAt !== undefined) report.startedAt = run.startedAt;
   if (run.finishedAt !== undefined) report.finishedAt = run.finishedAt;

@@ -14,6 +14,12 @@ export interface SubmitRequest {
   origin?: RunOrigin;
   /** Use this id instead of generating one (idempotent submits). */
   runId?: string;
+  /** Do not reuse cached task results (`tandem run --no-cache`); successful results are still cached. */
+  noCache?: boolean;
+  /** Forces a lane instead of the router's choice; the run records the override and who made it. */
+  laneOverride?: { lane: 'kubeflow' | 'argo' | 'hybrid'; by: 'cli' | 'api' };
+  /** The experiment the run belongs to; default spec.experiment, else the workflow name. */
+  experiment?: string;
 }
 
 export interface LogChunk {

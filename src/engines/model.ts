@@ -44,6 +44,19 @@ export function isTerminalRunStatus(status: RunStatus): boolean {
 }
 
 /** What started a run: the CLI, the API, an event or a schedule (later issues add the latter). */
+/** The router's decision as a run keeps it (see src/router): where the run would go on a cluster. */
+export interface RunRouting {
+  lane: 'kubeflow' | 'argo' | 'hybrid';
+  /** The policy rule that matched. */
+  rule: string;
+  /** Sentences a person can read: why this lane. */
+  reasons: string[];
+  /** Set when the lane was forced (`tandem run --lane`, the API's `lane`): the policy's lane, and by whom. */
+  overridden?: { from: 'kubeflow' | 'argo' | 'hybrid'; by: 'cli' | 'api' };
+  /** The engine each part runs on, from `lanes.*.engine` (local on one machine). */
+  engines: { orchestration: string; ml: string };
+}
+
 export interface RunOrigin {
   /** parent: a child run started by a `workflow` task; detail holds the parent's runId, task and attempt. */
   kind: 'cli' | 'api' | 'event' | 'schedule' | 'resume' | 'parent';
@@ -57,6 +70,8 @@ export interface ArtifactRef {
   size: number;
   kind: 'file' | 'directory';
   type: string;
+  /** What the producing task said about the artifact (a `<path>.metadata.json` sidecar, or a node task's return); see docs/tracking.md. */
+  metadata?: Record<string, unknown>;
 }
 
 /** A value an output can take: a JSON value for params, an ArtifactRef for artifacts. */

@@ -52,6 +52,8 @@ export class ApiRunStarter implements RunStarter {
       baseDir: entry.baseDir,
       ...(entry.sourceFile ? { sourceFile: entry.sourceFile } : {}),
       runId: claim.runId,
+      ...(request.lane !== undefined ? { laneOverride: { lane: request.lane, by: 'api' as const } } : {}),
+      ...(request.experiment !== undefined ? { experiment: request.experiment } : {}),
       origin: {
         kind: 'api',
         detail: { eventIds: [recorded.eventId], principal: request.principal.name, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) },

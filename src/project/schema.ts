@@ -53,6 +53,10 @@ export const ProjectDecl = Type.Object(
   {
     home: Type.Optional(Type.Unknown()),
     engine: Type.Optional(Type.Unknown()),
+    // Read by config.ts (the router's rules, each lane's engine), like home and engine.
+    routing: Type.Optional(Type.Unknown()),
+    lanes: Type.Optional(Type.Unknown()),
+    mlflow: Type.Optional(Type.Unknown()),
     namespace: Type.Optional(KubeName),
     workflows: Type.Optional(Type.Array(WorkflowRef)),
     eventSources: Type.Optional(Type.Array(EventSourceDecl)),

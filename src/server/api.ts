@@ -11,6 +11,7 @@ import { registerMetaRoutes } from './routes/meta.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSensorRoutes } from './routes/sensors.js';
 import { registerStreamRoutes, type StreamRouteOptions } from './routes/stream.js';
+import { registerTrackingRoutes } from './routes/tracking.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
 import { StreamHub, type StreamHubOptions } from './stream-hub.js';
 
@@ -31,6 +32,7 @@ export function buildApiServer(options: ApiServerOptions): TandemServer {
   registerRunRoutes(server.app, options.context);
   registerEventRoutes(server.app, options.context);
   registerSensorRoutes(server.app, options.context);
+  registerTrackingRoutes(server.app, options.context);
   const hub = new StreamHub(options.context.store, options.context.catalog, { ...options.stream });
   registerStreamRoutes(server.app, hub, options.stream);
   registerMetaRoutes(server.app, server.routes, options.metrics.registry, VERSION);

@@ -12,6 +12,9 @@ export interface StartRunRequest {
   /** The Idempotency-Key header: repeats of a request with the same key return the same run. */
   idempotencyKey?: string;
   principal: Principal;
+  /** Forces the lane (recorded as an override by the API). */
+  lane?: 'kubeflow' | 'argo' | 'hybrid';
+  experiment?: string;
 }
 
 /** Starts runs for API calls; the event pipeline implements it so API calls are events too. */

@@ -15,6 +15,10 @@ import { WebhookEventSource } from '../events/sources/webhook/source.js';
 import type { Project } from '../project/load.js';
 import { readSecret } from '../secrets.js';
 import { openStore } from '../store/open.js';
+import { createMlflowMirror } from '../tracking/mlflow/from-config.js';
+import { isMlLaneRun } from '../tracking/mlflow/lane.js';
+import type { MlflowMirror } from '../tracking/mlflow/mirror.js';
+import type { MlflowConfig } from '../tracking/mlflow/settings.js';
 import type { Store } from '../store/store.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';
@@ -50,6 +54,7 @@ export class ControlPlane {
     readonly sources: EventSource[],
     readonly pipeline: EventPipeline,
     private readonly options: ControlPlaneOptions,
+    private readonly mirror: MlflowMirror | undefined,
   ) {}
 
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -58,9 +63,11 @@ export class ControlPlane {
     // Secrets first: a missing token fails start-up before anything listens.
     const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
     const store = await openStore({ home: config.home });
+    const mirror = config.mlflow ? startMlflowMirror(config.mlflow, store, logger) : undefined;
     const engine = await LocalEngine.create({
       ...localEngineOptions(config, store),
       onError: (error) => logger.error({ err: error }, 'engine error'),
+      ...(mirror ? { onRunFinished: (runId: string) => void mirrorFinishedRun(mirror, store, runId) } : {}),
     });
     const resumed = await engine.resume();
     if (resumed.length > 0) logger.info({ runIds: resumed }, `resumed ${resumed.length} run(s) left in flight`);
@@ -95,7 +102,7 @@ export class ControlPlane {
     });
     for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
-    const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options);
+    const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options, mirror);
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook
     // sender that got no answer may never send again, so they are dispatched now.
@@ -138,6 +145,7 @@ export class ControlPlane {
     await Promise.allSettled(this.sources.map((source) => source.stop()));
     this.pipeline.stop();
     await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
+    await this.mirror?.stop();
     await this.server.app.close();
     await this.store.close();
   }
@@ -156,4 +164,23 @@ function logTrigger(logger: Logger, outcome: TriggerOutcome): void {
   };
   if (outcome.outcome === 'dead-letter') logger.warn({ ...fields, error: outcome.error }, 'trigger dead-lettered');
   else logger.info(fields, outcome.outcome === 'started' ? 'trigger started a run' : `trigger ${outcome.outcome}`);
+}
+
+/** The MLflow mirror of `tandem serve`: exports ML-lane runs as they finish, and retries what is due. */
+function startMlflowMirror(config: MlflowConfig, store: Store, logger: Logger): MlflowMirror {
+  const mirror = createMlflowMirror(config, store, {
+    onResult: (result) => {
+      const { status, mlflowRunId, attempts, nextAttemptAt } = result.record;
+      if (result.error) logger.warn({ runId: result.runId, status, attempts, nextAttemptAt, error: result.error.message }, 'MLflow export delayed');
+      else logger.info({ runId: result.runId, mlflowRunId, status }, 'run mirrored to MLflow');
+    },
+    onError: (error) => logger.error({ err: error }, 'MLflow mirror error'),
+  });
+  mirror.start();
+  return mirror;
+}
+
+async function mirrorFinishedRun(mirror: MlflowMirror, store: Store, runId: string): Promise<void> {
+  const run = await store.getRun(runId);
+  if (run && isMlLaneRun(run)) await mirror.exportRun(runId);
 }

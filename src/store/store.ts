@@ -1,7 +1,7 @@
 // The Store port. The engine, the CLI and (later) the server see state only through this
 // interface; adapters (sqlite/, later postgres/) implement it and pass the same contract suite
 // (test/store/contract.ts).
-import type { ArtifactRef, RunOrigin, RunStatus, TaskStatus } from '../engines/model.js';
+import type { ArtifactRef, OutputValue, RunOrigin, RunRouting, RunStatus, TaskStatus } from '../engines/model.js';
 import type { IncomingEvent, StoredEvent } from '../events/model.js';
 import type { WorkflowSpec } from '../spec/schema.js';
 
@@ -28,6 +28,10 @@ export interface RunRecord {
   cancelRequested: boolean;
   /** Workflow-level outputs, once the run has finished. */
   outputs?: Record<string, unknown>;
+  /** The experiment the run belongs to (see src/tracking/experiments.ts): set by the engine on submit. */
+  experiment?: string;
+  /** The router's decision (migration 007); absent on runs started before routing. */
+  routing?: RunRouting;
 }
 
 /** One attempt of one task (or of one forEach iteration: task `name[i]`). */
@@ -73,6 +77,29 @@ export interface RunArtifactRecord extends ArtifactRef {
   path: string;
 }
 
+/**
+ * One input a task run consumed (src/engines/local/consumed.ts): a resolved param value, or one
+ * artifact (a list of artifacts, as a forEach fan-in, is one record per artifact with `index`).
+ */
+export interface TaskInputRecord {
+  runId: string;
+  /** Task key: the task name, or `name[i]` for a forEach iteration. */
+  task: string;
+  /** The attempt whose inputs these are (the last one recorded wins). */
+  attempt: number;
+  /** The input's name; an artifact only referenced in runner fields is named `TASK.OUTPUT`. */
+  name: string;
+  kind: 'param' | 'artifact';
+  /** The resolved value of a param input. */
+  value?: unknown;
+  /** The consumed artifact, for an artifact input. */
+  artifact?: ArtifactRef;
+  /** Position in a list of artifacts (a forEach task's output consumed whole). */
+  index?: number;
+  /** Which task output of the same run the artifact came from. */
+  source?: { task: string; output: string };
+}
+
 export interface MetricRecord {
   runId: string;
   task: string;
@@ -89,7 +116,9 @@ export type StoreWrite =
   | { kind: 'event'; runId: string; time: number; task?: string; attempt?: number; status: string; message?: string }
   | { kind: 'output'; record: OutputRecord }
   | { kind: 'artifact'; record: RunArtifactRecord }
-  | { kind: 'metric'; record: MetricRecord };
+  | { kind: 'metric'; record: MetricRecord }
+  /** Replaces everything recorded as consumed by (runId, task) with `inputs`. */
+  | { kind: 'inputs'; runId: string; task: string; inputs: TaskInputRecord[] };
 
 /** What a sensor holds between events (see SensorState.toJSON), and the tandem ids of those events. */
 export interface SensorStateRecord {
@@ -100,9 +129,51 @@ export interface SensorStateRecord {
   updatedAt: number;
 }
 
+/** A metric the producing attempt reported, replayed into the run that reuses a cache entry. */
+export interface CachedMetric {
+  name: string;
+  value: number;
+  step?: number;
+  time: number;
+}
+
+/** One component-cache entry: the outputs of a successful attempt, under its cache key. */
+export interface CacheEntryRecord {
+  /** sha256 hex of the task's key ingredients (src/engines/local/cache/key.ts). */
+  key: string;
+  /** Workflow of the run that produced the entry (informational: entries are shared across workflows). */
+  workflow: string;
+  /** Producing task key: the task name, or `name[i]` for a forEach iteration. */
+  task: string;
+  runId: string;
+  outputs: Record<string, OutputValue>;
+  metrics: CachedMetric[];
+  createdAt: number;
+  /** How many times the entry was reused, and when last. */
+  hits: number;
+  lastHitAt?: number;
+}
+
+export interface CacheEntryFilter {
+  workflow?: string;
+  /** Only keys starting with this (hex) prefix. */
+  keyPrefix?: string;
+  limit?: number;
+}
+
+export interface ExperimentSummary {
+  name: string;
+  runs: number;
+  lastRunAt: number;
+}
+
 export interface RunFilter {
   status?: RunStatus[];
   workflow?: string;
+  /** Only runs of this experiment. */
+  experiment?: string;
+  /** Only runs the router sent to this lane. */
+  lane?: 'kubeflow' | 'argo' | 'hybrid';
   limit?: number;
   /** Runs created before this id's creation (paging, newest first). */
   before?: string;
@@ -162,6 +233,34 @@ export interface DeadLetter {
 
 export interface DeadLetterRecord extends DeadLetter {
   id: number;
+}
+
+/** Where the MLflow mirror's export of one run stands (src/tracking/mlflow/). */
+export type MlflowExportStatus = 'pending' | 'exported' | 'failed';
+
+export interface MlflowExportRecord {
+  runId: string;
+  /** pending: due again at nextAttemptAt; exported: MLflow has the run; failed: given up (see lastError). */
+  status: MlflowExportStatus;
+  experimentId?: string;
+  mlflowRunId?: string;
+  /** Tries of the current export request (a new request starts again from 0). */
+  attempts: number;
+  lastError?: string;
+  /** When a pending export is due (epoch ms). */
+  nextAttemptAt?: number;
+  /** How many of the run's metric rows (listMetrics order) MLflow already has. */
+  metricsSent: number;
+  /** When the last complete export finished. */
+  exportedAt?: number;
+  updatedAt: number;
+}
+
+export interface MlflowExportFilter {
+  status?: MlflowExportStatus[];
+  /** Only pending exports due at or before this time, earliest due first (instead of newest first). */
+  dueBy?: number;
+  limit?: number;
 }
 
 export interface DeadLetterFilter {
@@ -238,5 +337,51 @@ export interface Store {
   loadSensorState(sensor: string): Promise<SensorStateRecord | undefined>;
   /** Replaces the sensor's saved state. */
   saveSensorState(record: SensorStateRecord): Promise<void>;
+
+  // ---- Component cache (the embedded engine) ----
+
+  /** The entry under this key, undefined when there is none. */
+  getCacheEntry(key: string): Promise<CacheEntryRecord | undefined>;
+  /** Stores the entry, replacing one under the same key (hits start again from the record's). */
+  putCacheEntry(entry: CacheEntryRecord): Promise<void>;
+  /** Counts one reuse of the entry; nothing happens when the key is gone. */
+  recordCacheHit(key: string, time: number): Promise<void>;
+  /** Newest first (createdAt, then key, descending). */
+  listCacheEntries(filter?: CacheEntryFilter): Promise<CacheEntryRecord[]>;
+  /** Deletes the entries under these keys; returns how many existed. */
+  deleteCacheEntries(keys: readonly string[]): Promise<number>;
+  /**
+   * Deletes the entry only if it is still the one created at `createdAt` (a newer entry stored
+   * meanwhile under the same key is kept); returns whether it deleted.
+   */
+  invalidateCacheEntry(key: string, createdAt: number): Promise<boolean>;
+  /** Deletes entries created before `createdBefore` (epoch ms); returns how many. */
+  pruneCacheEntries(createdBefore: number): Promise<number>;
+
+  // ---- Tracking: what task runs consumed, artifacts by content, experiments ----
+
+  /** What the task runs of a run consumed, ordered by task, name, index. */
+  listTaskInputs(runId: string): Promise<TaskInputRecord[]>;
+  /** Every task run that consumed the artifact with this digest (any run), oldest run first. */
+  listArtifactConsumers(digest: string): Promise<TaskInputRecord[]>;
+  /** Every recorded production of the artifact with this digest (any run), oldest run first. */
+  listArtifactProducers(digest: string): Promise<RunArtifactRecord[]>;
+  /** Distinct artifact digests starting with `prefix` (lowercase hex), sorted, at most `limit`. */
+  findArtifactDigests(prefix: string, limit: number): Promise<string[]>;
+  /** Experiment names with how many runs each has and when the newest was created, newest first. */
+  listExperiments(): Promise<ExperimentSummary[]>;
+  // ---- MLflow mirror (src/tracking/mlflow/) ----
+
+  /** The export state of a run, undefined when it was never exported. */
+  getMlflowExport(runId: string): Promise<MlflowExportRecord | undefined>;
+  /**
+   * Stores the export state of a run, replacing the previous one; NotFoundError for an unknown run.
+   * nextAttemptAt is kept for pending records only (a pending record without one is due at updatedAt).
+   */
+  putMlflowExport(record: MlflowExportRecord): Promise<void>;
+  /** Newest update first, or with `dueBy` the due pending exports, earliest due first. */
+  listMlflowExports(filter?: MlflowExportFilter): Promise<MlflowExportRecord[]>;
+  /** The earliest nextAttemptAt of a pending export, undefined when none is pending. */
+  nextMlflowExportDue(): Promise<number | undefined>;
   close(): Promise<void>;
 }

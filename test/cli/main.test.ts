@@ -46,6 +46,7 @@ function fakeServices(runs: RunRecord[] = [], failOpen?: unknown): Services & { 
     listTaskRuns: () => Promise.resolve([]),
     listOutputs: () => Promise.resolve([]),
     listArtifacts: () => Promise.resolve([]),
+    listMetrics: () => Promise.resolve([]),
     close: () => Promise.resolve(),
   } as unknown as Store;
   return {

@@ -13,11 +13,21 @@ import { buildRunReport } from '../run-report.js';
 import { withRuntime } from '../runtime.js';
 import { formatRunSummary } from '../summary.js';
 import { collect, positiveInt } from './options.js';
+import { checkExperimentName } from '../../tracking/experiments.js';
+import { LANES, type Lane } from '../../spec/schema.js';
+import type { RunRecord, Store } from '../../store/store.js';
+import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
+import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
+import type { MlflowConfig } from '../../tracking/mlflow/settings.js';
 
 interface RunOptions {
   param?: string[];
   json?: boolean;
   concurrency?: number;
+  experiment?: string;
+  /** False with --no-cache. */
+  cache?: boolean;
+  lane?: Lane;
 }
 
 export function registerRun(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -28,6 +38,9 @@ export function registerRun(program: Command, ctx: CliContext, setExit: (code: n
     .option('-p, --param <name=value>', 'set a workflow param (repeatable)', collect)
     .option('--json', 'print no progress; print the finished run as JSON')
     .addOption(new Option('--concurrency <n>', 'tasks running at once on this machine').argParser(positiveInt('--concurrency')))
+    .option('--experiment <name>', "the experiment the run belongs to (default: the workflow's experiment:, else its name)")
+    .option('--no-cache', 'reuse no cached task results (every task runs; successful results still refresh the cache)')
+    .addOption(new Option('--lane <lane>', `record this lane (${LANES.join(', ')}) instead of the router's choice, as an override`).choices(LANES))
     .addHelpText(
       'after',
       `
@@ -35,6 +48,9 @@ Examples:
   $ tandem run workflows/ingest.yaml
   $ tandem run train.yaml -p epochs=5 -p lr=0.01 --concurrency 4
   $ tandem run train.yaml --json > run.json
+  $ tandem run train.yaml -p lr=0.1 --experiment lr-sweep
+  $ tandem run train.yaml --no-cache
+  $ tandem run pipeline.yaml --lane hybrid
 
 Exit status is 0 when the run succeeds and 1 when it fails or is cancelled.
 Ctrl-C cancels the run (finally tasks still run); a second Ctrl-C leaves at once.`,
@@ -50,6 +66,7 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
   const config = await ctx.config(command, extra);
   const loaded = await loadWorkflowFile(resolve(io.cwd, file));
   const params = resolveParams(loaded.spec, parseParamAssignments(options.param ?? []), { fromStrings: true });
+  const experiment = options.experiment !== undefined ? checkExperimentName(options.experiment) : undefined;
   return withRuntime(ctx.services, config, async ({ store, engine }) => {
     const { runId } = await engine.submit({
       spec: loaded.spec,
@@ -57,6 +74,9 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
       baseDir: loaded.baseDir,
       sourceFile: loaded.file,
       origin: { kind: 'cli' },
+      ...(experiment !== undefined ? { experiment } : {}),
+      ...(options.cache === false ? { noCache: true } : {}),
+      ...(options.lane !== undefined ? { laneOverride: { lane: options.lane, by: 'cli' as const } } : {}),
     });
     const palette = paletteFor(io.stdout, io.env);
     const follower = options.json
@@ -80,6 +100,7 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
     try {
       await follower?.follow(engine);
       const run = await engine.waitForRun(runId);
+      if (config.mlflow) await mirrorToMlflow(config.mlflow, store, run, (text) => writeLine(io.stderr, text));
       const report = await buildRunReport(store, run, config.home);
       if (options.json) writeJson(io.stdout, report);
       else {
@@ -91,4 +112,15 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
       stopListening();
     }
   });
+}
+
+/**
+ * Mirrors an ML-lane run into MLflow once it ended. MLflow being down never changes the run's
+ * outcome or the exit code: the export stays pending, and `tandem serve` or `tandem mlflow
+ * export` retries it.
+ */
+async function mirrorToMlflow(config: MlflowConfig, store: Store, run: RunRecord, warn: (text: string) => void): Promise<void> {
+  if (!isMlLaneRun(run)) return;
+  const result = await createMlflowMirror(config, store).exportRun(run.id);
+  if (result.error) warn(`MLflow export of ${run.id} is pending (${result.error.message}); tandem mlflow export ${run.id} retries it`);
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunOrigin, RunStatus } from '../../engines/model.js';
+import { LANES, type Lane } from '../../spec/schema.js';
 import type { RunFilter } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,6 +17,8 @@ import { collectStatus, positiveInt } from './options.js';
 interface RunsOptions {
   status?: RunStatus[];
   workflow?: string;
+  experiment?: string;
+  lane?: Lane;
   limit: number;
   json?: boolean;
 }
@@ -28,6 +31,8 @@ export function registerRuns(program: Command, ctx: CliContext, setExit: (code: 
     .description('list runs, newest first')
     .addOption(new Option('--status <status>', 'only runs with this status (repeatable)').argParser(collectStatus))
     .option('--workflow <name>', 'only runs of this workflow')
+    .option('--experiment <name>', 'only runs of this experiment')
+    .addOption(new Option('--lane <lane>', 'only runs the router sent to this lane').choices(LANES))
     .addOption(new Option('--limit <n>', 'at most this many runs').argParser(positiveInt('--limit')).default(DEFAULT_RUNS_LIMIT))
     .option('--json', 'print the runs as JSON')
     .addHelpText(
@@ -36,13 +41,16 @@ export function registerRuns(program: Command, ctx: CliContext, setExit: (code: 
 Examples:
   $ tandem runs
   $ tandem runs --status Failed --status Error --limit 5
-  $ tandem runs --workflow ingest --json`,
+  $ tandem runs --workflow ingest --json
+  $ tandem runs --experiment churn`,
     )
     .action(async (options: RunsOptions, command: Command) => {
       const config = await ctx.config(command);
       const filter: RunFilter = { limit: options.limit };
       if (options.status && options.status.length > 0) filter.status = options.status;
       if (options.workflow !== undefined) filter.workflow = options.workflow;
+      if (options.experiment !== undefined) filter.experiment = options.experiment;
+      if (options.lane !== undefined) filter.lane = options.lane;
       const runs = await withStore(ctx.services, config, (store) => store.listRuns(filter));
       if (options.json) {
         writeJson(ctx.io.stdout, runs.map(runSummary));
@@ -54,6 +62,7 @@ Examples:
           run.id,
           run.workflow,
           paintStatus(p, run.status),
+          run.routing ? `${run.routing.lane}${run.routing.overridden ? '*' : ''}` : '-',
           formatTimestamp(run.createdAt),
           run.status === 'Pending' ? '-' : formatSpan(run.startedAt, run.finishedAt),
           describeOrigin(run.origin),
@@ -62,6 +71,7 @@ Examples:
           { header: 'RUN' },
           { header: 'WORKFLOW' },
           { header: 'STATUS' },
+          { header: 'LANE' },
           { header: 'CREATED' },
           { header: 'DURATION', align: 'right' as const },
           { header: 'STARTED BY' },
@@ -80,5 +90,6 @@ export function describeOrigin(origin: RunOrigin): string {
     return `event ${events} (sensor ${String(detail.sensor ?? '?')})`;
   }
   if (origin.kind === 'api' && typeof detail.idempotencyKey === 'string') return `api (key ${detail.idempotencyKey})`;
+  if (origin.kind === 'parent') return `parent ${String(detail.runId ?? '?')} (task ${String(detail.task ?? '?')})`;
   return origin.kind;
 }

@@ -11,6 +11,9 @@ import type { RunReport } from '../run-report.js';
 import { buildRunReport, getRunOrThrow } from '../run-report.js';
 import { withStore } from '../runtime.js';
 import { formatValue } from '../summary.js';
+import { describeOrigin } from './runs.js';
+import { runTracking, type RunTracking } from '../../tracking/run-tracking.js';
+import { formatTracking } from '../../tracking/run-tracking-format.js';
 
 interface ShowOptions {
   json?: boolean;
@@ -31,25 +34,32 @@ Examples:
     )
     .action(async (runId: string, options: ShowOptions, command: Command) => {
       const config = await ctx.config(command);
-      const report = await withStore(ctx.services, config, async (store) =>
-        buildRunReport(store, await getRunOrThrow(store, runId), config.home),
-      );
-      if (options.json) writeJson(ctx.io.stdout, report);
-      else for (const line of formatShow(report, paletteFor(ctx.io.stdout, ctx.io.env))) writeLine(ctx.io.stdout, line);
+      const [report, tracking] = await withStore(ctx.services, config, async (store) => {
+        const run = await getRunOrThrow(store, runId);
+        return Promise.all([buildRunReport(store, run, config.home), runTracking(store, run.id)]);
+      });
+      if (options.json) writeJson(ctx.io.stdout, { ...report, ...tracking });
+      else for (const line of formatShow(report, paletteFor(ctx.io.stdout, ctx.io.env), tracking)) writeLine(ctx.io.stdout, line);
       setExit(EXIT.ok);
     });
 }
 
-export function formatShow(report: RunReport, p: Palette): string[] {
+export function formatShow(report: RunReport, p: Palette, tracking?: RunTracking): string[] {
   const lines: string[] = [];
   const field = (name: string, value: string): void => {
-    lines.push(`${p.bold(name.padEnd(9))} ${value}`);
+    lines.push(`${p.bold(name.padEnd(10))} ${value}`);
   };
   field('run', report.id);
   field('workflow', `${report.workflow}${report.version ? ` ${p.dim(`version ${report.version}`)}` : ''}`);
+  if (tracking?.experiment) field('experiment', tracking.experiment);
   field('status', `${paintStatus(p, report.status)}${report.message ? `: ${report.message}` : ''}`);
   if (report.sourceFile) field('source', report.sourceFile);
-  field('origin', report.origin.kind);
+  field('origin', describeOrigin(report.origin));
+  if (report.routing) {
+    const { lane, rule, overridden, engines } = report.routing;
+    const forced = overridden ? ` (forced by ${overridden.by}; the policy chose ${overridden.from})` : ` (rule ${rule})`;
+    field('lane', `${lane}${forced} ${p.dim(`engine: ${engines.orchestration}${engines.ml !== engines.orchestration ? `, ML steps: ${engines.ml}` : ''}`)}`);
+  }
   field('created', formatTimestamp(report.createdAt));
   if (report.startedAt !== undefined) field('started', formatTimestamp(report.startedAt));
   if (report.finishedAt !== undefined) field('finished', formatTimestamp(report.finishedAt));
@@ -103,8 +113,9 @@ export function formatShow(report: RunReport, p: Palette): string[] {
     const columns = [{ header: 'ARTIFACT' }, { header: 'TYPE' }, { header: 'KIND' }, { header: 'SIZE', align: 'right' as const }, { header: 'SHA256' }, { header: 'PATH' }];
     lines.push(...indent(formatTable(columns, rows)));
   }
-  lines.push('', `${p.bold('data'.padEnd(9))} ${report.paths.home}`);
-  if (report.paths.logs) lines.push(`${p.bold('logs'.padEnd(9))} ${report.paths.logs}   ${p.dim(`tandem logs ${report.id} [TASK]`)}`);
+  if (tracking) lines.push(...formatTracking(tracking, (text) => p.bold(text)));
+  lines.push('', `${p.bold('data'.padEnd(10))} ${report.paths.home}`);
+  if (report.paths.logs) lines.push(`${p.bold('logs'.padEnd(10))} ${report.paths.logs}   ${p.dim(`tandem logs ${report.id} [TASK]`)}`);
   return lines;
 }
 

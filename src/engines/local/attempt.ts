@@ -77,13 +77,13 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
       return { status: 'Failed', message: `timed out after ${formatDurationMs(plan.timeoutMs ?? 0)}`, ...exitFields(result) };
     }
     if (result.exitCode !== 0) {
-      const how = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+      const how = result.message ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
       return { status: 'Failed', message: how, ...exitFields(result) };
     }
     const files = { outputsDir, logDir: plan.attemptDir, metricsFile, logTruncated: result.logTruncated ?? false };
     const outputs = await collectOutputs(plan.spec, files, result.returned, artifacts);
     const metrics = await readMetrics(metricsFile);
-    return { status: 'Succeeded', outputs, metrics, exitCode: 0 };
+    return { status: 'Succeeded', outputs, metrics, exitCode: 0, ...(result.message !== undefined ? { message: result.message } : {}) };
   } catch (error) {
     if (error instanceof OutputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message, exitCode: 0 };
     if (error instanceof RunnerStartError) return { status: 'Error', message: error.message };
@@ -101,7 +101,7 @@ function exitFields(result: { exitCode: number | null; signal?: string }): { exi
 }
 
 function pickRunner(spec: TaskSpec, runners: RunnerRegistry): Runner {
-  const kind = spec.process ? 'process' : spec.script ? 'script' : 'node';
+  const kind = spec.process ? 'process' : spec.script ? 'script' : spec.workflow ? 'workflow' : 'node';
   const runner = runners[kind];
   if (!runner) throw new RunnerStartError(`no runner registered for ${kind} tasks`);
   return runner;

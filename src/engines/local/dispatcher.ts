@@ -16,6 +16,11 @@ export interface Schedulable {
   readonly lock?: { name: string; limit: number };
   /** Set when the task was withdrawn (cancelled, omitted) while waiting. */
   withdrawn: boolean;
+  /**
+   * False for a task that only waits on a child run (a `workflow` task): it takes no slot of the
+   * engine-wide limit, or parents holding every slot would wait forever for children that need one.
+   */
+  readonly takesSlot: boolean;
   start(): void;
 }
 
@@ -57,11 +62,13 @@ export class Dispatcher {
         return;
       }
     }
-    if (this.free <= 0) {
-      this.ready.push(task);
-      return;
+    if (task.takesSlot) {
+      if (this.free <= 0) {
+        this.ready.push(task);
+        return;
+      }
+      this.free -= 1;
     }
-    this.free -= 1;
     for (const gate of task.gates) gate.running += 1;
     if (lock) lock.holders += 1;
     task.start();
@@ -69,7 +76,7 @@ export class Dispatcher {
 
   /** Called once when a started task finishes; wakes one waiter of each limit it held. */
   release(task: Schedulable): void {
-    this.free += 1;
+    if (task.takesSlot) this.free += 1;
     for (const gate of task.gates) gate.running -= 1;
     let lock: LockState | undefined;
     if (task.lock) {

@@ -6,6 +6,7 @@ import type { RunRecord, Store } from '../../store/store.js';
 import type { Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
 import { isTerminalRunStatus, type RunEvent } from '../model.js';
 import { ArtifactStore } from './artifacts.js';
+import { CacheService } from './cache/service.js';
 import { Dispatcher } from './dispatcher.js';
 import { RunExecution } from './execution.js';
 import { readLogs } from './logs.js';
@@ -15,10 +16,13 @@ import type { RunnerRegistry } from './runner.js';
 import { NodeRunner } from './runners/node.js';
 import { ProcessRunner } from './runners/process.js';
 import { ScriptRunner } from './runners/script.js';
+import { WorkflowRunner } from './runners/workflow.js';
 import type { EngineServices } from './services.js';
 import { SpawnerPool, type SpawnerKind } from './spawner/pool.js';
 import { WriteBuffer } from './write-buffer.js';
 import { watchStoredRun } from './watch-store.js';
+import { experimentOf } from '../../tracking/experiments.js';
+import { runRouter, type RunRouter } from '../../router/run-routing.js';
 
 export interface LocalEngineOptions {
   store: Store;
@@ -35,6 +39,10 @@ export interface LocalEngineOptions {
   /** Replaces built-in runners (benchmarks register a no-op one). */
   runners?: RunnerRegistry;
   onError?: (error: unknown) => void;
+  /** Decides (and the run records) each run's lane; default the built-in policy, every lane local. */
+  router?: RunRouter;
+  /** Called once a run this engine executed has finished and its end is committed (the MLflow mirror listens). */
+  onRunFinished?: (runId: string) => void;
 }
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
@@ -52,6 +60,8 @@ export class LocalEngine implements Engine {
     private readonly store: Store,
     private readonly pool: SpawnerPool,
     services: EngineServices,
+    private readonly router: RunRouter,
+    private readonly onRunFinished: (runId: string) => void,
   ) {
     this.services = services;
   }
@@ -61,6 +71,7 @@ export class LocalEngine implements Engine {
     const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()), options.spawner ?? 'auto');
     const settings = { logCap: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES, killGraceMs: options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS };
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${(error as Error).message ?? error}\n`));
+    const artifacts = new ArtifactStore(join(options.home, 'artifacts'));
     const services: EngineServices = {
       dispatcher: new Dispatcher(concurrency),
       writer: new WriteBuffer(options.store, onError),
@@ -68,13 +79,17 @@ export class LocalEngine implements Engine {
         process: new ProcessRunner(pool, settings),
         script: new ScriptRunner(pool, settings),
         node: new NodeRunner(pool, settings),
+        // Child runs go to this same engine (set below, once it exists).
+        workflow: new WorkflowRunner(() => engine),
         ...options.runners,
       },
-      artifacts: new ArtifactStore(join(options.home, 'artifacts')),
+      artifacts,
+      cache: new CacheService(options.store, artifacts, onError),
       runsDir: join(options.home, 'runs'),
       onError,
     };
-    return Promise.resolve(new LocalEngine(options.store, pool, services));
+    const engine: LocalEngine = new LocalEngine(options.store, pool, services, options.router ?? runRouter(), options.onRunFinished ?? (() => undefined));
+    return Promise.resolve(engine);
   }
 
   /**
@@ -96,6 +111,8 @@ export class LocalEngine implements Engine {
       baseDir: request.baseDir,
       ...(request.sourceFile ? { sourceFile: request.sourceFile } : {}),
       origin: request.origin ?? { kind: 'api' },
+      experiment: experimentOf(spec, request.experiment),
+      routing: this.router(spec, request.laneOverride),
       createdAt: Date.now(),
       owner: OWNER_ID,
       ownerPid: process.pid,
@@ -104,7 +121,8 @@ export class LocalEngine implements Engine {
     if (request.runId === undefined) await this.store.createRun(record);
     // Two submits of one id racing (a redelivered event): only the one that creates the row runs it.
     else if (!(await this.store.createRunIfAbsent(record))) return { runId };
-    this.track(new RunExecution({ runId, spec, params, baseDir: request.baseDir }, this.services)).start();
+    const init = { runId, spec, params, baseDir: request.baseDir, reuseCache: request.noCache !== true };
+    this.track(new RunExecution(init, this.services)).start();
     return { runId };
   }
 
@@ -182,6 +200,7 @@ export class LocalEngine implements Engine {
       const deadline = new Promise((resolve) => setTimeout(resolve, options.drainMs).unref());
       await Promise.race([Promise.all([...this.active.values()].map((e) => e.runningSettled())), deadline]);
     }
+    await this.services.cache.settled();
     await this.services.writer.close();
     this.pool.close();
   }
@@ -194,6 +213,7 @@ export class LocalEngine implements Engine {
       if (this.active.size === 0) process.off('SIGUSR2', this.onCancelSignal);
       if (this.closing) return;
       await this.store.releaseRun(execution.runId, OWNER_ID).catch(this.services.onError);
+      this.onRunFinished(execution.runId);
     });
     return execution;
   }

@@ -16,9 +16,10 @@ import { Gate } from './dispatcher.js';
 import type { EngineServices } from './services.js';
 import { ForEachError, forEachItems } from './foreach.js';
 import { retryDelayMs, shouldRetry, type FailedStatus } from './retry.js';
-import { recordMetrics, recordOutputs } from './records.js';
+import { recordInputs, recordMetrics, recordOutputs } from './records.js';
 import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
 import { signalGroup } from './runners/spawn-task.js';
+import { RunCache } from './cache/run-cache.js';
 
 const FAILED: ReadonlySet<TaskStatus | undefined> = new Set(['Failed', 'Error', 'Interrupted', 'Omitted', 'Cancelled']);
 
@@ -31,6 +32,8 @@ export interface ExecutionInit {
   prior?: { taskRuns: TaskRunRecord[]; outputs: Map<string, Record<string, OutputValue>> };
   /** A cancel was requested before the run was (re)started: tasks that have not run will not. */
   cancelled?: boolean;
+  /** False (--no-cache): cached results are not reused; successful results are still cached. */
+  reuseCache?: boolean;
 }
 
 export class RunExecution {
@@ -44,6 +47,7 @@ export class RunExecution {
   private readonly cancelController = new AbortController();
   /** Finally tasks run after a cancel, so they answer only to the engine shutting down. */
   private readonly finallyController = new AbortController();
+  private readonly cache: RunCache;
   private mainLeft = 0;
   private finallyLeft = 0;
   private mainFailed = false;
@@ -66,6 +70,8 @@ export class RunExecution {
     this.mainLeft = init.spec.tasks.length;
     this.cancelled = init.cancelled ?? false;
     this.finallyLeft = init.spec.finally?.length ?? 0;
+    const { runId, spec, baseDir } = init;
+    this.cache = new RunCache(services.cache, { runId, spec, baseDir, reuse: init.reuseCache !== false, writer: services.writer });
   }
 
   /** Resolves with the final status once the run has finished and its records are committed. */
@@ -205,7 +211,29 @@ export class RunExecution {
         return this.settleUnit(unit, 'Failed', (error as Error).message);
       }
     }
-    this.enqueue(unit);
+    this.enqueueUnlessCached(unit);
+  }
+
+  /** A cacheable task is looked up first: a verified hit settles it Cached, a miss queues it. */
+  private enqueueUnlessCached(unit: TaskUnit): void {
+    const policy = this.cache.policy(unit.node.spec, unit.node.group);
+    if (policy === undefined) return this.enqueue(unit);
+    this.cache
+      .lookup(unit.key, unit.node.spec, policy, this.contextParts(unit.node, unit.key, 0, unit))
+      .then((hit) => {
+        if (unit.phase === 'done') return;
+        if (this.cancelled && unit.node.group === 'main') return this.settleUnit(unit, 'Cancelled', 'run cancelled before it started');
+        if (hit === undefined) {
+          const failFast = this.mainFailed && this.init.spec.failFast !== false && !unit.node.units.some((u) => FAILED.has(u.status));
+          return failFast ? this.settleUnit(unit, 'Omitted', `not started: ${this.firstFailure ?? 'an earlier task failed'}`) : this.enqueue(unit);
+        }
+        unit.outputs = hit.outputs;
+        recordOutputs(this.services.writer, this.runId, unit.key, hit.outputs, this.services.artifacts);
+        recordMetrics(this.services.writer, this.runId, unit.key, hit.metrics);
+        recordInputs(this.services.writer, this.runId, unit.key, unit.attempt, unit.node.spec, this.contextParts(unit.node, unit.key, 0, unit));
+        this.settleUnit(unit, 'Cached', hit.message);
+      })
+      .catch((error: unknown) => this.services.onError(error));
   }
 
   private enqueue(unit: TaskUnit): void {
@@ -276,6 +304,9 @@ export class RunExecution {
       unit.outputs = outcome.outputs;
       recordOutputs(this.services.writer, this.runId, unit.key, outcome.outputs, this.services.artifacts);
       recordMetrics(this.services.writer, this.runId, unit.key, outcome.metrics);
+      recordInputs(this.services.writer, this.runId, unit.key, unit.attempt, unit.node.spec, this.contextParts(unit.node, unit.key, unit.attempt, unit));
+      const cacheNote = this.cache.remember(unit.key, outcome.outputs, outcome.metrics);
+      if (cacheNote !== undefined && record.message === undefined) record.message = cacheNote;
       this.writeTaskRun(record);
       return this.settleUnit(unit, 'Succeeded', undefined, false);
     }
@@ -324,7 +355,9 @@ export class RunExecution {
             ? 'Omitted'
             : statuses.every((s) => s === 'Skipped')
               ? 'Skipped'
-              : 'Succeeded';
+              : statuses.every((s) => s === 'Cached')
+                ? 'Cached'
+                : 'Succeeded';
     this.collectNodeOutputs(node);
     const summary = `${statuses.filter((s) => s === 'Succeeded' || s === 'Cached').length}/${statuses.length} items succeeded`;
     this.settleNode(node, aggregate, summary);
@@ -416,7 +449,7 @@ export class RunExecution {
     if (!message && this.finallyFailed) message = 'a finally task failed';
     this.writeRun(status, message, outputs);
     try {
-      await this.services.writer.flushed();
+      await Promise.all([this.services.writer.flushed(), this.services.cache.settled()]);
     } catch (error) {
       this.services.onError(error);
     } finally {

@@ -1,5 +1,6 @@
 // The embedded engine as tandem's configuration (tandem.yaml < TANDEM_* < flags) sets it up.
 import type { TandemConfig } from '../../config.js';
+import { runRouterFromConfig } from '../../router/run-routing.js';
 import type { Store } from '../../store/store.js';
 import type { LocalEngineOptions } from './engine.js';
 
@@ -11,5 +12,6 @@ export function localEngineOptions(config: TandemConfig, store: Store): LocalEng
     logCapBytes: config.engine.logCapBytes,
     killGracePeriodMs: config.engine.killGracePeriodMs,
     spawner: config.engine.spawner,
+    router: runRouterFromConfig(config),
   };
 }

@@ -9,6 +9,7 @@ import { isArtifactType } from '../../spec/value-types.js';
 import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { attemptFiles } from './layout.js';
+import { artifactMetadata } from './artifact-metadata.js';
 
 /** The task ran but its outputs are missing or malformed: the attempt fails. */
 export class OutputError extends Error {
@@ -45,8 +46,11 @@ export async function collectOutputs(
       const fromChild = task.workflow && decl.path === undefined ? returnedPath(returned, name) : undefined;
       const source = fromChild ?? resolveOutputPath(files.outputsDir, decl.path ?? name);
       if (!existsSync(source)) throw new OutputError(`output artifact "${name}": ${source} was not written`);
+      const described = await artifactMetadata(source, decl.type!, task.node ? returned?.[name] : undefined);
+      if (!described.ok) throw new OutputError(`output artifact "${name}": ${described.problem}`);
       const stored = await artifacts.put(source, decl.type!);
-      collected[name] = { kind: 'artifact', artifact: { digest: stored.digest, size: stored.size, kind: stored.kind, type: stored.type } };
+      const ref = { digest: stored.digest, size: stored.size, kind: stored.kind, type: stored.type };
+      collected[name] = { kind: 'artifact', artifact: described.metadata ? { ...ref, metadata: described.metadata } : ref };
       continue;
     }
     let value: unknown;

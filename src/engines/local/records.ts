@@ -1,5 +1,8 @@
-// Store writes for what an attempt produced: outputs, artifacts and metrics.
+// Store writes for what an attempt produced: outputs, artifacts and metrics; and what it consumed.
+import type { TaskSpec } from '../../spec/schema.js';
 import type { OutputValue } from '../model.js';
+import { consumedInputs } from './consumed.js';
+import type { ContextParts } from './context.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { MetricLine } from './outputs.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -26,4 +29,9 @@ export function recordOutputs(
 
 export function recordMetrics(writer: WriteBuffer, runId: string, task: string, metrics: readonly MetricLine[]): void {
   for (const metric of metrics) writer.push({ kind: 'metric', record: { runId, task, ...metric } });
+}
+
+/** Records what a task run consumed (replacing an earlier attempt's record), for lineage. */
+export function recordInputs(writer: WriteBuffer, runId: string, task: string, attempt: number, spec: TaskSpec, parts: ContextParts): void {
+  writer.push({ kind: 'inputs', runId, task, inputs: consumedInputs({ runId, task, attempt }, spec, parts) });
 }

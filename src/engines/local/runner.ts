@@ -35,6 +35,8 @@ export interface RunnerResult {
   returned?: Record<string, unknown>;
   /** True when the log hit its size cap and later output was dropped. */
   logTruncated?: boolean;
+  /** Says what happened, for the attempt's message (a workflow task names its child run). */
+  message?: string;
 }
 
 /** Thrown (or rejected) by a runner when the task could not be started at all: an Error status. */

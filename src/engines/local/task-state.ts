@@ -91,6 +91,10 @@ export class TaskUnit implements Schedulable {
 
   readonly hasItem = (): boolean => this.index !== undefined;
 
+  get takesSlot(): boolean {
+    return this.node.spec.workflow === undefined;
+  }
+
   start(): void {
     this.onStart();
   }

@@ -3,13 +3,19 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
 import { resolveParams } from '../../spec/params.js';
+import { LANES, type Lane } from '../../spec/schema.js';
+import { checkExperimentName } from '../../tracking/experiments.js';
 import type { ApiContext } from '../context.js';
 import { requireNamespace, requirePrincipal, visibleNamespaces } from '../namespaces.js';
 
 const NameParams = Type.Object({ name: Type.String({ minLength: 1 }) });
 const NamespaceQuery = Type.Object({ namespace: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
 const StartBody = Type.Object(
-  { params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  {
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    lane: Type.Optional(Type.Union(LANES.map((lane) => Type.Literal(lane)), { description: "Record this lane instead of the router's choice (an override)." })),
+    experiment: Type.Optional(Type.String({ minLength: 1, description: "The experiment the run belongs to; default the workflow's." })),
+  },
   { additionalProperties: false },
 );
 
@@ -58,13 +64,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: ApiContext): v
       const entry = ctx.catalog.get(name);
       if (!entry) throw new NotFoundError('workflow', name);
       requireNamespace(request.principal, entry.namespace);
-      const body = (request.body ?? {}) as { params?: Record<string, unknown> };
+      const body = (request.body ?? {}) as { params?: Record<string, unknown>; lane?: Lane; experiment?: string };
       // Checked here so a bad param is a 400 naming it, before anything is recorded.
       resolveParams(entry.spec, body.params ?? {});
       const key = request.headers['idempotency-key'];
       const started = await ctx.runs.startRun({
         workflow: name,
         params: body.params ?? {},
+        ...(body.lane !== undefined ? { lane: body.lane } : {}),
+        ...(body.experiment !== undefined ? { experiment: checkExperimentName(body.experiment, 'experiment') } : {}),
         ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
         principal: requirePrincipal(request.principal),
       });

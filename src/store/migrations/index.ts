@@ -2,9 +2,13 @@
 // `npx tsx scripts/dump-schema.ts` and commit the updated src/store/schema.sql.
 import { migration001 } from './001_initial.js';
 import { migration002 } from './002_events.js';
+import { migration003 } from './003_cache.js';
+import { migration004 } from './004_tracking.js';
+import { migration005 } from './005_mlflow.js';
 import { migration006 } from './006_sensor_state.js';
+import { migration007 } from './007_routing.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration006];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];

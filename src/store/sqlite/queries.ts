@@ -31,6 +31,14 @@ export class RunLister {
       where.push('workflow = ?');
       params.push(filter.workflow);
     }
+    if (filter.lane !== undefined) {
+      where.push('lane = ?');
+      params.push(filter.lane);
+    }
+    if (filter.experiment !== undefined) {
+      where.push('experiment = ?');
+      params.push(filter.experiment);
+    }
     if (filter.before !== undefined) {
       const createdAt = this.statements.runCreatedAt.get(filter.before);
       if (createdAt === undefined) throw new NotFoundError('run', filter.before);

@@ -1,6 +1,6 @@
 // Row shapes as SQLite returns them, and their mapping to the port's records. NULL columns become
 // absent keys (not `undefined` values), so records round-trip under deepStrictEqual.
-import type { RunOrigin, RunStatus, TaskStatus } from '../../engines/model.js';
+import type { RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { MetricRecord, OutputRecord, RunArtifactRecord, RunEventRecord, RunRecord, TaskRunRecord } from '../store.js';
 
@@ -22,6 +22,11 @@ export interface RunRow {
   owner_pid: number | null;
   cancel_requested: number;
   outputs: string | null;
+  /** Added by migration 004. */
+  experiment: string | null;
+  /** Added by migration 007 (lane is routing.lane, kept as a column for filtering). */
+  lane: string | null;
+  routing: string | null;
 }
 
 export interface TaskRunRow {
@@ -65,6 +70,8 @@ export interface ArtifactRow {
   kind: string;
   type: string;
   path: string;
+  /** Added by migration 004: JSON object. */
+  metadata: string | null;
 }
 
 export interface MetricRow {
@@ -105,6 +112,8 @@ export function runFromRow(row: RunRow): RunRecord {
   if (row.owner !== null) run.owner = row.owner;
   if (row.owner_pid !== null) run.ownerPid = row.owner_pid;
   if (row.outputs !== null) run.outputs = JSON.parse(row.outputs) as Record<string, unknown>;
+  if (row.experiment !== null) run.experiment = row.experiment;
+  if (row.routing !== null) run.routing = JSON.parse(row.routing) as RunRouting;
   return run;
 }
 
@@ -139,7 +148,7 @@ export function outputFromRow(row: OutputRow): OutputRecord {
 }
 
 export function artifactFromRow(row: ArtifactRow): RunArtifactRecord {
-  return {
+  const record: RunArtifactRecord = {
     runId: row.run_id,
     task: row.task,
     name: row.name,
@@ -149,6 +158,8 @@ export function artifactFromRow(row: ArtifactRow): RunArtifactRecord {
     type: row.type,
     path: row.path,
   };
+  if (row.metadata !== null) record.metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+  return record;
 }
 
 export function metricFromRow(row: MetricRow): MetricRecord {

@@ -24,6 +24,9 @@ export type InsertRunParams = [
   ownerPid: Nullable<number>,
   cancelRequested: number,
   outputs: Nullable<string>,
+  experiment: Nullable<string>,
+  lane: Nullable<string>,
+  routing: Nullable<string>,
 ];
 
 export type InsertEventParams = [
@@ -69,6 +72,7 @@ export type UpsertArtifactParams = [
   kind: string,
   type: string,
   path: string,
+  metadata: Nullable<string>,
 ];
 
 export type InsertMetricParams = [
@@ -109,13 +113,13 @@ export function prepareStatements(db: SqliteDatabase): Statements {
   return {
     insertRun: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRunIfAbsent: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare<InsertEventParams>(
@@ -139,9 +143,10 @@ export function prepareStatements(db: SqliteDatabase): Statements {
        ON CONFLICT (run_id, task, name) DO UPDATE SET kind = excluded.kind, value = excluded.value`,
     ),
     upsertArtifact: db.prepare<UpsertArtifactParams>(
-      `INSERT INTO run_artifacts (run_id, task, name, digest, size, kind, type, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO run_artifacts (run_id, task, name, digest, size, kind, type, path, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, task, name) DO UPDATE SET
-         digest = excluded.digest, size = excluded.size, kind = excluded.kind, type = excluded.type, path = excluded.path`,
+         digest = excluded.digest, size = excluded.size, kind = excluded.kind, type = excluded.type, path = excluded.path,
+         metadata = excluded.metadata`,
     ),
     insertMetric: db.prepare<InsertMetricParams>(
       'INSERT INTO metrics (run_id, task, name, value, step, time) VALUES (?, ?, ?, ?, ?, ?)',

@@ -4,11 +4,16 @@ import { NotFoundError } from '../../errors.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { IncomingEvent, StoredEvent } from '../../events/model.js';
 import type {
+  CacheEntryFilter,
+  CacheEntryRecord,
   DeadLetter,
   DeadLetterFilter,
   DeadLetterRecord,
   EventFilter,
+  ExperimentSummary,
   MetricRecord,
+  MlflowExportFilter,
+  MlflowExportRecord,
   OutputRecord,
   RecordEventResult,
   RunArtifactRecord,
@@ -18,6 +23,7 @@ import type {
   SensorStateRecord,
   Store,
   StoreWrite,
+  TaskInputRecord,
   TaskRunRecord,
   TriggerClaim,
   TriggerClaimResult,
@@ -26,14 +32,17 @@ import { openDatabase, type ConnectionOptions, type SqliteDatabase } from './con
 import { toStoreError } from './errors.js';
 import { EventTable } from './events.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
+import { CacheEntries } from './cache-entries.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
+import { MlflowExports } from './mlflow-exports.js';
 import { RunLister } from './queries.js';
 import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
 import { prepareStatements, type InsertRunParams, type Statements } from './statements.js';
 import { SensorStates } from './sensor-states.js';
 import { CronTicks, DeadLetters } from './trigger-state.js';
 import { TriggerClaims } from './triggers.js';
+import { TrackingTables } from './tracking.js';
 import { writeApplier, type ApplyWrites } from './writes.js';
 
 export interface SqliteStoreOptions extends ConnectionOptions {
@@ -56,6 +65,9 @@ export class SqliteStore implements Store {
   private readonly deadLetters: DeadLetters;
   private readonly cronTicks: CronTicks;
   private readonly sensorStates: SensorStates;
+  private readonly cacheEntries: CacheEntries;
+  private readonly tracking: TrackingTables;
+  private readonly mlflowExports: MlflowExports;
   private readonly group: GroupCommit;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
 
@@ -74,7 +86,8 @@ export class SqliteStore implements Store {
       this.db.close();
       throw toStoreError(err, options.path, 'cannot open the store');
     }
-    this.writeBatch = writeApplier(this.db, this.s);
+    this.tracking = new TrackingTables(this.db);
+    this.writeBatch = writeApplier(this.db, this.s, this.tracking);
     this.lister = new RunLister(this.db, this.s);
     const insert = this.db.transaction((run: RunRecord) => {
       this.s.insertRun.run(...runParams(run));
@@ -92,6 +105,8 @@ export class SqliteStore implements Store {
     this.deadLetters = new DeadLetters(this.db);
     this.cronTicks = new CronTicks(this.db);
     this.sensorStates = new SensorStates(this.db);
+    this.cacheEntries = new CacheEntries(this.db);
+    this.mlflowExports = new MlflowExports(this.db);
     // An in-memory database has no log to checkpoint (and no file a second connection could open).
     this.checkpointer = options.path === ':memory:' ? undefined : new BackgroundCheckpointer(this.db, options.path);
     this.group = new GroupCommit(this.db, () => this.checkpointer?.noteCommit());
@@ -231,6 +246,70 @@ export class SqliteStore implements Store {
     await this.commit(`cannot save the state of sensor ${record.sensor}`, () => this.sensorStates.save(record));
   }
 
+  async getCacheEntry(key: string): Promise<CacheEntryRecord | undefined> {
+    return this.guard('cannot read the cache', () => this.cacheEntries.getEntry(key));
+  }
+
+  async putCacheEntry(entry: CacheEntryRecord): Promise<void> {
+    await this.commit(`cannot store cache entry ${entry.key}`, () => this.cacheEntries.putEntry(entry));
+  }
+
+  async recordCacheHit(key: string, time: number): Promise<void> {
+    await this.commit(`cannot record a hit of cache entry ${key}`, () => this.cacheEntries.recordHit(key, time));
+  }
+
+  async listCacheEntries(filter?: CacheEntryFilter): Promise<CacheEntryRecord[]> {
+    return this.guard('cannot list cache entries', () => this.cacheEntries.list(filter));
+  }
+
+  async deleteCacheEntries(keys: readonly string[]): Promise<number> {
+    return this.commit('cannot delete cache entries', () => this.cacheEntries.delete(keys));
+  }
+
+  async invalidateCacheEntry(key: string, createdAt: number): Promise<boolean> {
+    return this.commit(`cannot delete cache entry ${key}`, () => this.cacheEntries.invalidate(key, createdAt));
+  }
+
+  async pruneCacheEntries(createdBefore: number): Promise<number> {
+    return this.commit('cannot prune the cache', () => this.cacheEntries.pruneBefore(createdBefore));
+  }
+
+  async listTaskInputs(runId: string): Promise<TaskInputRecord[]> {
+    return this.guard('cannot list task inputs', () => this.tracking.inputsOf(runId));
+  }
+
+  async listArtifactConsumers(digest: string): Promise<TaskInputRecord[]> {
+    return this.guard('cannot list artifact consumers', () => this.tracking.consumersOf(digest));
+  }
+
+  async listArtifactProducers(digest: string): Promise<RunArtifactRecord[]> {
+    return this.guard('cannot list artifact producers', () => this.tracking.producersOf(digest));
+  }
+
+  async findArtifactDigests(prefix: string, limit: number): Promise<string[]> {
+    return this.guard('cannot look up artifacts', () => this.tracking.findDigests(prefix, limit));
+  }
+
+  async listExperiments(): Promise<ExperimentSummary[]> {
+    return this.guard('cannot list experiments', () => this.tracking.listExperiments());
+  }
+
+  async getMlflowExport(runId: string): Promise<MlflowExportRecord | undefined> {
+    return this.guard('cannot read the MLflow export state', () => this.mlflowExports.getExport(runId));
+  }
+
+  async putMlflowExport(record: MlflowExportRecord): Promise<void> {
+    await this.commit(`cannot record the MLflow export state of run ${record.runId}`, () => this.mlflowExports.putExport(record));
+  }
+
+  async listMlflowExports(filter?: MlflowExportFilter): Promise<MlflowExportRecord[]> {
+    return this.guard('cannot list MLflow exports', () => this.mlflowExports.list(filter));
+  }
+
+  async nextMlflowExportDue(): Promise<number | undefined> {
+    return this.guard('cannot read the MLflow export state', () => this.mlflowExports.earliestDue());
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
@@ -262,5 +341,8 @@ function runParams(run: RunRecord): InsertRunParams {
     run.ownerPid ?? null,
     run.cancelRequested ? 1 : 0,
     toJson(run.outputs),
+    run.experiment ?? null,
+    run.routing?.lane ?? null,
+    toJson(run.routing),
   ];
 }

@@ -7,10 +7,11 @@ import type { StoreWrite } from '../store.js';
 import type { SqliteDatabase } from './connection.js';
 import { toJson } from './rows.js';
 import type { Statements } from './statements.js';
+import type { TrackingTables } from './tracking.js';
 
 export type ApplyWrites = (writes: readonly StoreWrite[]) => void;
 
-function applyOne(s: Statements, write: StoreWrite): void {
+function applyOne(s: Statements, write: StoreWrite, tracking: TrackingTables): void {
   switch (write.kind) {
     case 'taskRun': {
       const r = write.record;
@@ -51,7 +52,7 @@ function applyOne(s: Statements, write: StoreWrite): void {
     }
     case 'artifact': {
       const r = write.record;
-      s.upsertArtifact.run(r.runId, r.task, r.name, r.digest, r.size, r.kind, r.type, r.path);
+      s.upsertArtifact.run(r.runId, r.task, r.name, r.digest, r.size, r.kind, r.type, r.path, toJson(r.metadata));
       return;
     }
     case 'metric': {
@@ -59,6 +60,9 @@ function applyOne(s: Statements, write: StoreWrite): void {
       s.insertMetric.run(r.runId, r.task, r.name, Number.isNaN(r.value) ? null : r.value, r.step ?? null, r.time);
       return;
     }
+    case 'inputs':
+      tracking.replaceInputs(write.runId, write.task, write.inputs);
+      return;
     default: {
       const unknownWrite: never = write;
       throw new StoreError(`unknown store write kind ${JSON.stringify((unknownWrite as { kind?: unknown }).kind)}`);
@@ -67,12 +71,12 @@ function applyOne(s: Statements, write: StoreWrite): void {
 }
 
 /** Builds the batch applier once per connection; a failing write rolls back the whole batch. */
-export function writeApplier(db: SqliteDatabase, statements: Statements): ApplyWrites {
+export function writeApplier(db: SqliteDatabase, statements: Statements, tracking: TrackingTables): ApplyWrites {
   const batch = db.transaction((writes: readonly StoreWrite[]) => {
     for (let i = 0; i < writes.length; i++) {
       const write = writes[i] as StoreWrite;
       try {
-        applyOne(statements, write);
+        applyOne(statements, write, tracking);
       } catch (err) {
         const reason =
           (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY'

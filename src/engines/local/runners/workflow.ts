@@ -52,7 +52,8 @@ export class WorkflowRunner implements Runner {
     try {
       const run = await engine.waitForRun(runId);
       note(execution.logDir, `child run ${runId} (${child.spec.name}) ${run.status}${run.message ? `: ${run.message}` : ''}\n`);
-      return { exitCode: run.status === 'Succeeded' ? 0 : 1, returned: run.outputs ?? {} };
+      const message = `child run ${runId} ${run.status}${run.message ? `: ${run.message}` : ''}`;
+      return { exitCode: run.status === 'Succeeded' ? 0 : 1, returned: run.outputs ?? {}, message };
     } finally {
       execution.signal.removeEventListener('abort', cancel);
     }

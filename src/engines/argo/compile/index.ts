@@ -1,0 +1,20 @@
+// The Argo compiler's public API: a validated tandem workflow in, one Argo manifest out (Workflow,
+// WorkflowTemplate or CronWorkflow), or a CompileError naming what Argo cannot express. The
+// mapping of each spec feature is documented in docs (see the Argo table) and in each module.
+import { stringify } from 'yaml';
+import type { WorkflowSpec } from '../../../spec/schema.js';
+import { compileManifest } from './manifest.js';
+import type { ArgoCompileOptions } from './options.js';
+
+export type { ArgoCompileOptions, ArgoKind, ArgoSchedule } from './options.js';
+export { CONTAINER_PATHS, ENTRY_TEMPLATE, EXIT_TEMPLATE } from './options.js';
+
+/** Compiles a validated workflow to one Argo manifest; throws CompileError for what Argo cannot express. */
+export function compileToArgo(spec: WorkflowSpec, options?: ArgoCompileOptions): Record<string, unknown> {
+  return compileManifest(spec, options);
+}
+
+/** The manifest as YAML, keys in the order they were built (stable across runs). */
+export function argoManifestYaml(manifest: Record<string, unknown>): string {
+  return stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,75 @@
+// Options of the Argo compiler and their defaults: which kind of manifest, where the workflow's
+// files live inside the task images, and the names of the cluster objects (ConfigMaps) that
+// memoization and semaphores need. Resolved once so every other module reads plain values.
+
+export type ArgoKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow';
+
+export interface ArgoSchedule {
+  /** Cron expressions; compiled to CronWorkflow `spec.schedules`. */
+  schedules: string[];
+  timezone?: string;
+  concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  startingDeadlineSeconds?: number;
+}
+
+export interface ArgoCompileOptions {
+  /** Workflow (default), WorkflowTemplate, or CronWorkflow (implied by `schedule`). */
+  kind?: ArgoKind;
+  schedule?: ArgoSchedule;
+  namespace?: string;
+  serviceAccountName?: string;
+  /** Image of process and script tasks without `image` or `defaults.image`; default alpine:3.20. */
+  defaultImage?: string;
+  /** Image of `node` tasks without an image of their own; default node:20-slim. */
+  nodeImage?: string;
+  /** Where the workflow file's folder is inside the images (the working directory); default /workspace. */
+  projectDir?: string;
+  /** Memoization cache ConfigMap (for `cache`); default tandem-cache. */
+  cacheConfigMap?: string;
+  /** ConfigMap holding one key per semaphore name, whose value is the limit; default tandem-semaphores. */
+  semaphoreConfigMap?: string;
+}
+
+/** Fixed places inside every task container. */
+export const CONTAINER_PATHS = {
+  /** $TANDEM_OUTPUTS: an emptyDir volume, so tasks can write into it without creating it. */
+  outputsDir: '/tmp/tandem/outputs',
+  /** $TANDEM_INPUTS: artifact inputs are placed here (one file or folder per input). */
+  inputsDir: '/tmp/tandem/inputs',
+  metricsFile: '/tmp/tandem/metrics.jsonl',
+  /** Where the node bootstrap writes the values a node task returned, one file per output. */
+  returnedDir: '/tmp/tandem/returned',
+} as const;
+
+export const OUTPUTS_VOLUME = 'tandem-outputs';
+export const ENTRY_TEMPLATE = 'tandem-main';
+export const EXIT_TEMPLATE = 'tandem-finally';
+/** Memoize maxAge when `cache.maxAge` is absent (tandem: no expiry). */
+export const NO_EXPIRY = '87600h';
+
+export interface ResolvedOptions {
+  kind: ArgoKind;
+  schedule?: ArgoSchedule;
+  namespace?: string;
+  serviceAccountName?: string;
+  defaultImage: string;
+  nodeImage: string;
+  projectDir: string;
+  cacheConfigMap: string;
+  semaphoreConfigMap: string;
+}
+
+export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOptions {
+  const kind: ArgoKind = options.schedule ? 'CronWorkflow' : (options.kind ?? 'Workflow');
+  return {
+    kind,
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.serviceAccountName !== undefined ? { serviceAccountName: options.serviceAccountName } : {}),
+    defaultImage: options.defaultImage ?? 'alpine:3.20',
+    nodeImage: options.nodeImage ?? 'node:20-slim',
+    projectDir: (options.projectDir ?? '/workspace').replace(/\/+$/, '') || '/',
+    cacheConfigMap: options.cacheConfigMap ?? 'tandem-cache',
+    semaphoreConfigMap: options.semaphoreConfigMap ?? 'tandem-semaphores',
+  };
+}

@@ -1,0 +1,164 @@
+// State shared while one workflow compiles to KFP IR: options, KFP task names, where each task
+// was placed, the binder that threads values between DAG scopes, and the resolution of a tandem
+// reference (`params.x`, `tasks.t.outputs.o`, `item.f`, `run.id`…) to what KFP can read.
+import { CompileError } from '../../../errors.js';
+import { compileCel, type CelNode } from '../../../expr/cel.js';
+import { referencesInValue } from '../../../expr/references.js';
+import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import { isArtifactType, outputType } from '../../../spec/value-types.js';
+import { Binder, type Scope, type Source } from './scopes.js';
+import { artifactDef, parameterType, paramParameterType, type IrValueDef } from './types.js';
+
+export interface KfpCompileOptions {
+  /** Image for tasks without `image` and without `defaults.image`. */
+  defaultImage?: string;
+  /** Image that runs `node` tasks: Node.js 20+, with tsx for .ts modules (default `node:20-slim`). */
+  nodeImage?: string;
+  /** Where the workflow file's folder sits inside nodeImage (default `/workspace`). */
+  projectDir?: string;
+  /** pipelineInfo.name; default the workflow name. */
+  pipelineName?: string;
+}
+
+/** What a reference in a template turns into. */
+export type Resolved =
+  | { kind: 'source'; source: Source }
+  | { kind: 'input'; name: string }
+  | { kind: 'placeholder'; text: string };
+
+/** KFP runtime placeholders for tandem's run and task fields. */
+const RUN_PLACEHOLDERS: Record<string, string> = {
+  'run.id': '{{$.pipeline_job_uuid}}',
+  'run.name': '{{$.pipeline_job_name}}',
+  'task.name': '{{$.pipeline_task_name}}',
+};
+
+export class CompileContext {
+  readonly workflow: string;
+  readonly locations = new Map<string, { scope: Scope; dagName: string }>();
+  readonly binder: Binder;
+  readonly finallyNames: ReadonlySet<string>;
+  private readonly tasks = new Map<string, TaskSpec>();
+  private readonly dagNames = new Map<string, string>();
+  private readonly iterated = new Set<string>();
+  private counter = 0;
+
+  constructor(
+    readonly spec: WorkflowSpec,
+    readonly options: KfpCompileOptions,
+  ) {
+    this.workflow = spec.name;
+    this.finallyNames = new Set((spec.finally ?? []).map((t) => t.name));
+    this.binder = new Binder(this.locations, (task) => this.dagName(task));
+    const taken = new Map<string, string>(['exit-handler-1'].map((n) => [n, '(the exit handler)']));
+    for (const task of [...spec.tasks, ...(spec.finally ?? [])]) {
+      this.tasks.set(task.name, task);
+      const dag = task.name.toLowerCase().replace(/_/g, '-');
+      const clash = taken.get(dag);
+      if (clash !== undefined || /^(for-loop|condition)-[0-9]+$/.test(dag)) {
+        this.fail('task name', task.name, `its KFP name "${dag}" (lower case, "-" for "_") clashes with ${clash ?? 'a generated sub-DAG name'}`);
+      }
+      taken.set(dag, task.name);
+      this.dagNames.set(task.name, dag);
+      if (typeof task.forEach === 'string') {
+        for (const ref of referencesInValue(task.forEach)) {
+          if (ref.root === 'tasks') this.iterated.add(ref.path.join('.'));
+        }
+      }
+    }
+  }
+
+  /** Throws the CompileError for a feature KFP cannot express. */
+  fail(feature: string, task: string | undefined, reason: string): never {
+    throw new CompileError('kfp', feature, this.where(task), reason);
+  }
+
+  where(task?: string, field?: string): string {
+    return [`workflow ${this.workflow}`, task !== undefined ? `task ${task}` : undefined, field].filter(Boolean).join(', ');
+  }
+
+  /** The KFP DAG task name of a tandem task (`check_data` → `check-data`). */
+  dagName = (task: string): string => this.dagNames.get(task) ?? task;
+
+  /** Next number for a generated sub-DAG (`for-loop-2`, `condition-3`), as the KFP SDK numbers them. */
+  next(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+
+  task(name: string): TaskSpec {
+    const task = this.tasks.get(name);
+    if (!task) return this.fail('reference', undefined, `no task named "${name}"`);
+    return task;
+  }
+
+  /** The definition of one output as its task's component declares it. */
+  outputDef(taskName: string, output: string): IrValueDef {
+    const task = this.task(taskName);
+    const decl = task.outputs?.[output];
+    if (!decl) return this.fail('reference', taskName, `task ${taskName} has no output "${output}"`);
+    const type = outputType(task, decl);
+    if (isArtifactType(type)) return artifactDef(type);
+    return { kind: 'parameter', type: parameterType(type, this.iterated.has(`${taskName}.outputs.${output}`) ? 'LIST' : 'STRUCT') };
+  }
+
+  paramDef(name: string, task: string): IrValueDef {
+    const decl = this.spec.params?.[name];
+    if (!decl) return this.fail('reference', task, `no param named "${name}"`);
+    return { kind: 'parameter', type: paramParameterType(this.workflow, name, decl) };
+  }
+
+  /** Resolves one `{{ expr }}` (or condition operand) used by `task`; `loop` is its loop scope, if any. */
+  resolve(expression: string, task: string, loop: Scope | undefined): Resolved {
+    const path = plainPath(expression);
+    if (!path) {
+      return this.fail('computed expression', task, `"${expression}" is computed; KFP passes values by reference only (params.X, tasks.T.outputs.O, item, item.F, inputs.N, run.id, run.name, task.name)`);
+    }
+    const [root, ...rest] = path;
+    const placeholder = RUN_PLACEHOLDERS[path.join('.')];
+    if (placeholder !== undefined) return { kind: 'placeholder', text: placeholder };
+    if (root === 'params' && rest.length === 1 && rest[0] !== undefined) {
+      return { kind: 'source', source: { kind: 'param', name: rest[0], def: this.paramDef(rest[0], task) } };
+    }
+    if (root === 'tasks' && rest.length === 3 && rest[1] === 'outputs' && rest[0] !== undefined && rest[2] !== undefined) {
+      if (this.finallyNames.has(task) && !this.finallyNames.has(rest[0])) {
+        this.fail('finally task reading a main task output', task, `KFP's exit handler hands exit tasks no outputs of the tasks it guards (found "${expression}")`);
+      }
+      return { kind: 'source', source: { kind: 'output', task: rest[0], output: rest[2], def: this.outputDef(rest[0], rest[2]) } };
+    }
+    if (root === 'item' && rest.length <= 1) {
+      if (!loop) return this.fail('item outside forEach', task, `"${expression}" needs a forEach`);
+      return { kind: 'source', source: { kind: 'item', loop, ...(rest[0] !== undefined ? { field: rest[0] } : {}) } };
+    }
+    if (root === 'inputs' && rest.length === 1 && rest[0] !== undefined) return { kind: 'input', name: rest[0] };
+    return this.fail(path.join('.'), task, `KFP has no value for "${expression}" (${NO_VALUE[path.join('.')] ?? 'not a reference KFP can pass'})`);
+  }
+}
+
+const NO_VALUE: Record<string, string> = {
+  'run.status': "an exit task gets KFP's PipelineTaskFinalStatus struct, not tandem's run status",
+  'run.failures': 'KFP reports no list of failed tasks to exit tasks',
+  'task.attempt': 'KFP exposes no attempt number to the container',
+  'task.index': 'KFP exposes no iteration index to the container',
+};
+
+/** `a.b["c"]` as ['a', 'b', 'c'] when the expression is nothing but that path; else undefined. */
+export function plainPath(expression: string): string[] | undefined {
+  const path = memberPath(compileCel(expression).ast);
+  return path && path.length > 0 ? path : undefined;
+}
+
+function memberPath(node: CelNode): string[] | undefined {
+  if (node.op === 'id' && typeof node.args === 'string') return [node.args];
+  if (node.op === '.' && Array.isArray(node.args)) {
+    const [target, field] = node.args as [CelNode, unknown];
+    const base = memberPath(target);
+    return base && typeof field === 'string' ? [...base, field] : undefined;
+  }
+  if (node.op === '[]' && Array.isArray(node.args)) {
+    const [target, index] = node.args as [CelNode, CelNode];
+    const base = memberPath(target);
+    return base && index.op === 'value' && typeof index.args === 'string' ? [...base, index.args] : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,152 @@
+// compileToKfp: a tandem workflow as a KFP PipelineSpec (IR schema 2.1.0), as a plain JSON object
+// with sorted keys, so the same workflow always compiles to the same bytes. Params become the root
+// component's inputs; main tasks go into the root DAG, or into an `exit-handler-1` sub-DAG when the
+// workflow has `finally` tasks, which then run after it with ALL_UPSTREAM_TASKS_COMPLETED; workflow
+// outputs become root outputs where they are plain task outputs.
+import { buildGraph } from '../../../spec/graph.js';
+import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import { VERSION } from '../../../version.js';
+import { CompileContext, plainPath, type KfpCompileOptions } from './context.js';
+import { checkWorkflow } from './policies.js';
+import { placeTask } from './place.js';
+import { Scope, type DagTask } from './scopes.js';
+import { definitionJson, paramParameterType, type IrValueDef } from './types.js';
+
+export const KFP_SCHEMA_VERSION = '2.1.0';
+export const EXIT_HANDLER = 'exit-handler-1';
+
+export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}): Record<string, unknown> {
+  const ctx = new CompileContext(spec, options);
+  const root = new Scope('root', 'root');
+  for (const [name, decl] of Object.entries(spec.params ?? {})) {
+    root.inputs.set(name, { kind: 'parameter', type: paramParameterType(spec.name, name, decl) });
+  }
+  const scopes: Scope[] = [];
+  const components: Record<string, unknown> = {};
+  const executors: Record<string, unknown> = {};
+
+  let main = root;
+  const finallyTasks = spec.finally ?? [];
+  if (finallyTasks.length > 0) {
+    const exitTask = root.addTask(EXIT_HANDLER, { componentRef: { name: `comp-${EXIT_HANDLER}` }, taskInfo: { name: EXIT_HANDLER } });
+    main = new Scope('exit-handler', `comp-${EXIT_HANDLER}`, root, exitTask);
+    scopes.push(main);
+  }
+  const place = (task: TaskSpec, parent: Scope): DagTask => {
+    const placed = placeTask(ctx, task, parent, scopes);
+    const name = ctx.dagName(task.name);
+    components[`comp-${name}`] = {
+      executorLabel: `exec-${name}`,
+      ...definitions('inputDefinitions', placed.build.inputs, spec),
+      ...definitions('outputDefinitions', placed.build.outputs, spec),
+    };
+    executors[`exec-${name}`] = placed.executor;
+    return placed.outer;
+  };
+  for (const task of ordered(spec.tasks)) place(task, main);
+  for (const task of ordered(finallyTasks)) {
+    const outer = place(task, root);
+    outer.dependsOn.add(EXIT_HANDLER);
+    const trigger = (outer.spec.triggerPolicy ?? {}) as Record<string, unknown>;
+    outer.spec.triggerPolicy = { ...trigger, strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' };
+  }
+  checkWorkflow(ctx, spec);
+  workflowOutputs(ctx, root);
+
+  for (const scope of scopes) components[scope.component] = scopeComponent(scope, spec);
+  const rootComponent = scopeComponent(root, spec);
+  return sortKeys({
+    pipelineInfo: {
+      name: options.pipelineName ?? spec.name,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+    },
+    schemaVersion: KFP_SCHEMA_VERSION,
+    sdkVersion: `tandem-${VERSION}`,
+    root: rootComponent,
+    components,
+    deploymentSpec: { executors },
+  }) as Record<string, unknown>;
+}
+
+function ordered(tasks: readonly TaskSpec[]): TaskSpec[] {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const order = buildGraph(tasks).order;
+  return order.length === tasks.length ? order.map((n) => byName.get(n)).filter((t): t is TaskSpec => t !== undefined) : [...tasks];
+}
+
+function workflowOutputs(ctx: CompileContext, root: Scope): void {
+  for (const [name, template] of Object.entries(ctx.spec.outputs ?? {})) {
+    const match = /^\s*\{\{(.*)\}\}\s*$/.exec(template);
+    const path = match?.[1] !== undefined && !match[1].includes('{{') ? plainPath(match[1].trim()) : undefined;
+    if (!path || path[0] !== 'tasks' || path[2] !== 'outputs' || path.length !== 4 || path[1] === undefined || path[3] === undefined) {
+      ctx.fail('workflow output', undefined, `output ${name} is "${template}"; a KFP pipeline output must be one task output, {{ tasks.T.outputs.O }}`);
+    }
+    const [, task, , output] = path as [string, string, string, string];
+    if (ctx.finallyNames.has(task)) ctx.fail('workflow output from a finally task', undefined, `output ${name} reads finally task ${task}; KFP pipeline outputs cannot come from exit tasks`);
+    const binding = ctx.binder.bind(root, { kind: 'output', task, output, def: ctx.outputDef(task, output) });
+    const spec = binding.spec as { taskOutputParameter?: { producerTask: string; outputParameterKey: string }; taskOutputArtifact?: { producerTask: string; outputArtifactKey: string } };
+    const producer = spec.taskOutputParameter ?? spec.taskOutputArtifact;
+    if (!producer) continue;
+    const key = spec.taskOutputParameter?.outputParameterKey ?? spec.taskOutputArtifact?.outputArtifactKey ?? output;
+    root.outputs.set(name, { def: binding.def, producerSubtask: producer.producerTask, key });
+  }
+}
+
+function scopeComponent(scope: Scope, spec: WorkflowSpec): Record<string, unknown> {
+  const tasks: Record<string, unknown> = {};
+  for (const task of scope.tasks.values()) tasks[task.name] = taskJson(task);
+  const outputs: { parameters: Record<string, unknown>; artifacts: Record<string, unknown> } = { parameters: {}, artifacts: {} };
+  const outputDefs = new Map<string, IrValueDef>();
+  for (const [name, out] of scope.outputs) {
+    outputDefs.set(name, out.def);
+    if (out.def.kind === 'parameter') outputs.parameters[name] = { valueFromParameter: { producerSubtask: out.producerSubtask, outputParameterKey: out.key } };
+    else outputs.artifacts[name] = { artifactSelectors: [{ producerSubtask: out.producerSubtask, outputArtifactKey: out.key }] };
+  }
+  const dagOutputs = nonEmpty(outputs);
+  return {
+    dag: { tasks, ...(dagOutputs ? { outputs: dagOutputs } : {}) },
+    ...definitions('inputDefinitions', scope.inputs, spec, scope.kind === 'root'),
+    ...definitions('outputDefinitions', outputDefs, spec),
+  };
+}
+
+function taskJson(task: DagTask): Record<string, unknown> {
+  const inputs = nonEmpty({ parameters: Object.fromEntries(task.parameters), artifacts: Object.fromEntries(task.artifacts) });
+  return {
+    ...task.spec,
+    ...(inputs ? { inputs } : {}),
+    ...(task.dependsOn.size > 0 ? { dependentTasks: [...task.dependsOn].sort() } : {}),
+  };
+}
+
+/** inputDefinitions / outputDefinitions; for the root, params carry defaults, descriptions and literals. */
+function definitions(key: string, defs: ReadonlyMap<string, IrValueDef>, spec: WorkflowSpec, root = false): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  const artifacts: Record<string, unknown> = {};
+  for (const [name, def] of defs) {
+    const decl = root ? spec.params?.[name] : undefined;
+    const extra: Record<string, unknown> = {};
+    if (decl?.default !== undefined) Object.assign(extra, { defaultValue: decl.default, isOptional: true });
+    if (decl?.description !== undefined) extra.description = decl.description;
+    if (decl?.enum !== undefined) extra.literals = decl.enum;
+    (def.kind === 'parameter' ? parameters : artifacts)[name] = definitionJson(def, extra);
+  }
+  const value = nonEmpty({ parameters, artifacts });
+  return value ? { [key]: value } : {};
+}
+
+/** Drops empty maps; undefined when nothing is left. */
+function nonEmpty(value: Record<string, Record<string, unknown>>): Record<string, unknown> | undefined {
+  const kept = Object.entries(value).filter(([, inner]) => Object.keys(inner).length > 0);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/** Deep copy with object keys sorted (lists keep their order), as the KFP SDK writes IR. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+// Task policies in KFP's terms: retry → retryPolicy, cache → cachingOptions, and the refusal,
+// with a CompileError naming the feature, of what KFP IR has no field for (task timeouts,
+// synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
+// maxAge, the on-error retry policy).
+import { durationMs } from '../../../spec/duration.js';
+import type { Duration, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import { hasTemplate } from '../../../expr/template.js';
+import type { CompileContext } from './context.js';
+
+/** Throws for the first workflow-level feature KFP cannot express. */
+export function checkWorkflow(ctx: CompileContext, spec: WorkflowSpec): void {
+  if (spec.parallelism !== undefined) {
+    ctx.fail('parallelism', undefined, 'KFP IR has no limit on the tasks of one run running at once (only a forEach parallelism)');
+  }
+  if (spec.failFast === false) {
+    ctx.fail('failFast: false', undefined, 'KFP stops scheduling new tasks after a failure and has no field to carry on with independent branches');
+  }
+}
+
+/** Throws for the first task-level feature KFP cannot express. */
+export function checkTask(ctx: CompileContext, task: TaskSpec): void {
+  const timeout = task.timeout ?? ctx.spec.defaults?.timeout;
+  if (timeout !== undefined) {
+    ctx.fail('timeout', task.name, `PipelineTaskSpec has no timeout field (found ${String(timeout)}${task.timeout === undefined ? ' from defaults.timeout' : ''})`);
+  }
+  if (task.synchronization !== undefined) {
+    ctx.fail('synchronization', task.name, 'KFP IR has no mutex or semaphore');
+  }
+  if (task.workflow !== undefined) {
+    ctx.fail('workflow runner', task.name, 'child workflows are not compiled into KFP sub-pipelines yet; run the workflow on the hybrid lane');
+  }
+  for (const [name, decl] of Object.entries(task.outputs ?? {})) {
+    if (decl.stdout !== undefined && decl.stdout !== false) {
+      ctx.fail('stdout output', task.name, `output ${name} is read from stdout; KFP reads outputs from files only (write it to $TANDEM_OUTPUTS/${name})`);
+    }
+  }
+  const retry = task.retry ?? ctx.spec.defaults?.retry;
+  if (retry?.policy === 'on-error') {
+    ctx.fail('retry policy on-error', task.name, 'KFP retries a task whenever it fails and cannot limit retries to tasks that could not start');
+  }
+  const cache = { ...ctx.spec.defaults?.cache, ...task.cache };
+  if (cache.maxAge !== undefined && cache.enabled !== false && !ctx.finallyNames.has(task.name)) {
+    ctx.fail('cache maxAge', task.name, 'KFP caching options have no maximum age');
+  }
+  if ((cache.key ?? []).some(hasTemplate) && cache.enabled !== false && !ctx.finallyNames.has(task.name)) {
+    ctx.fail('templated cache key', task.name, 'KFP cannot mix run-time values into a cache key; use literal key values');
+  }
+}
+
+/** retryPolicy for the task, or undefined without retries. */
+export function retryPolicy(ctx: CompileContext, task: TaskSpec): Record<string, unknown> | undefined {
+  const retry = task.retry ?? ctx.spec.defaults?.retry;
+  if (!retry || retry.limit === 0) return undefined;
+  const backoff = retry.backoff ?? {};
+  return {
+    maxRetryCount: retry.limit,
+    ...(backoff.duration !== undefined ? { backoffDuration: protoDuration(backoff.duration) } : {}),
+    // tandem's factor defaults to 1 (a fixed delay); KFP's to 2, so it is always written.
+    backoffFactor: backoff.factor ?? 1,
+    ...(backoff.maxDuration !== undefined ? { backoffMaxDuration: protoDuration(backoff.maxDuration) } : {}),
+  };
+}
+
+/**
+ * cachingOptions: tandem caching is opt-in (a cache block that is not `enabled: false`), KFP's is
+ * on by default in the SDK, so enableCache is always written. Finally tasks are never cached.
+ */
+export function cachingOptions(ctx: CompileContext, task: TaskSpec): { enableCache: boolean } {
+  const defaults = ctx.spec.defaults?.cache;
+  if (ctx.finallyNames.has(task.name) || (task.cache === undefined && defaults === undefined)) return { enableCache: false };
+  return { enableCache: { ...defaults, ...task.cache }.enabled !== false };
+}
+
+/**
+ * The cache version and literal key values, as constant inputs: KFP's cache key covers a task's
+ * inputs, so changing them gives a new key, as tandem's version and key do.
+ */
+export function cacheInputs(ctx: CompileContext, task: TaskSpec): Record<string, unknown> {
+  if (!cachingOptions(ctx, task).enableCache) return {};
+  const cache = { ...ctx.spec.defaults?.cache, ...task.cache };
+  return {
+    ...(cache.version !== undefined ? { tandem_cache_version: cache.version } : {}),
+    ...(cache.key !== undefined && cache.key.length > 0 ? { tandem_cache_key: cache.key } : {}),
+  };
+}
+
+/** google.protobuf.Duration's JSON form: seconds with an `s` suffix. */
+export function protoDuration(duration: Duration): string {
+  const seconds = durationMs(duration) / 1000;
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(9))}s`;
+}

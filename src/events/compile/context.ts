@@ -1,0 +1,83 @@
+// What the Argo Events compiler is given (the injected lane decision and Argo Workflow compiler,
+// cluster names) and what every step of it shares: the resolved options, the project's sources,
+// the warnings collected on the way, and one way to refuse a feature (CompileError).
+import { CompileError } from '../../errors.js';
+import type { EventSourceConfig } from '../../project/load.js';
+
+export const TARGET = 'argo-events';
+export const API_VERSION = 'argoproj.io/v1alpha1';
+export const DEFAULT_SECRET_NAME = 'tandem-secrets';
+export const DEFAULT_WEBHOOK_PORT = 12000;
+
+export type Lane = 'argo' | 'kubeflow' | 'hybrid';
+export type Manifest = Record<string, unknown>;
+
+/** Owners of the GitHub webhooks a signed webhook source receives (Argo Events' github source needs one of the two). */
+export interface GithubOwners {
+  organizations?: string[];
+  repositories?: Array<{ owner: string; names: string[] }>;
+}
+
+export interface ArgoEventsDeps {
+  /** The router's lane for a workflow (a trigger's own `lane` wins). */
+  laneOf(workflow: string): Lane;
+  /** The compiled Argo Workflow manifest of a workflow. */
+  argoWorkflow(workflow: string): Record<string, unknown>;
+  /** Submit a Workflow that references the WorkflowTemplate named after the workflow, instead of the whole Workflow. */
+  useWorkflowTemplates?: boolean;
+  /** The KFP API, for kubeflow-lane triggers; pipelineId defaults to the workflow name. */
+  kfp?: { endpoint: string; pipelineId?(workflow: string): string };
+  namespace?: string;
+  eventBusName?: string;
+  /** The Kubernetes Secret every tandem secret reference points into; default "tandem-secrets". */
+  secretName?: string;
+  /** Port of the webhook event sources; default 12000. */
+  webhookPort?: number;
+  /** Needed to compile a GitHub-signed webhook source (X-Hub-Signature-256) to Argo Events' github source. */
+  github?: GithubOwners;
+  /** NATS server the dead-letter triggers publish to; default the URL of the project's first NATS source. */
+  deadLetterNatsUrl?: string;
+}
+
+/** A tandem guarantee the compiled manifests keep only in part; reported, never silent. */
+export interface CompileWarning {
+  feature: string;
+  where: string;
+  reason: string;
+}
+
+export interface ArgoEventsOutput {
+  eventSources: Manifest[];
+  sensors: Manifest[];
+  warnings: CompileWarning[];
+}
+
+export class CompileContext {
+  readonly warnings: CompileWarning[] = [];
+  readonly sources: ReadonlyMap<string, EventSourceConfig>;
+
+  constructor(
+    readonly deps: ArgoEventsDeps,
+    sources: readonly EventSourceConfig[],
+  ) {
+    this.sources = new Map(sources.map((source) => [source.name, source]));
+  }
+
+  get secretName(): string {
+    return this.deps.secretName ?? DEFAULT_SECRET_NAME;
+  }
+
+  warn(feature: string, where: string, reason: string): void {
+    this.warnings.push({ feature, where, reason });
+  }
+
+  /** Metadata of a manifest: its name, and the namespace when one is configured. */
+  metadata(name: string): Record<string, unknown> {
+    return { name, ...(this.deps.namespace !== undefined ? { namespace: this.deps.namespace } : {}) };
+  }
+}
+
+/** Refuses a feature Argo Events cannot express. */
+export function refuse(feature: string, where: string, reason: string): never {
+  throw new CompileError(TARGET, feature, where, reason);
+}

@@ -1,0 +1,33 @@
+// The decision a run keeps: the router's lane, rule and reasons, an override when a lane was
+// forced, and the engines the lanes are bound to. Built once from the configuration and handed
+// to the engine, which records it on every run it creates (from the CLI, the API, a trigger or a
+// parent run alike).
+import type { RunRouting } from '../engines/model.js';
+import type { Lane, WorkflowSpec } from '../spec/schema.js';
+import { DEFAULT_LANES, laneEngines } from './engines.js';
+import { buildPolicy, type RoutingPolicy } from './policy.js';
+import { route, type OverrideOrigin } from './route.js';
+import type { LanesConfig, RoutingConfig } from './types.js';
+
+export type LaneOverride = { lane: Lane; by: OverrideOrigin };
+
+/** Routes a spec as a run records it; throws RouteError when a configured rule fails to evaluate. */
+export type RunRouter = (spec: WorkflowSpec, override?: LaneOverride) => RunRouting;
+
+export function runRouter(policy: RoutingPolicy = buildPolicy(), lanes: LanesConfig = DEFAULT_LANES): RunRouter {
+  return (spec, override) => {
+    const decision = route(spec, policy, override);
+    return {
+      lane: decision.lane,
+      rule: decision.rule,
+      reasons: decision.reasons,
+      ...(decision.overridden ? { overridden: decision.overridden } : {}),
+      engines: laneEngines(decision.lane, { lanes }),
+    };
+  };
+}
+
+/** The router tandem.yaml describes (`routing`, `lanes`). */
+export function runRouterFromConfig(config: { routing: RoutingConfig; lanes: LanesConfig }): RunRouter {
+  return runRouter(buildPolicy(config.routing), config.lanes);
+}

@@ -1,0 +1,56 @@
+// The shell launcher of compiled process and script tasks, run for real with /bin/sh: KFP's
+// placeholders are filled in by hand as the KFP launcher would, and the test checks the task's
+// outputs land where KFP collects them, and that a failing task fails without copying anything.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { compileToKfp } from '../../../src/engines/kfp/compile/index.js';
+import type { WorkflowSpec } from '../../../src/spec/schema.js';
+import { OPTIONS, at } from './helpers.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function runCompiled(source: string): { status: number | null; stdout: string; out: string } {
+  const spec: WorkflowSpec = {
+    name: 'w',
+    params: { n: { type: 'integer', default: 3 } },
+    tasks: [{ name: 'a', script: { source }, outputs: { v: { type: 'integer' }, d: { type: 'Dataset' } } }],
+  };
+  const container = at(compileToKfp(spec, OPTIONS), 'deploymentSpec', 'executors', 'exec-a', 'container') as { command: string[]; args: string[] };
+  const out = mkdtempSync(join(tmpdir(), 'tandem-kfp-'));
+  dirs.push(out);
+  const fill = (text: string): string =>
+    text
+      .replace("{{$.inputs.parameters['pipelinechannel--n']}}", '3')
+      .replace("{{$.outputs.parameters['v'].output_file}}", join(out, 'params', 'v'))
+      .replace("{{$.outputs.artifacts['d'].path}}", join(out, 'artifacts', 'd'))
+      .replace('{{$.pipeline_job_uuid}}', 'run-1');
+  const [command, ...args] = [...container.command, ...container.args].map(fill);
+  const result = spawnSync(command ?? 'false', args, { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, out };
+}
+
+void describe('KFP shell launcher', () => {
+  void it('runs the script with placeholders filled and copies outputs to KFP paths', () => {
+    const run = runCompiled('echo "n={{ params.n }} run=$TANDEM_RUN_ID"; echo 42 > "$TANDEM_OUTPUTS/v"; mkdir "$TANDEM_OUTPUTS/d"; echo hi > "$TANDEM_OUTPUTS/d/f"');
+    assert.equal(run.status, 0);
+    assert.equal(run.stdout.trim(), 'n=3 run=run-1');
+    assert.equal(readFileSync(join(run.out, 'params', 'v'), 'utf8'), '42');
+    assert.deepEqual(readdirSync(join(run.out, 'artifacts', 'd')), ['f']);
+  });
+
+  void it('fails with the task exit code and copies nothing', () => {
+    const run = runCompiled('echo 1 > "$TANDEM_OUTPUTS/v"; exit 7');
+    assert.equal(run.status, 7);
+    assert.equal(existsSync(join(run.out, 'params', 'v')), false);
+  });
+
+  void it('fails when a declared output was not written', () => {
+    const run = runCompiled('echo 1 > "$TANDEM_OUTPUTS/v"');
+    assert.equal(run.status, 1);
+  });
+});

@@ -1,0 +1,186 @@
+// Component caching on the embedded engine, end to end through the harness: a second run reuses
+// every cached result; a changed input reruns only that task and what depends on it; a deleted or
+// corrupted artifact is never a stale hit; maxAge; sharing across workflows; --no-cache; failures.
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { WorkflowSpec } from '../../../src/spec/schema.js';
+import { makeHarness, readRun, runToEnd, sh, workflow, type Harness, type RunResult } from '../harness.js';
+
+let h: Harness;
+beforeEach(async () => (h = await makeHarness()));
+afterEach(async () => h.close());
+
+const executed = (r: RunResult, task: string): boolean => r.executions(task).length > 0;
+
+function produceAndConsume(token: string): WorkflowSpec {
+  return workflow({
+    defaults: { cache: {} },
+    tasks: [
+      {
+        name: 'produce',
+        ...sh(`printf '${token} content' > $TANDEM_OUTPUTS/doc.txt; echo 41 > $TANDEM_OUTPUTS/n; echo '{"name":"acc","value":0.5}' >> $TANDEM_METRICS`),
+        outputs: { doc: { type: 'artifact', path: 'doc.txt' }, n: { type: 'integer' } },
+      },
+      { name: 'measure', ...sh('wc -c < {{ inputs.doc }} > $TANDEM_OUTPUTS/bytes'), inputs: { doc: '{{ tasks.produce.outputs.doc }}' }, outputs: { bytes: { type: 'integer' } } },
+      { name: 'fan', forEach: [1, 2, 3], ...sh('echo $(( {{ item }} * 10 )) > $TANDEM_OUTPUTS/v'), outputs: { v: { type: 'integer' } } },
+      // Opted out: runs every time, reading the (possibly cached) artifact.
+      { name: 'check', cache: { enabled: false }, ...sh('cat {{ inputs.doc }} > $TANDEM_OUTPUTS/text'), inputs: { doc: '{{ tasks.produce.outputs.doc }}' }, outputs: { text: {} } },
+    ],
+  });
+}
+
+void describe('component cache on the embedded engine', () => {
+  void it('reuses every cached result on a second run, with the same outputs and where they came from', async () => {
+    const spec = produceAndConsume('first');
+    const cold = await runToEnd(h, spec);
+    assert.equal(cold.run.status, 'Succeeded', cold.run.message);
+    const warm = await runToEnd(h, spec);
+    assert.equal(warm.run.status, 'Succeeded', warm.run.message);
+    for (const task of ['produce', 'measure', 'fan', 'fan[0]', 'fan[1]', 'fan[2]']) {
+      assert.equal(warm.status(task), 'Cached', `${task} is Cached`);
+      assert.equal(executed(warm, task), false, `${task} did not run`);
+    }
+    assert.match(warm.message('produce') ?? '', new RegExp(`cache hit: outputs of run ${cold.run.id} task produce \\(key [0-9a-f]{12}\\)`));
+    assert.match(warm.message('fan[2]') ?? '', new RegExp(`run ${cold.run.id} task fan\\[2\\]`));
+    assert.equal(warm.status('check'), 'Succeeded');
+    assert.equal(executed(warm, 'check'), true, 'a task with enabled: false runs');
+    for (const [task, name] of [['produce', 'n'], ['produce', 'doc'], ['measure', 'bytes'], ['fan', 'v'], ['check', 'text']] as const) {
+      assert.deepEqual(warm.output(task, name), cold.output(task, name), `${task}.${name}`);
+    }
+    assert.deepEqual(warm.output('fan', 'v'), [10, 20, 30]);
+    assert.equal(warm.output('check', 'text'), 'first content');
+    const artifact = warm.artifacts.find((a) => a.task === 'produce' && a.name === 'doc');
+    assert.equal(artifact?.digest, cold.artifacts.find((a) => a.name === 'doc')?.digest);
+    assert.deepEqual((await h.store.listMetrics(warm.run.id)).map((m) => [m.task, m.name, m.value]), [['produce', 'acc', 0.5]]);
+    const entry = (await h.store.listCacheEntries()).find((e) => e.task === 'produce');
+    assert.equal(entry?.hits, 1);
+    assert.equal(entry?.runId, cold.run.id);
+  });
+
+  void it('reruns only the task whose input changed and the tasks downstream of it', async () => {
+    const spec = workflow({
+      defaults: { cache: {} },
+      params: { p: { type: 'integer', default: 1 }, q: { type: 'integer', default: 1 } },
+      tasks: [
+        { name: 'a', ...sh('echo $(( {{ inputs.p }} + 100 )) > $TANDEM_OUTPUTS/v'), inputs: { p: '{{ params.p }}' }, outputs: { v: { type: 'integer' } } },
+        { name: 'b', ...sh('echo $(( {{ inputs.v }} * 2 )) > $TANDEM_OUTPUTS/v'), inputs: { v: '{{ tasks.a.outputs.v }}' }, outputs: { v: { type: 'integer' } } },
+        { name: 'c', ...sh('echo {{ params.q }} > $TANDEM_OUTPUTS/v'), outputs: { v: { type: 'integer' } } },
+        { name: 'd', ...sh('echo $(( {{ inputs.v }} + 1 )) > $TANDEM_OUTPUTS/v'), inputs: { v: '{{ tasks.c.outputs.v }}' }, outputs: { v: { type: 'integer' } } },
+      ],
+    });
+    assert.equal((await runToEnd(h, spec)).run.status, 'Succeeded');
+    const changed = await runToEnd(h, spec, { p: 2 });
+    assert.equal(changed.run.status, 'Succeeded', changed.run.message);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].map((t) => [t, changed.status(t)]),
+      [
+        ['a', 'Succeeded'],
+        ['b', 'Succeeded'],
+        ['c', 'Cached'],
+        ['d', 'Cached'],
+      ],
+    );
+    assert.equal(changed.output('b', 'v'), 204);
+    // q is referenced by c's command line only, not through an input: that is part of the key too.
+    const again = await runToEnd(h, spec, { p: 2, q: 5 });
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((t) => again.status(t)), ['Cached', 'Cached', 'Succeeded', 'Succeeded']);
+    assert.equal(again.output('d', 'v'), 6);
+  });
+
+  void it('never serves a deleted or corrupted artifact: the entry is dropped and the task reruns', async () => {
+    const spec = produceAndConsume('kept');
+    const cold = await runToEnd(h, spec);
+    const blob = cold.artifacts.find((a) => a.name === 'doc')!.path;
+
+    rmSync(blob);
+    const afterDelete = await runToEnd(h, spec);
+    assert.equal(afterDelete.run.status, 'Succeeded', afterDelete.run.message);
+    assert.equal(afterDelete.status('produce'), 'Succeeded');
+    assert.equal(executed(afterDelete, 'produce'), true);
+    assert.equal(afterDelete.status('fan[0]'), 'Cached', 'entries without the artifact are still hits');
+    assert.equal(readFileSync(blob, 'utf8'), 'kept content', 'the rerun stored the content again');
+    const events = await h.store.listRunEvents(afterDelete.run.id);
+    assert.ok(events.some((e) => e.task === 'produce' && /dropped: artifact "doc" \(sha256 [0-9a-f]{12}\) is missing/.test(e.message ?? '')));
+    assert.match(afterDelete.executions('produce')[0]?.message ?? '', /^cache entry [0-9a-f]{12} dropped: artifact "doc"/, 'show says why it ran');
+    const entry = (await h.store.listCacheEntries()).find((e) => e.task === 'produce');
+    assert.equal(entry?.runId, afterDelete.run.id, 'the new result replaced the dropped entry');
+
+    writeFileSync(blob, 'evil content'); // same size, other bytes
+    const afterCorruption = await runToEnd(h, spec);
+    assert.equal(executed(afterCorruption, 'produce'), true, 'a corrupted artifact is a miss');
+    assert.equal(afterCorruption.output('check', 'text'), 'kept content', 'downstream tasks read the good content');
+    assert.equal(readFileSync(blob, 'utf8'), 'kept content');
+
+    writeFileSync(blob, 'short');
+    const afterTruncation = await runToEnd(h, spec);
+    assert.equal(executed(afterTruncation, 'produce'), true, 'a blob of the wrong size is a miss');
+
+    const healthy = await runToEnd(h, spec);
+    assert.equal(healthy.status('produce'), 'Cached');
+  });
+
+  void it('treats an entry older than maxAge as a miss', async () => {
+    const spec = workflow({ tasks: [{ name: 'stamp', cache: { maxAge: '1h' }, ...sh('echo fresh > $TANDEM_OUTPUTS/s'), outputs: { s: {} } }] });
+    const first = await runToEnd(h, spec);
+    const [entry] = await h.store.listCacheEntries();
+    assert.ok(entry);
+    assert.equal((await runToEnd(h, spec)).status('stamp'), 'Cached', 'younger than maxAge: a hit');
+    await h.store.putCacheEntry({ ...entry, createdAt: entry.createdAt - 2 * 3_600_000 });
+    const expired = await runToEnd(h, spec);
+    assert.equal(expired.status('stamp'), 'Succeeded');
+    assert.equal(executed(expired, 'stamp'), true);
+    assert.ok((await h.store.listRunEvents(expired.run.id)).some((e) => /older than maxAge/.test(e.message ?? '')));
+    assert.match(expired.message('stamp') ?? '', /older than maxAge: running again/);
+    const [renewed] = await h.store.listCacheEntries();
+    assert.equal(renewed?.runId, expired.run.id);
+    assert.notEqual(renewed?.runId, first.run.id);
+  });
+
+  void it('shares entries across workflows and task names', async () => {
+    const task = { ...sh('echo shared > $TANDEM_OUTPUTS/out'), outputs: { out: {} }, cache: { version: 'v1' } };
+    const alpha = await runToEnd(h, workflow({ name: 'alpha', tasks: [{ name: 'make', ...task }] }));
+    const beta = await runToEnd(h, workflow({ name: 'beta', tasks: [{ name: 'build', ...task, description: 'same work, other name' }] }));
+    assert.equal(beta.status('build'), 'Cached');
+    assert.match(beta.message('build') ?? '', new RegExp(`run ${alpha.run.id} task make`));
+    assert.equal(beta.output('build', 'out'), 'shared');
+    const bumped = await runToEnd(h, workflow({ name: 'beta', tasks: [{ name: 'build', ...task, cache: { version: 'v2' } }] }));
+    assert.equal(bumped.status('build'), 'Succeeded', 'a new cache version is a miss');
+  });
+
+  void it('--no-cache runs every task and refreshes the cache', async () => {
+    const spec = workflow({ defaults: { cache: {} }, tasks: [{ name: 'work', ...sh('echo done > $TANDEM_OUTPUTS/r'), outputs: { r: {} } }] });
+    await runToEnd(h, spec);
+    const { runId } = await h.engine.submit({ spec, baseDir: process.cwd(), noCache: true });
+    const forced = await readRun(h, runId);
+    assert.equal(forced.status('work'), 'Succeeded');
+    assert.equal(executed(forced, 'work'), true);
+    const [entry] = await h.store.listCacheEntries();
+    assert.equal(entry?.runId, runId, 'the forced run refreshed the entry');
+    const next = await runToEnd(h, spec);
+    assert.match(next.message('work') ?? '', new RegExp(`run ${runId} task work`));
+  });
+
+  void it('never caches a failed task', async () => {
+    const marker = join(h.home, 'ready');
+    const spec = workflow({ defaults: { cache: {} }, tasks: [{ name: 'flaky', ...sh(`test -f ${marker} && echo ok > $TANDEM_OUTPUTS/r`), outputs: { r: {} } }] });
+    assert.equal((await runToEnd(h, spec)).run.status, 'Failed');
+    assert.deepEqual(await h.store.listCacheEntries(), []);
+    writeFileSync(marker, '');
+    const second = await runToEnd(h, spec);
+    assert.equal(second.status('flaky'), 'Succeeded');
+    assert.equal(executed(second, 'flaky'), true);
+    assert.equal((await runToEnd(h, spec)).status('flaky'), 'Cached');
+    assert.ok(existsSync(marker));
+  });
+
+  void it('runs a task whose cache key cannot be computed, uncached, and says why', async () => {
+    const spec = workflow({ tasks: [{ name: 'odd', cache: { key: ['{{ params.nope.deeper }}'] }, ...sh('echo x > $TANDEM_OUTPUTS/r'), outputs: { r: {} } }] });
+    const result = await runToEnd(h, spec);
+    assert.equal(result.status('odd'), 'Succeeded');
+    assert.ok((await h.store.listRunEvents(result.run.id)).some((e) => e.task === 'odd' && /^not cached: cache\.key/.test(e.message ?? '')));
+    assert.match(result.message('odd') ?? '', /^not cached: cache\.key/);
+    assert.deepEqual(await h.store.listCacheEntries(), []);
+  });
+});

@@ -1,0 +1,122 @@
+// The routing and lanes sections of tandem.yaml: rules compiled at load with errors that name
+// the file, line:column and JSON path; lane engines layered with TANDEM_* variables.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { buildPolicy } from '../../src/router/index.js';
+
+function project(yaml: string): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'tandem-routing-'));
+  writeFileSync(join(cwd, 'tandem.yaml'), yaml);
+  return cwd;
+}
+
+async function problems(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const cwd = project(yaml);
+  try {
+    await loadConfig({ cwd, env });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.exitCode, 2);
+    return error.problems.map((p) => p.replace(join(cwd, 'tandem.yaml'), 'tandem.yaml'));
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const RULES = `routing:
+  rules:
+    - name: gpu
+      when: "workflow.tasks.exists(t, has(t.resources))"
+      lane: kubeflow
+    - name: big
+      when: features.taskCount > 50
+      lane: argo
+      reason: "{{ features.taskCount }} tasks"
+`;
+
+void describe('routing in tandem.yaml', () => {
+  void it('defaults to no rules, built-in policy kept', async () => {
+    const config = await loadConfig({ cwd: project('home: data\n'), env: {} });
+    assert.deepEqual(config.routing, { rules: [], replaceDefaults: false });
+  });
+
+  void it('reads the rules in order, and they build a policy ahead of the built-in rules', async () => {
+    const config = await loadConfig({ cwd: project(RULES), env: {} });
+    assert.deepEqual(config.routing.rules.map((r) => r.name), ['gpu', 'big']);
+    assert.equal(config.routing.rules[1]?.reason, '{{ features.taskCount }} tasks');
+    assert.deepEqual(buildPolicy(config.routing).rules.slice(0, 3).map((r) => r.name), ['gpu', 'big', 'mixed-task-lanes']);
+  });
+
+  void it('reports a rule whose CEL does not parse at /routing/rules/N/when, with line:column', async () => {
+    const found = await problems(`${RULES}    - name: broken
+      when: "features.usesCaching &&"
+      lane: argo
+`);
+    assert.equal(found.length, 1);
+    assert.match(found[0] ?? '', /^tandem\.yaml:11:13 \/routing\/rules\/2\/when: expected a CEL condition over workflow, features, evidence/);
+    assert.match(found[0] ?? '', /found "features\.usesCaching &&"/);
+  });
+
+  void it('reports every bad rule at once: unknown feature, bad lane, unknown field, duplicate and built-in names', async () => {
+    const found = await problems(`routing:
+  rules:
+    - { name: a, when: features.cached, lane: argo }
+    - { name: b, when: "true", lane: spark }
+    - { name: c, when: "true", lane: argo, priority: 1 }
+    - { name: d, when: "true", lane: argo }
+    - { name: d, when: "true", lane: argo }
+    - { name: declared-ml, when: "true", lane: argo }
+`);
+    assert.equal(found.length, 5, found.join('\n'));
+    assert.match(found[0] ?? '', /\/routing\/rules\/0\/when: .*unknown feature "features\.cached"/);
+    assert.match(found[1] ?? '', /\/routing\/rules\/1\/lane: expected one of kubeflow, argo, hybrid, found "spark"/);
+    assert.match(found[2] ?? '', /\/routing\/rules\/2\/priority: unknown field/);
+    assert.match(found[3] ?? '', /\/routing\/rules\/4\/name: .*"d" again \(first at \/routing\/rules\/3\)/);
+    assert.match(found[4] ?? '', /\/routing\/rules\/5\/name: expected a name not used by a built-in rule/);
+  });
+
+  void it('with replaceDefaults, insists on a catch-all last rule', async () => {
+    const found = await problems('routing:\n  replaceDefaults: true\n  rules:\n    - { name: a, when: features.conditions, lane: argo }\n');
+    assert.match(found[0] ?? '', /\/routing\/rules: expected a last rule with when: "true"/);
+    const config = await loadConfig({ cwd: project('routing:\n  replaceDefaults: true\n  rules:\n    - { name: all, when: "true", lane: kubeflow }\n'), env: {} });
+    assert.equal(config.routing.replaceDefaults, true);
+    assert.deepEqual(buildPolicy(config.routing).rules.map((r) => r.name), ['all']);
+  });
+
+  void it('rejects a routing section of the wrong shape', async () => {
+    assert.match((await problems('routing: [a]\n'))[0] ?? '', /\/routing: expected a mapping \(rules, replaceDefaults\), found a list/);
+    assert.match((await problems('routing:\n  rules: nope\n'))[0] ?? '', /\/routing\/rules: expected a list of rules/);
+    assert.match((await problems('routing:\n  replaceDefaults: yes please\n'))[0] ?? '', /\/routing\/replaceDefaults: expected true or false/);
+  });
+});
+
+void describe('lanes in tandem.yaml', () => {
+  void it('default to local, read from the file, overridden by TANDEM_KUBEFLOW_ENGINE / TANDEM_ARGO_ENGINE', async () => {
+    const none = await loadConfig({ cwd: project('home: x\n'), env: {} });
+    assert.deepEqual(none.lanes, { kubeflow: { engine: 'local' }, argo: { engine: 'local' } });
+    assert.equal(none.sources['lanes.kubeflow.engine'], 'default');
+
+    const cwd = project('lanes:\n  kubeflow: { engine: kfp }\n  argo:\n    engine: argo\n');
+    const file = await loadConfig({ cwd, env: {} });
+    assert.deepEqual(file.lanes, { kubeflow: { engine: 'kfp' }, argo: { engine: 'argo' } });
+    assert.equal(file.sources['lanes.argo.engine'], 'file');
+
+    const env = await loadConfig({ cwd, env: { TANDEM_ARGO_ENGINE: 'local' } });
+    assert.equal(env.lanes.argo.engine, 'local');
+    assert.equal(env.sources['lanes.argo.engine'], 'env');
+    assert.equal(env.lanes.kubeflow.engine, 'kfp');
+  });
+
+  void it('reject an engine a lane cannot use, an unknown lane and an unknown key', async () => {
+    const found = await problems('lanes:\n  argo: { engine: kfp }\n  hybrid: { engine: argo }\n  kubeflow: { engine: local, image: x }\n');
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.ok(found.some((p) => /^tandem\.yaml:3:11 lanes\.hybrid: unknown lane \(expected one of kubeflow, argo; hybrid uses both\)/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /lanes\.kubeflow\.image: unknown setting \(expected engine\)/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /^tandem\.yaml:2:19 lanes\.argo\.engine: expected local or argo, found "kfp"/.test(p)), found.join('\n'));
+    const fromEnv = await problems('home: x\n', { TANDEM_KUBEFLOW_ENGINE: 'argo' });
+    assert.deepEqual(fromEnv, ['TANDEM_KUBEFLOW_ENGINE: expected local or kfp, found "argo"']);
+  });
+});

@@ -1,0 +1,75 @@
+// The Store contract, MLflow-mirror part: export state per run (get, put, list, next due).
+// Registered by storeContract inside its describe, so every adapter runs it on a fresh store.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NotFoundError } from '../../src/errors.js';
+import type { MlflowExportRecord, Store } from '../../src/store/store.js';
+import { makeRun } from './fixtures.js';
+
+function pending(runId: string, nextAttemptAt: number, overrides: Partial<MlflowExportRecord> = {}): MlflowExportRecord {
+  return { runId, status: 'pending', attempts: 1, metricsSent: 0, nextAttemptAt, updatedAt: 100, ...overrides };
+}
+
+export function mlflowExportContract(getStore: () => Store): void {
+  void describe('MLflow export state', () => {
+    void it('round-trips a full record and replaces it on the next put', async () => {
+      const store = getStore();
+      const run = makeRun();
+      await store.createRun(run);
+      assert.equal(await store.getMlflowExport(run.id), undefined);
+      const first = pending(run.id, 5000, { experimentId: '7', mlflowRunId: 'abc', lastError: 'HTTP 503', metricsSent: 1000 });
+      await store.putMlflowExport(first);
+      assert.deepEqual(await store.getMlflowExport(run.id), first);
+      const done: MlflowExportRecord = { runId: run.id, status: 'exported', experimentId: '7', mlflowRunId: 'abc', attempts: 2, metricsSent: 1500, exportedAt: 6000, updatedAt: 6000 };
+      await store.putMlflowExport(done);
+      const got = await store.getMlflowExport(run.id);
+      assert.deepEqual(got, done);
+      assert.equal(Object.hasOwn(got ?? {}, 'lastError'), false);
+      assert.equal(Object.hasOwn(got ?? {}, 'nextAttemptAt'), false);
+    });
+
+    void it('keeps nextAttemptAt for pending records only, defaulting to updatedAt', async () => {
+      const store = getStore();
+      const a = makeRun();
+      const b = makeRun();
+      await store.createRun(a);
+      await store.createRun(b);
+      await store.putMlflowExport({ runId: a.id, status: 'failed', attempts: 3, metricsSent: 0, nextAttemptAt: 10, lastError: 'HTTP 400', updatedAt: 9 });
+      assert.equal((await store.getMlflowExport(a.id))?.nextAttemptAt, undefined);
+      await store.putMlflowExport({ runId: b.id, status: 'pending', attempts: 0, metricsSent: 0, updatedAt: 42 });
+      assert.equal((await store.getMlflowExport(b.id))?.nextAttemptAt, 42);
+    });
+
+    void it('rejects state for an unknown run with NotFoundError', async () => {
+      await assert.rejects(getStore().putMlflowExport(pending('no-such-run', 1)), NotFoundError);
+    });
+
+    void it('lists newest update first, by status, and the due ones earliest first', async () => {
+      const store = getStore();
+      const runs = [makeRun(), makeRun(), makeRun(), makeRun()];
+      for (const run of runs) await store.createRun(run);
+      const [r0, r1, r2, r3] = runs.map((r) => r.id) as [string, string, string, string];
+      await store.putMlflowExport(pending(r0, 3000, { updatedAt: 1 }));
+      await store.putMlflowExport(pending(r1, 1000, { updatedAt: 2 }));
+      await store.putMlflowExport(pending(r2, 9000, { updatedAt: 3 }));
+      await store.putMlflowExport({ runId: r3, status: 'exported', attempts: 1, metricsSent: 4, exportedAt: 4, updatedAt: 4 });
+
+      assert.deepEqual((await store.listMlflowExports()).map((e) => e.runId), [r3, r2, r1, r0]);
+      assert.deepEqual((await store.listMlflowExports({ limit: 2 })).map((e) => e.runId), [r3, r2]);
+      assert.deepEqual((await store.listMlflowExports({ status: ['exported'] })).map((e) => e.runId), [r3]);
+      assert.deepEqual(await store.listMlflowExports({ status: [] }), []);
+      assert.deepEqual((await store.listMlflowExports({ dueBy: 3000 })).map((e) => e.runId), [r1, r0]);
+      assert.deepEqual((await store.listMlflowExports({ dueBy: 3000, limit: 1 })).map((e) => e.runId), [r1]);
+      assert.equal(await store.nextMlflowExportDue(), 1000);
+    });
+
+    void it('has no next due time when nothing is pending', async () => {
+      const store = getStore();
+      assert.equal(await store.nextMlflowExportDue(), undefined);
+      const run = makeRun();
+      await store.createRun(run);
+      await store.putMlflowExport({ runId: run.id, status: 'exported', attempts: 1, metricsSent: 0, updatedAt: 5 });
+      assert.equal(await store.nextMlflowExportDue(), undefined);
+    });
+  });
+}
