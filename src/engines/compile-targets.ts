@@ -5,7 +5,6 @@
 //   argo-events  a project's EventSources and Sensors (its triggers create the workflows' Argo manifests)
 //   auto         the router's lane picks argo, kfp or hybrid for each workflow
 // Each output is a named YAML document; the CLI writes them to files or to stdout.
-import { stringify } from 'yaml';
 import { CompileError } from '../errors.js';
 import { compileProjectToArgoEvents, type GithubOwners } from '../events/compile/index.js';
 import type { Project } from '../project/load.js';
@@ -13,6 +12,7 @@ import { route, type RoutingPolicy } from '../router/index.js';
 import type { Lane, WorkflowSpec } from '../spec/schema.js';
 import { argoManifestYaml, compileToArgo, type ArgoCompileOptions } from './argo/compile/index.js';
 import { compileHybrid } from './hybrid/compile.js';
+import { manifestYaml } from './manifest-yaml.js';
 import { compileToKfp, kfpIrYaml, type KfpCompileOptions } from './kfp/compile/index.js';
 
 export const COMPILE_TARGETS = ['argo', 'kfp', 'hybrid', 'argo-events', 'auto'] as const;
@@ -84,7 +84,7 @@ export async function compileProjectEvents(project: Project, settings: CompileSe
     ...(settings.github ? { github: settings.github } : {}),
     ...(settings.argo.namespace ? { namespace: settings.argo.namespace } : {}),
   });
-  const documents = [...out.eventSources, ...out.sensors].map((manifest) => stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false }));
+  const documents = [...out.eventSources, ...out.sensors].map((manifest) => manifestYaml(manifest));
   const base = project.file.replace(/^.*\//, '').replace(/\.(ya?ml|json)$/, '');
   return {
     file: { name: `${base}.argo-events.yaml`, kind: `${out.eventSources.length} EventSource + ${out.sensors.length} Sensor`, source: project.file, yaml: documents.join('---\n') },

@@ -17,6 +17,19 @@ export interface CompiledExpression {
 }
 
 const compiled = new Map<string, CompiledExpression>();
+/** Contexts already holding CEL values (see preparedContext): evaluated without converting again. */
+const prepared = new WeakSet<object>();
+
+/**
+ * Converts a context to CEL values once, for many evaluations against it (the router evaluates
+ * every rule, and parts of the matching one, against the same workflow). It must not change
+ * afterwards; read values through evaluation only.
+ */
+export function preparedContext(context: Record<string, unknown>): Record<string, unknown> {
+  const converted = toCelContext(context);
+  prepared.add(converted);
+  return converted;
+}
 
 /** Parses a CEL expression; throws ExpressionError with the parser's reason. */
 export function compileCel(source: string): CompiledExpression {
@@ -33,7 +46,7 @@ export function compileCel(source: string): CompiledExpression {
     ast: program.ast as unknown as CelNode,
     evaluate(context) {
       try {
-        return fromCel(program(toCelContext(context)));
+        return fromCel(program(prepared.has(context) ? context : toCelContext(context)));
       } catch (error) {
         throw new ExpressionError(source, firstLine(error));
       }

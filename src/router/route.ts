@@ -2,6 +2,7 @@
 // the policy's rules in order and returns the first match with its reasons. Pure and synchronous:
 // no config, store or clock, so a run can call it and keep the decision beside the run.
 import { ExpressionError } from '../errors.js';
+import { preparedContext } from '../expr/cel.js';
 import type { Lane, WorkflowSpec } from '../spec/schema.js';
 import { explainMatch } from './explain.js';
 import { computeFeatures, featureValues, type FeatureName, type WorkflowFeatures } from './features.js';
@@ -49,7 +50,8 @@ export function ruleContext(spec: WorkflowSpec, features: WorkflowFeatures): Rec
  */
 export function route(spec: WorkflowSpec, policy: RoutingPolicy = defaultPolicy(), override?: RouteOverride): RouteDecision {
   const features = computeFeatures(spec);
-  const context = ruleContext(spec, features);
+  // Converted to CEL values once: every rule, and the explanation, evaluate against it.
+  const context = preparedContext(ruleContext(spec, features));
   const index = policy.rules.findIndex((rule) => matches(rule, spec, context));
   const matched = policy.rules[index];
   if (matched === undefined) {

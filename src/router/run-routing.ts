@@ -15,15 +15,26 @@ export type LaneOverride = { lane: Lane; by: OverrideOrigin };
 export type RunRouter = (spec: WorkflowSpec, override?: LaneOverride) => RunRouting;
 
 export function runRouter(policy: RoutingPolicy = buildPolicy(), lanes: LanesConfig = DEFAULT_LANES): RunRouter {
+  // A served workflow's spec is one object for all its runs (specs are never changed once
+  // loaded), so its decision is worked out once: a trigger firing thousands of times a second
+  // must not evaluate the policy for each run.
+  const decided = new WeakMap<WorkflowSpec, Map<string, RunRouting>>();
   return (spec, override) => {
+    const key = override ? `${override.lane}/${override.by}` : '';
+    let forSpec = decided.get(spec);
+    const known = forSpec?.get(key);
+    if (known) return known;
     const decision = route(spec, policy, override);
-    return {
+    const routing: RunRouting = {
       lane: decision.lane,
       rule: decision.rule,
       reasons: decision.reasons,
       ...(decision.overridden ? { overridden: decision.overridden } : {}),
       engines: laneEngines(decision.lane, { lanes }),
     };
+    if (!forSpec) decided.set(spec, (forSpec = new Map()));
+    forSpec.set(key, routing);
+    return routing;
   };
 }
 

@@ -212,8 +212,6 @@ CREATE INDEX runs_created_at ON runs (created_at, id);
 
 CREATE INDEX runs_experiment_created_at ON runs (experiment, created_at, id);
 
-CREATE INDEX runs_lane_created_at ON runs (lane, created_at, id);
-
 CREATE INDEX runs_status_created_at ON runs (status, created_at, id);
 
 CREATE INDEX runs_workflow_created_at ON runs (workflow, created_at, id);

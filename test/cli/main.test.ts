@@ -107,7 +107,7 @@ void test('show --json and runs list from the store', async () => {
   const listing = capture();
   assert.equal(await main(['runs', '--status', 'failed', '--workflow', 'ingest', '--limit', '5'], { io: listing.io, services }), 0);
   assert.deepEqual(services.filters.at(-1), { limit: 5, status: ['Failed'], workflow: 'ingest' });
-  assert.match(listing.out(), /^RUN\s+WORKFLOW\s+STATUS\s+CREATED\s+DURATION\s+STARTED BY\nrun-1\s+ingest\s+Failed\s+.*3\.0s\s+\S+/m);
+  assert.match(listing.out(), /^RUN\s+WORKFLOW\s+STATUS\s+LANE\s+CREATED\s+DURATION\s+STARTED BY\nrun-1\s+ingest\s+Failed\s+-\s+.*3\.0s\s+\S+/m);
 });
 
 void test('store errors exit 4; unexpected errors print one line and a TANDEM_DEBUG hint', async () => {

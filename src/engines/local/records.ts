@@ -33,5 +33,7 @@ export function recordMetrics(writer: WriteBuffer, runId: string, task: string, 
 
 /** Records what a task run consumed (replacing an earlier attempt's record), for lineage. */
 export function recordInputs(writer: WriteBuffer, runId: string, task: string, attempt: number, spec: TaskSpec, parts: ContextParts): void {
-  writer.push({ kind: 'inputs', runId, task, inputs: consumedInputs({ runId, task, attempt }, spec, parts) });
+  const inputs = consumedInputs({ runId, task, attempt }, spec, parts);
+  // A task succeeds once per run, so a task that consumed nothing has nothing to replace either.
+  if (inputs.length > 0) writer.push({ kind: 'inputs', runId, task, inputs });
 }

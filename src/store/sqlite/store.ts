@@ -181,7 +181,8 @@ export class SqliteStore implements Store {
   }
 
   async releaseRun(runId: string, owner: string): Promise<void> {
-    this.guard('cannot release run', () => {
+    // Once per finished run: committed with its turn's group, not alone.
+    await this.commit('cannot release run', () => {
       if (this.s.releaseRun.run(runId, owner).changes === 0) this.mustExist(runId);
     });
   }

@@ -1,8 +1,8 @@
 // The Argo compiler's public API: a validated tandem workflow in, one Argo manifest out (Workflow,
 // WorkflowTemplate or CronWorkflow), or a CompileError naming what Argo cannot express. The
 // mapping of each spec feature is documented in docs (see the Argo table) and in each module.
-import { stringify } from 'yaml';
 import type { WorkflowSpec } from '../../../spec/schema.js';
+import { manifestYaml } from '../../manifest-yaml.js';
 import { compileManifest } from './manifest.js';
 import type { ArgoCompileOptions } from './options.js';
 
@@ -16,5 +16,5 @@ export function compileToArgo(spec: WorkflowSpec, options?: ArgoCompileOptions):
 
 /** The manifest as YAML, keys in the order they were built (stable across runs). */
 export function argoManifestYaml(manifest: Record<string, unknown>): string {
-  return stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false });
+  return manifestYaml(manifest);
 }
