@@ -36,9 +36,26 @@ function leafText(value: Json | undefined): string | undefined {
   return '{}';
 }
 
+/** Memoised scalarText: manifests repeat the same keys and values thousands of times. */
+const MEMO_LIMIT = 100_000;
+
 class Writer {
   readonly out: string[] = [];
+  private readonly memo = new Map<string, string>();
   constructor(private readonly sorted: boolean) {}
+
+  text(value: string): string {
+    let text = this.memo.get(value);
+    if (text === undefined) {
+      text = scalarText(value);
+      if (this.memo.size < MEMO_LIMIT) this.memo.set(value, text);
+    }
+    return text;
+  }
+
+  leaf(value: Json | undefined): string | undefined {
+    return typeof value === 'string' ? this.text(value) : leafText(value);
+  }
 
   value(value: Json, indent: string): void {
     if (Array.isArray(value)) this.sequence(value, indent);
@@ -53,10 +70,10 @@ class Writer {
     for (const key of keys) {
       const child = value[key];
       if (child === undefined) continue;
-      const leaf = leafText(child);
-      if (leaf !== undefined) this.out.push(`${prefix}${scalarText(key)}: ${leaf}\n`);
+      const leaf = this.leaf(child);
+      if (leaf !== undefined) this.out.push(`${prefix}${this.text(key)}: ${leaf}\n`);
       else {
-        this.out.push(`${prefix}${scalarText(key)}:\n`);
+        this.out.push(`${prefix}${this.text(key)}:\n`);
         this.value(child, `${indent}  `);
       }
       prefix = indent;
@@ -65,7 +82,7 @@ class Writer {
 
   sequence(value: Json[], indent: string): void {
     for (const item of value) {
-      const leaf = leafText(item);
+      const leaf = this.leaf(item);
       if (leaf !== undefined) this.out.push(`${indent}- ${leaf}\n`);
       else if (Array.isArray(item)) {
         this.out.push(`${indent}-\n`);
