@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import { decode } from '@msgpack/msgpack';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { defaultServices } from '../../src/cli/runtime.js';
 import { ApiRunStarter } from '../../src/events/api-runs.js';
@@ -24,25 +23,12 @@ import { TokenAuth } from '../../src/server/auth.js';
 import { ServerMetrics } from '../../src/server/metrics.js';
 import { makeHarness, type Harness } from '../engines/harness.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../helpers/services.js';
+import { captureIo } from '../helpers/cli-io.js';
 
 const TOKEN = 'cli-events-token-0123456789';
 const HOOK_SECRET = 'cli-events-hook-secret';
 
-function capture(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd,
-    onInterrupt: () => () => undefined,
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`);
-    },
-  };
-  return { io, out: () => out, err: () => err };
-}
+const capture = captureIo;
 
 /** A port nothing listens on. */
 async function freePort(): Promise<number> {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
 import type { Services } from '../../src/cli/runtime.js';
+import { captureIo } from '../helpers/cli-io.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -18,20 +18,9 @@ const noServices: Services = {
 };
 
 async function tandem(args: string[], cwd = EXAMPLES, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd,
-    onInterrupt: () => () => undefined,
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`);
-    },
-  };
+  const { io, out: stdout, err: stderr } = captureIo(cwd, env);
   const code = await main(args, { io, services: noServices });
-  return { code, out, err };
+  return { code, out: stdout(), err: stderr() };
 }
 
 function projectWith(yaml: string): string {

@@ -3,26 +3,12 @@
 // down, usage errors when MLflow is not configured, and help with examples.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { CliIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
 import { startDouble, type MlflowDouble } from './double.js';
 import { makeHome, seedRun, type TestHome } from './fixtures.js';
+import { captureIo } from '../../helpers/cli-io.js';
 
-function capture(cwd: string, env: NodeJS.ProcessEnv) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd,
-    onInterrupt: () => () => undefined,
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`);
-    },
-  };
-  return { io, out: () => out, err: () => err };
-}
+const capture = captureIo;
 
 void describe('tandem mlflow', () => {
   let double: MlflowDouble;
