@@ -16,6 +16,8 @@ export class BackgroundCheckpointer {
   private lastRequest = 0;
   private timer: NodeJS.Timeout | undefined;
   private failed = false;
+  /** Settles when the worker thread has exited, whatever the reason. */
+  private exited: Promise<void> | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -34,11 +36,11 @@ export class BackgroundCheckpointer {
     clearTimeout(this.timer);
     const worker = this.worker;
     this.worker = undefined;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    if (!worker || !this.exited) return;
     worker.postMessage('close');
+    // A worker stuck in a checkpoint is stopped after a while; nothing is lost (checkpoints are safe to cut short).
     const timeout = setTimeout(() => void worker.terminate(), 2000);
-    await exited;
+    await this.exited;
     clearTimeout(timeout);
   }
 
@@ -51,14 +53,17 @@ export class BackgroundCheckpointer {
       return false;
     }
     this.worker.unref();
+    const worker = this.worker;
+    this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.worker.on('message', () => {
       this.busy = false;
       this.maybeRequest();
     });
     this.worker.on('error', () => {
+      // Back to SQLite's own checkpoints on the writer; the store keeps working.
       this.failed = true;
       this.worker = undefined;
-      this.db.pragma('wal_autocheckpoint = 1000');
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
     });
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     return true;
