@@ -32,6 +32,8 @@ export interface RunRecord {
   experiment?: string;
   /** The router's decision (migration 007); absent on runs started before routing. */
   routing?: RunRouting;
+  /** Submitted with noCache (`tandem run --no-cache`; migration 008): a resumed run keeps it. */
+  noCache?: boolean;
 }
 
 /** One attempt of one task (or of one forEach iteration: task `name[i]`). */

@@ -37,6 +37,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
           ownerPid: 42,
           cancelRequested: true,
           outputs: { report: { rows: 3 } },
+          noCache: true,
         });
         await store.createRun(run);
         assert.deepEqual(await store.getRun(run.id), run);

@@ -113,6 +113,7 @@ export class LocalEngine implements Engine {
       origin: request.origin ?? { kind: 'api' },
       experiment: experimentOf(spec, request.experiment),
       routing: this.router(spec, request.laneOverride),
+      ...(request.noCache === true ? { noCache: true } : {}),
       createdAt: Date.now(),
       owner: OWNER_ID,
       ownerPid: process.pid,
@@ -178,13 +179,29 @@ export class LocalEngine implements Engine {
         if (runId) throw new UsageError(`run ${run.id} is being executed by process ${run.ownerPid}`);
         continue;
       }
-      if (!(await this.store.claimRun(run.id, OWNER_ID, process.pid, run.owner))) continue;
-      const prior = await loadPriorState(this.store, run.id, this.services.writer);
-      const init = { runId: run.id, spec: run.spec, params: run.params, baseDir: run.baseDir, prior, cancelled: run.cancelRequested };
-      this.track(new RunExecution(init, this.services)).start();
-      resumed.push(run.id);
+      if (await this.takeOver(run)) resumed.push(run.id);
     }
     return resumed;
+  }
+
+  /**
+   * Makes sure a run that exists is being executed by someone: one left in flight by a process
+   * that is gone is taken over; a finished run, one of ours or one another live process executes
+   * is left alone. A parent's `workflow` task calls this for the child run it re-attaches to.
+   */
+  async adopt(runId: string): Promise<void> {
+    const run = await this.requireRun(runId);
+    if (isTerminalRunStatus(run.status) || this.active.has(run.id) || ownerIsAlive(run.owner, run.ownerPid)) return;
+    await this.takeOver(run);
+  }
+
+  /** Claims an in-flight run whose owner is gone and executes it from what it recorded. */
+  private async takeOver(run: RunRecord): Promise<boolean> {
+    if (!(await this.store.claimRun(run.id, OWNER_ID, process.pid, run.owner))) return false;
+    const prior = await loadPriorState(this.store, run.id, run.spec, this.services.writer);
+    const init = { runId: run.id, spec: run.spec, params: run.params, baseDir: run.baseDir, prior, cancelled: run.cancelRequested, reuseCache: run.noCache !== true };
+    this.track(new RunExecution(init, this.services)).start();
+    return true;
   }
 
   /**

@@ -190,6 +190,13 @@ export class RunExecution {
         unit.outputs = this.init.prior?.outputs.get(unit.key) ?? {};
         return this.settleUnit(unit, last.status, last.message, false);
       }
+      if ((last.status === 'Running' || last.status === 'Pending') && unit.node.spec.workflow !== undefined) {
+        // The attempt's child run is a run of its own that went on (or is resumed) without us:
+        // continue the same attempt, which finds that child instead of starting a second one.
+        unit.prior = [];
+        unit.reattach = last;
+        return this.enqueue(unit);
+      }
       if (last.status === 'Running' || last.status === 'Pending') {
         if (last.pid !== undefined) signalGroup(last.pid, 'SIGKILL');
         const message = 'interrupted: the engine stopped while this attempt was running';
@@ -248,8 +255,10 @@ export class RunExecution {
     this.queued.delete(unit);
     this.running.add(unit);
     unit.phase = 'running';
-    unit.attempt += 1;
-    unit.startedAt = Date.now();
+    const reattach = unit.reattach;
+    unit.reattach = undefined;
+    unit.attempt = reattach?.attempt ?? unit.attempt + 1;
+    unit.startedAt = reattach?.startedAt ?? Date.now();
     unit.pid = undefined;
     const attemptDir = attemptPath(this.services.runsDir, this.runId, unit.key, unit.attempt);
     const base = { runId: this.runId, task: unit.key, attempt: unit.attempt, startedAt: unit.startedAt, logDir: attemptDir };

@@ -1,6 +1,10 @@
 // What a resumed run starts from: the attempts and outputs recorded before the crash. Attempts
 // recorded as running were cut short: their leftover processes are stopped and the attempt is
-// recorded as Interrupted, so the run's retry policy decides what happens next.
+// recorded as Interrupted, so the run's retry policy decides what happens next. The exception is
+// an attempt of a `workflow` task: its child run is a run of its own that outlives the crash, so
+// the attempt is left Running and the execution re-attaches it to that child (see
+// RunExecution.unitReady).
+import type { WorkflowSpec } from '../../spec/schema.js';
 import type { Store, TaskRunRecord } from '../../store/store.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
 import { signalGroup } from './runners/spawn-task.js';
@@ -13,13 +17,15 @@ export interface PriorState {
 
 export const INTERRUPTED_MESSAGE = 'interrupted: the engine stopped while this attempt was running';
 
-export async function loadPriorState(store: Store, runId: string, writer: WriteBuffer): Promise<PriorState> {
+export async function loadPriorState(store: Store, runId: string, spec: WorkflowSpec, writer: WriteBuffer): Promise<PriorState> {
   const taskRuns = await store.listTaskRuns(runId);
   const now = Date.now();
+  const childRunTasks = new Set([...spec.tasks, ...(spec.finally ?? [])].filter((t) => t.workflow !== undefined).map((t) => t.name));
   for (const [index, record] of taskRuns.entries()) {
     if (record.status !== 'Running' && record.status !== 'Pending') continue;
     if (record.pid !== undefined) signalGroup(record.pid, 'SIGKILL');
     if (record.attempt === 0) continue; // a forEach parent: it is re-expanded
+    if (childRunTasks.has(taskName(record.task))) continue; // re-attached to its child run
     const interrupted: TaskRunRecord = { ...record, status: 'Interrupted', finishedAt: now, message: INTERRUPTED_MESSAGE };
     taskRuns[index] = interrupted;
     writer.push({ kind: 'taskRun', record: interrupted });
@@ -33,4 +39,10 @@ export async function loadPriorState(store: Store, runId: string, writer: WriteB
     outputs.set(output.task, forTask);
   }
   return { taskRuns, outputs };
+}
+
+/** The task a unit key belongs to: `train[2]` -> `train`. */
+function taskName(key: string): string {
+  const bracket = key.indexOf('[');
+  return bracket === -1 ? key : key.slice(0, bracket);
 }

@@ -75,6 +75,8 @@ export class TaskUnit implements Schedulable {
   retryTimer: NodeJS.Timeout | undefined;
   /** Attempts recorded before a resume, oldest first. */
   prior: TaskRunRecord[] = [];
+  /** Set when a resumed `workflow` task's attempt was running: the next start continues it. */
+  reattach: TaskRunRecord | undefined;
   /** Start time and pid of the attempt in progress, repeated in each write of its row. */
   startedAt: number | undefined;
   pid: number | undefined;

@@ -7,8 +7,9 @@ import { migration004 } from './004_tracking.js';
 import { migration005 } from './005_mlflow.js';
 import { migration006 } from './006_sensor_state.js';
 import { migration007 } from './007_routing.js';
+import { migration008 } from './008_run_options.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];

@@ -27,6 +27,8 @@ export interface RunRow {
   /** Added by migration 007 (lane is routing.lane, kept as a column for filtering). */
   lane: string | null;
   routing: string | null;
+  /** Added by migration 008. */
+  no_cache: number;
 }
 
 export interface TaskRunRow {
@@ -114,6 +116,7 @@ export function runFromRow(row: RunRow): RunRecord {
   if (row.outputs !== null) run.outputs = JSON.parse(row.outputs) as Record<string, unknown>;
   if (row.experiment !== null) run.experiment = row.experiment;
   if (row.routing !== null) run.routing = JSON.parse(row.routing) as RunRouting;
+  if (row.no_cache === 1) run.noCache = true;
   return run;
 }
 

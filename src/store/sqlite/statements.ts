@@ -27,6 +27,7 @@ export type InsertRunParams = [
   experiment: Nullable<string>,
   lane: Nullable<string>,
   routing: Nullable<string>,
+  noCache: number,
 ];
 
 export type InsertEventParams = [
@@ -113,13 +114,13 @@ export function prepareStatements(db: SqliteDatabase): Statements {
   return {
     insertRun: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRunIfAbsent: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare<InsertEventParams>(

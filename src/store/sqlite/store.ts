@@ -345,5 +345,6 @@ function runParams(run: RunRecord): InsertRunParams {
     run.experiment ?? null,
     run.routing?.lane ?? null,
     toJson(run.routing),
+    run.noCache === true ? 1 : 0,
   ];
 }

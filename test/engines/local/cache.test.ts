@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { LocalEngine } from '../../../src/engines/local/engine.js';
+import { OWNER_ID } from '../../../src/engines/local/owner.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import { makeHarness, readRun, runToEnd, sh, workflow, type Harness, type RunResult } from '../harness.js';
 
@@ -160,6 +162,40 @@ void describe('component cache on the embedded engine', () => {
     assert.equal(entry?.runId, runId, 'the forced run refreshed the entry');
     const next = await runToEnd(h, spec);
     assert.match(next.message('work') ?? '', new RegExp(`run ${runId} task work`));
+  });
+
+  void it('a resumed --no-cache run still reuses nothing', async () => {
+    const gate = join(h.home, 'gate-open');
+    const spec = workflow({
+      defaults: { cache: {} },
+      tasks: [
+        // Waits for the gate file: the engine is stopped while it runs. Not cached, retried once.
+        { name: 'gate', cache: { enabled: false }, retry: { limit: 1 }, ...sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },
+        { name: 'work', dependsOn: ['gate'], ...sh('echo done > $TANDEM_OUTPUTS/r'), outputs: { r: {} } },
+      ],
+    });
+    writeFileSync(gate, '');
+    assert.equal((await runToEnd(h, spec)).status('work'), 'Succeeded', 'the cold run fills the cache');
+    rmSync(gate);
+
+    // A second engine on the same store starts the --no-cache run and stops while gate runs.
+    const stopping = await LocalEngine.create({ store: h.store, home: h.home, concurrency: 4 });
+    const { runId } = await stopping.submit({ spec, baseDir: process.cwd(), noCache: true });
+    const deadline = Date.now() + 10_000;
+    while (!(await h.store.listTaskRuns(runId)).some((r) => r.task === 'gate' && r.status === 'Running' && r.pid !== undefined)) {
+      assert.ok(Date.now() < deadline, 'gate never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await stopping.close();
+    await h.store.releaseRun(runId, OWNER_ID); // as if its process had died
+    assert.equal((await h.store.getRun(runId))?.noCache, true, 'the run records that it was asked not to reuse the cache');
+
+    writeFileSync(gate, '');
+    assert.deepEqual(await h.engine.resume(runId), [runId]);
+    const resumed = await readRun(h, runId);
+    assert.equal(resumed.run.status, 'Succeeded', resumed.run.message);
+    assert.equal(resumed.status('work'), 'Succeeded', 'not Cached: the resumed run kept --no-cache');
+    assert.equal(executed(resumed, 'work'), true);
   });
 
   void it('never caches a failed task', async () => {

@@ -1,8 +1,10 @@
 // The `workflow` runner: runs another workflow as a child run and waits for it. The task's
 // resolved inputs are the child's params; the child's workflow outputs are the task's outputs
 // (read like a node task's return value). The child records its parent (run, task, attempt) in
-// its origin, and its id is derived from the parent's attempt, so an attempt resumed after a
-// crash finds the child it had already started instead of starting a second one.
+// its origin, and its id is derived from the parent's attempt. The child is a run of its own: when
+// the engine crashes, the resumed parent continues the same attempt (it is not Interrupted), and
+// submitting the same id finds the child already started, which is then adopted (taken over if
+// its executor is gone) instead of a second child being started.
 //
 // In a hybrid workflow these are the ML steps: the orchestrating run is on the argo lane's engine,
 // each child on the kubeflow lane's, with its own caching and metrics.
@@ -16,7 +18,11 @@ import { attemptFiles } from '../layout.js';
 import { RunnerStartError, type Runner, type RunnerResult, type TaskExecution } from '../runner.js';
 
 /** The engine a child runs on: submit and wait, cancel when the parent's attempt is aborted. */
-export type ChildEngine = Pick<Engine, 'submit' | 'cancel'> & { waitForRun(runId: string): Promise<{ status: string; message?: string; outputs?: Record<string, unknown> }> };
+export type ChildEngine = Pick<Engine, 'submit' | 'cancel'> & {
+  waitForRun(runId: string): Promise<{ status: string; message?: string; outputs?: Record<string, unknown> }>;
+  /** Executes the run if it is in flight and nobody else does (a child left behind by a crash). */
+  adopt(runId: string): Promise<void>;
+};
 
 export class WorkflowRunner implements Runner {
   /** `engine` is looked up per call: the engine that owns this runner registers it at creation. */
@@ -47,6 +53,8 @@ export class WorkflowRunner implements Runner {
       runId,
       origin: { kind: 'parent', detail: { runId: execution.runId, task: execution.task, attempt: execution.attempt } },
     });
+    // A no-op for the child just created; for one an earlier process started, takes it over.
+    await engine.adopt(runId);
     const cancel = () => void engine.cancel(runId).catch(() => undefined);
     execution.signal.addEventListener('abort', cancel, { once: true });
     try {
