@@ -15,10 +15,10 @@ import { buildContext as contextOf, type ContextParts, type UpstreamView } from 
 import { Gate } from './dispatcher.js';
 import type { EngineServices } from './services.js';
 import { ForEachError, forEachItems } from './foreach.js';
+import { replayOf } from './resume.js';
 import { retryDelayMs, shouldRetry, type FailedStatus } from './retry.js';
 import { recordInputs, recordMetrics, recordOutputs } from './records.js';
 import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
-import { signalGroup } from './runners/spawn-task.js';
 import { RunCache } from './cache/run-cache.js';
 
 const FAILED: ReadonlySet<TaskStatus | undefined> = new Set(['Failed', 'Error', 'Interrupted', 'Omitted', 'Cancelled']);
@@ -183,30 +183,23 @@ export class RunExecution {
   }
 
   private unitReady(unit: TaskUnit): void {
-    const last = unit.prior[unit.prior.length - 1];
-    if (last) {
-      unit.attempt = last.attempt;
-      if (last.status === 'Succeeded' || last.status === 'Cached') {
+    const replay = replayOf(unit.prior, unit.node.spec.workflow !== undefined);
+    unit.prior = [];
+    switch (replay.kind) {
+      case 'settled':
+        unit.attempt = replay.attempt;
         unit.outputs = this.init.prior?.outputs.get(unit.key) ?? {};
-        return this.settleUnit(unit, last.status, last.message, false);
-      }
-      if ((last.status === 'Running' || last.status === 'Pending') && unit.node.spec.workflow !== undefined) {
+        return this.settleUnit(unit, replay.status, replay.message, false);
+      case 'reattach':
         // The attempt's child run is a run of its own that went on (or is resumed) without us:
         // continue the same attempt, which finds that child instead of starting a second one.
-        unit.prior = [];
-        unit.reattach = last;
+        unit.reattach = replay.record;
         return this.enqueue(unit);
-      }
-      if (last.status === 'Running' || last.status === 'Pending') {
-        if (last.pid !== undefined) signalGroup(last.pid, 'SIGKILL');
-        const message = 'interrupted: the engine stopped while this attempt was running';
-        this.writeTaskRun({ ...last, status: 'Interrupted', finishedAt: Date.now(), message });
-        unit.prior = [];
-        return this.afterFailure(unit, 'Interrupted', message);
-      }
-      unit.prior = [];
-      const status = last.status === 'Failed' || last.status === 'Error' ? last.status : 'Interrupted';
-      return this.afterFailure(unit, status, last.message ?? status);
+      case 'failed':
+        unit.attempt = replay.attempt;
+        return this.afterFailure(unit, replay.status, replay.message);
+      case 'fresh':
+        break;
     }
     if (unit.node.whenPerItem && unit.node.spec.when !== undefined) {
       try {
@@ -373,24 +366,10 @@ export class RunExecution {
   }
 
   private collectNodeOutputs(node: TaskNode): void {
+    node.gatherOutputs((digest) => this.services.artifacts.blobPath(digest));
     const names = Object.keys(node.spec.outputs ?? {});
-    const single = node.spec.forEach === undefined;
-    for (const name of names) {
-      const values = node.units.map((unit) => unit.outputs[name]);
-      const contextValue = (value: OutputValue | undefined): unknown =>
-        value === undefined ? null : value.kind === 'param' ? value.value : this.services.artifacts.blobPath(value.artifact.digest);
-      if (single) {
-        const value = values[0];
-        node.outputs[name] = contextValue(value);
-        if (value?.kind === 'artifact') node.artifacts[name] = value.artifact;
-      } else {
-        node.outputs[name] = values.map(contextValue);
-        if (node.artifactOutputs.has(name)) {
-          node.artifacts[name] = values.flatMap((value) => (value?.kind === 'artifact' ? [value.artifact] : []));
-        }
-      }
-    }
-    if (!single && names.length > 0 && node.units.length > 0) {
+    if (node.spec.forEach !== undefined && names.length > 0 && node.units.length > 0) {
+      // A forEach task's outputs are lists; they are recorded under the task's own name as well.
       const aggregated: Record<string, OutputValue> = {};
       for (const name of names) aggregated[name] = { kind: 'param', value: node.outputs[name] };
       recordOutputs(this.services.writer, this.runId, node.name, aggregated, this.services.artifacts);

@@ -7,6 +7,7 @@
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { Store, TaskRunRecord } from '../../store/store.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
+import type { FailedStatus } from './retry.js';
 import { signalGroup } from './runners/spawn-task.js';
 import type { WriteBuffer } from './write-buffer.js';
 
@@ -45,4 +46,24 @@ export async function loadPriorState(store: Store, runId: string, spec: Workflow
 function taskName(key: string): string {
   const bracket = key.indexOf('[');
   return bracket === -1 ? key : key.slice(0, bracket);
+}
+
+/** What a resumed task unit does, given the attempts recorded for it before the resume. */
+export type Replay =
+  | { kind: 'fresh' }
+  /** Its last attempt succeeded (or was served from the cache): its outputs are in the store. */
+  | { kind: 'settled'; attempt: number; status: 'Succeeded' | 'Cached'; message: string | undefined }
+  /** A `workflow` task's attempt was waiting on its child run: the same attempt continues. */
+  | { kind: 'reattach'; record: TaskRunRecord }
+  /** Its last attempt failed or was interrupted: the retry policy decides. */
+  | { kind: 'failed'; attempt: number; status: FailedStatus; message: string };
+
+export function replayOf(prior: readonly TaskRunRecord[], runsChild: boolean): Replay {
+  const last = prior[prior.length - 1];
+  if (!last) return { kind: 'fresh' };
+  if (last.status === 'Succeeded' || last.status === 'Cached') return { kind: 'settled', attempt: last.attempt, status: last.status, message: last.message };
+  // loadPriorState has recorded every other running attempt as Interrupted.
+  if ((last.status === 'Running' || last.status === 'Pending') && runsChild) return { kind: 'reattach', record: last };
+  const status = last.status === 'Failed' || last.status === 'Error' ? last.status : 'Interrupted';
+  return { kind: 'failed', attempt: last.attempt, status, message: last.message ?? (status === 'Interrupted' ? INTERRUPTED_MESSAGE : status) };
 }

@@ -60,6 +60,28 @@ export class TaskNode {
   get name(): string {
     return this.spec.name;
   }
+
+  /**
+   * Sets the context values of its outputs from its units' results: a value (an artifact as the
+   * path of its blob) for a plain task, a list in item order for a forEach task; artifacts kept
+   * aside as references.
+   */
+  gatherOutputs(blobPath: (digest: string) => string): void {
+    const single = this.spec.forEach === undefined;
+    const contextValue = (value: OutputValue | undefined): unknown =>
+      value === undefined ? null : value.kind === 'param' ? value.value : blobPath(value.artifact.digest);
+    for (const name of Object.keys(this.spec.outputs ?? {})) {
+      const values = this.units.map((unit) => unit.outputs[name]);
+      if (single) {
+        const value = values[0];
+        this.outputs[name] = contextValue(value);
+        if (value?.kind === 'artifact') this.artifacts[name] = value.artifact;
+      } else {
+        this.outputs[name] = values.map(contextValue);
+        if (this.artifactOutputs.has(name)) this.artifacts[name] = values.flatMap((value) => (value?.kind === 'artifact' ? [value.artifact] : []));
+      }
+    }
+  }
 }
 
 export type UnitPhase = 'idle' | 'queued' | 'running' | 'backoff' | 'done';
