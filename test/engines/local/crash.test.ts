@@ -2,7 +2,7 @@
 // Succeeded tasks never run again, tasks that never started start, tasks that were running are
 // recorded as interrupted and retried under their policy (or fail when it allows no retry).
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { childRunId } from '../../../src/engines/local/runners/workflow.js';
 import { openStore } from '../../../src/store/open.js';
+import type { Store } from '../../../src/store/store.js';
 import { makeHarness, pidAlive, readRun } from '../harness.js';
 
 const child = join(import.meta.dirname, 'crash-child.ts');
@@ -26,43 +27,71 @@ async function until(condition: () => Promise<boolean> | boolean, what: string):
   }
 }
 
-/** Starts crash-child.ts (it runs `file`, or its own crash spec); resolves with it and its run id. */
-async function startDoomedEngine(home: string, markers: string, file?: string): Promise<{ proc: ChildProcess; runId: string }> {
+/** A run whose engine process was killed with SIGKILL, and a fresh engine on its store. */
+interface Crashed {
+  dir: string;
+  markers: string;
+  runId: string;
+  store: Store;
+  engine: LocalEngine;
+}
+
+/**
+ * Starts crash-child.ts on `workflowFile(dir, markers)` (or its own crash spec), waits for
+ * `ready`, kills it with SIGKILL, calls `killed`, then hands a fresh engine on the same store to
+ * `resumed`; everything is closed and removed afterwards.
+ */
+async function crashThenResume(steps: {
+  workflowFile?: (dir: string, markers: string) => string;
+  ready(store: Store, runId: string): Promise<boolean>;
+  killed?(store: Store, runId: string): Promise<void>;
+  resumed(crashed: Crashed): Promise<void>;
+}): Promise<void> {
+  const scratch = await makeHarness(); // only for its temp dir and cleanup
+  const dir = scratch.home;
+  const home = join(dir, 'crashed');
+  const markers = join(dir, 'markers');
+  mkdirSync(markers, { recursive: true });
+  const file = steps.workflowFile?.(dir, markers);
   const proc = spawn(process.execPath, ['--import', 'tsx', child, home, markers, ...(file ? [file] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const runId = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
   });
-  return { proc, runId };
-}
-
-async function kill9(proc: ChildProcess): Promise<void> {
-  proc.kill('SIGKILL');
-  await new Promise((resolve) => proc.once('exit', resolve));
+  const store = await openStore({ home });
+  try {
+    await until(() => steps.ready(store, runId), 'the crash point');
+    proc.kill('SIGKILL');
+    await new Promise((resolve) => proc.once('exit', resolve));
+    await steps.killed?.(store, runId);
+    const engine = await LocalEngine.create({ store, home, concurrency: 4 });
+    try {
+      await steps.resumed({ dir, markers, runId, store, engine });
+      assert.deepEqual(await engine.resume(), [], 'nothing is left in flight');
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await store.close();
+    await scratch.close();
+  }
 }
 
 describe('embedded engine: crash safety', () => {
   it('resumes a run after kill -9 without rerunning what succeeded', async () => {
-    const scratch = await makeHarness(); // only for its temp dir and cleanup
-    const home = join(scratch.home, 'crashed');
-    const markers = join(scratch.home, 'markers');
-    mkdirSync(markers, { recursive: true });
-    const { proc, runId } = await startDoomedEngine(home, markers);
-
-    const store = await openStore({ home });
-    try {
-      // Wait until both long tasks are running and their process groups are recorded.
-      await until(async () => {
+    let orphanPid = 0;
+    await crashThenResume({
+      // Both long tasks are running and their process groups are recorded.
+      async ready(store, runId) {
         const rows = await store.listTaskRuns(runId);
+        orphanPid = rows.find((r) => r.task === 'interrupted' && r.status === 'Running')?.pid ?? 0;
         return ['interrupted', 'no_retry'].every((t) => rows.some((r) => r.task === t && r.status === 'Running' && r.pid !== undefined));
-      }, 'the long tasks to start');
-      const before = await store.listTaskRuns(runId);
-      const orphanPid = before.find((r) => r.task === 'interrupted')!.pid!;
-      await kill9(proc);
-      assert.equal(pidAlive(orphanPid), true, 'the task outlived its engine (it is in its own process group)');
-
-      const engine = await LocalEngine.create({ store, home, concurrency: 4 });
-      try {
+      },
+      killed() {
+        assert.equal(pidAlive(orphanPid), true, 'the task outlived its engine (it is in its own process group)');
+        return Promise.resolve();
+      },
+      async resumed({ markers, runId, store, engine }) {
         assert.deepEqual(await engine.resume(), [runId]);
         const result = await readRun({ store, engine }, runId);
 
@@ -85,59 +114,48 @@ describe('embedded engine: crash safety', () => {
         assert.equal(result.executions('done_before').length, 1);
         await until(() => !pidAlive(orphanPid), 'the orphaned task to be stopped');
         assert.equal((await store.getRun(runId))?.owner, undefined, 'ownership is released at the end');
-        assert.deepEqual(await engine.resume(), [], 'nothing is left in flight');
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await store.close();
-      await scratch.close();
-    }
+      },
+    });
   });
 
   it('a workflow task re-attaches to its child run after kill -9 instead of starting a second one', async () => {
-    const scratch = await makeHarness(); // only for its temp dir and cleanup
-    const home = join(scratch.home, 'crashed');
-    const markers = join(scratch.home, 'markers');
-    mkdirSync(markers, { recursive: true });
-    // The child's task hangs on its first attempt (the crash comes then) and retries; the parent's
-    // workflow task has no retry policy, so an Interrupted attempt would fail the parent.
-    writeFileSync(
-      join(scratch.home, 'child.yaml'),
-      [
-        'name: crash-child-run',
-        'tasks:',
-        '  - name: work',
-        `    process: { command: /bin/sh, args: ["-c", "echo $TANDEM_ATTEMPT >> ${markers}/work; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 60; fi; echo 7 > $TANDEM_OUTPUTS/n"] }`,
-        '    retry: { limit: 1 }',
-        '    outputs: { n: { type: integer } }',
-        'outputs: { n: "{{ tasks.work.outputs.n }}" }',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(scratch.home, 'parent.yaml'),
-      [
-        'name: crash-parent-run',
-        'tasks:',
-        '  - name: train',
-        '    workflow: { file: child.yaml }',
-        '    outputs: { n: { type: integer } }',
-        '  - name: report',
-        `    process: { command: /bin/sh, args: ["-c", "echo {{ tasks.train.outputs.n }} >> ${markers}/report"] }`,
-        '',
-      ].join('\n'),
-    );
-    const { proc, runId } = await startDoomedEngine(home, markers, join(scratch.home, 'parent.yaml'));
-
-    const store = await openStore({ home });
-    try {
-      const childId = childRunId(runId, 'train', 1);
-      await until(async () => (await store.listTaskRuns(childId)).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined), "the child's task to start");
-      await kill9(proc);
-
-      const engine = await LocalEngine.create({ store, home, concurrency: 4 });
-      try {
+    await crashThenResume({
+      // The child's task hangs on its first attempt (the crash comes then) and retries; the
+      // parent's workflow task has no retry policy, so an Interrupted attempt would fail the parent.
+      workflowFile(dir, markers) {
+        writeFileSync(
+          join(dir, 'child.yaml'),
+          [
+            'name: crash-child-run',
+            'tasks:',
+            '  - name: work',
+            `    process: { command: /bin/sh, args: ["-c", "echo $TANDEM_ATTEMPT >> ${markers}/work; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 60; fi; echo 7 > $TANDEM_OUTPUTS/n"] }`,
+            '    retry: { limit: 1 }',
+            '    outputs: { n: { type: integer } }',
+            'outputs: { n: "{{ tasks.work.outputs.n }}" }',
+            '',
+          ].join('\n'),
+        );
+        const parent = join(dir, 'parent.yaml');
+        writeFileSync(
+          parent,
+          [
+            'name: crash-parent-run',
+            'tasks:',
+            '  - name: train',
+            '    workflow: { file: child.yaml }',
+            '    outputs: { n: { type: integer } }',
+            '  - name: report',
+            `    process: { command: /bin/sh, args: ["-c", "echo {{ tasks.train.outputs.n }} >> ${markers}/report"] }`,
+            '',
+          ].join('\n'),
+        );
+        return parent;
+      },
+      async ready(store, runId) {
+        return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
+      },
+      async resumed({ markers, runId, store, engine }) {
         assert.ok((await engine.resume()).includes(runId));
         const result = await readRun({ store, engine }, runId);
         assert.equal(result.run.status, 'Succeeded', result.run.message);
@@ -147,16 +165,10 @@ describe('embedded engine: crash safety', () => {
           'the parent attempt was continued, not interrupted and retried',
         );
         const children = (await store.listRuns({})).filter((r) => (r.origin.detail as { runId?: string } | undefined)?.runId === runId);
-        assert.deepEqual(children.map((r) => [r.id, r.status]), [[childId, 'Succeeded']], 'one child run, the one started before the crash');
+        assert.deepEqual(children.map((r) => [r.id, r.status]), [[childRunId(runId, 'train', 1), 'Succeeded']], 'one child run, the one started before the crash');
         assert.deepEqual(lines(join(markers, 'work')), ['1', '2'], "the child's interrupted task was retried inside the child");
         assert.deepEqual(lines(join(markers, 'report')), ['7'], "the child's output reached the parent");
-        assert.deepEqual(await engine.resume(), [], 'nothing is left in flight');
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await store.close();
-      await scratch.close();
-    }
+      },
+    });
   });
 });
