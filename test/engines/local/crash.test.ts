@@ -1,6 +1,7 @@
 // Crash safety: SIGKILL the process running a workflow, then resume it from the store.
 // Succeeded tasks never run again, tasks that never started start, tasks that were running are
-// recorded as interrupted and retried under their policy (or fail when it allows no retry).
+// recorded as interrupted and retried under their policy (or fail when it allows no retry); a
+// `workflow` task waiting on its child run continues with that same child.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
