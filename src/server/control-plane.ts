@@ -171,7 +171,8 @@ function startMlflowMirror(config: MlflowConfig, store: Store, logger: Logger): 
   const mirror = createMlflowMirror(config, store, {
     onResult: (result) => {
       const { status, mlflowRunId, attempts, nextAttemptAt } = result.record;
-      if (result.error) logger.warn({ runId: result.runId, status, attempts, nextAttemptAt, error: result.error.message }, 'MLflow export delayed');
+      if (result.busy) logger.info({ runId: result.runId }, 'MLflow export left to the process exporting it');
+      else if (result.error) logger.warn({ runId: result.runId, status, attempts, nextAttemptAt, error: result.error.message }, 'MLflow export delayed');
       else logger.info({ runId: result.runId, mlflowRunId, status }, 'run mirrored to MLflow');
     },
     onError: (error) => logger.error({ err: error }, 'MLflow mirror error'),

@@ -383,7 +383,20 @@ export interface Store {
   putMlflowExport(record: MlflowExportRecord): Promise<void>;
   /** Newest update first, or with `dueBy` the due pending exports, earliest due first. */
   listMlflowExports(filter?: MlflowExportFilter): Promise<MlflowExportRecord[]>;
-  /** The earliest nextAttemptAt of a pending export, undefined when none is pending. */
+  /**
+   * Takes (or, for the same holder, renews) the lease on exporting a run until `until`: true when
+   * `holder` has it now, false while another holder's lease runs at `now`. Creates a pending export
+   * record when there is none. NotFoundError for an unknown run. The lease is not part of
+   * MlflowExportRecord: putMlflowExport leaves it as it is.
+   */
+  leaseMlflowExport(runId: string, holder: string, now: number, until: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` has it. */
+  releaseMlflowExport(runId: string, holder: string): Promise<void>;
+  /**
+   * The earliest time a pending export is due (its nextAttemptAt, or when its lease runs out if
+   * that is later), undefined when none is pending. listMlflowExports with `dueBy` leaves leased
+   * exports out the same way.
+   */
   nextMlflowExportDue(): Promise<number | undefined>;
   close(): Promise<void>;
 }

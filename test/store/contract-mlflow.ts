@@ -1,4 +1,5 @@
-// The Store contract, MLflow-mirror part: export state per run (get, put, list, next due).
+// The Store contract, MLflow-mirror part: export state per run (get, put, list, next due) and
+// the lease that keeps two processes from exporting one run at once.
 // Registered by storeContract inside its describe, so every adapter runs it on a fresh store.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -61,6 +62,31 @@ export function mlflowExportContract(getStore: () => Store): void {
       assert.deepEqual((await store.listMlflowExports({ dueBy: 3000 })).map((e) => e.runId), [r1, r0]);
       assert.deepEqual((await store.listMlflowExports({ dueBy: 3000, limit: 1 })).map((e) => e.runId), [r1]);
       assert.equal(await store.nextMlflowExportDue(), 1000);
+    });
+
+    void it('leases an export to one holder at a time, until it runs out or is given back', async () => {
+      const store = getStore();
+      const run = makeRun();
+      await store.createRun(run);
+      assert.equal(await store.leaseMlflowExport(run.id, 'a', 1000, 5000), true, 'the first holder takes it');
+      const created = await store.getMlflowExport(run.id);
+      assert.deepEqual(created, { runId: run.id, status: 'pending', attempts: 0, metricsSent: 0, nextAttemptAt: 1000, updatedAt: 1000 }, 'a pending record is made');
+      assert.equal(await store.leaseMlflowExport(run.id, 'b', 2000, 6000), false, 'another holder waits while the lease runs');
+      assert.equal(await store.leaseMlflowExport(run.id, 'a', 2000, 7000), true, 'the holder renews it');
+      assert.equal(await store.nextMlflowExportDue(), 7000, 'a leased export is due when the lease runs out');
+      assert.deepEqual(await store.listMlflowExports({ dueBy: 6999 }), [], 'and is not listed as due before');
+
+      await store.putMlflowExport(pending(run.id, 1500, { updatedAt: 2500, mlflowRunId: 'abc' }));
+      assert.equal(await store.leaseMlflowExport(run.id, 'b', 3000, 8000), false, 'writing the record keeps the lease');
+      assert.equal(await store.leaseMlflowExport(run.id, 'b', 7000, 9000), true, 'a lease that ran out is taken over');
+      assert.equal((await store.getMlflowExport(run.id))?.mlflowRunId, 'abc', 'taking the lease keeps the record');
+
+      await store.releaseMlflowExport(run.id, 'a'); // not the holder any more: no effect
+      assert.equal(await store.leaseMlflowExport(run.id, 'a', 7500, 9500), false);
+      await store.releaseMlflowExport(run.id, 'b');
+      assert.equal(await store.nextMlflowExportDue(), 1500, 'given back: due at its nextAttemptAt again');
+      assert.equal(await store.leaseMlflowExport(run.id, 'a', 7600, 9600), true);
+      await assert.rejects(store.leaseMlflowExport('no-such-run', 'a', 1, 2), NotFoundError);
     });
 
     void it('has no next due time when nothing is pending', async () => {

@@ -40,6 +40,8 @@ export class MlflowExports {
   private readonly put: Statement<PutParams>;
   private readonly runExists: Statement<[runId: string], number>;
   private readonly nextDue: Statement<[], number | null>;
+  private readonly lease: Statement<[{ runId: string; now: number; holder: string; until: number }]>;
+  private readonly unlease: Statement<[runId: string, holder: string]>;
   private readonly lists: StatementCache<ExportRow>;
 
   constructor(db: SqliteDatabase) {
@@ -52,9 +54,19 @@ export class MlflowExports {
          exported_at = excluded.exported_at, updated_at = excluded.updated_at`,
     );
     this.runExists = db.prepare<[string], number>('SELECT 1 FROM runs WHERE id = ?').pluck();
+    // A leased export is due when its lease runs out, not before: no process spins on it.
     this.nextDue = db
-      .prepare<[], number | null>("SELECT min(next_attempt_at) FROM mlflow_exports WHERE status = 'pending'")
+      .prepare<[], number | null>("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM mlflow_exports WHERE status = 'pending'")
       .pluck();
+    // Creates the export row (pending) when there is none; takes or renews the lease when nobody
+    // else holds an unexpired one. `changes` tells whether it did.
+    this.lease = db.prepare(
+      `INSERT INTO mlflow_exports (run_id, status, attempts, metrics_sent, next_attempt_at, updated_at, lease_holder, lease_until)
+       VALUES (@runId, 'pending', 0, 0, @now, @now, @holder, @until)
+       ON CONFLICT (run_id) DO UPDATE SET lease_holder = excluded.lease_holder, lease_until = excluded.lease_until
+       WHERE lease_holder IS NULL OR lease_holder = excluded.lease_holder OR lease_until <= @now`,
+    );
+    this.unlease = db.prepare('UPDATE mlflow_exports SET lease_holder = NULL, lease_until = NULL WHERE run_id = ? AND lease_holder = ?');
     this.lists = new StatementCache<ExportRow>(db);
   }
 
@@ -79,6 +91,15 @@ export class MlflowExports {
     );
   }
 
+  takeLease(runId: string, holder: string, now: number, until: number): boolean {
+    if (this.runExists.get(runId) === undefined) throw new NotFoundError('run', runId);
+    return this.lease.run({ runId, now, holder, until }).changes === 1;
+  }
+
+  releaseLease(runId: string, holder: string): void {
+    this.unlease.run(runId, holder);
+  }
+
   earliestDue(): number | undefined {
     return this.nextDue.get() ?? undefined;
   }
@@ -92,8 +113,8 @@ export class MlflowExports {
       params.push(...filter.status);
     }
     if (filter.dueBy !== undefined) {
-      where.push("status = 'pending' AND next_attempt_at <= ?");
-      params.push(filter.dueBy);
+      where.push("status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)");
+      params.push(filter.dueBy, filter.dueBy);
     }
     let sql = `SELECT ${COLUMNS} FROM mlflow_exports`;
     if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;

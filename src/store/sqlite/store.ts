@@ -307,6 +307,15 @@ export class SqliteStore implements Store {
     return this.guard('cannot list MLflow exports', () => this.mlflowExports.list(filter));
   }
 
+  async leaseMlflowExport(runId: string, holder: string, now: number, until: number): Promise<boolean> {
+    // At once, not with the turn's group: the answer decides whether this process exports.
+    return this.guard(`cannot take the MLflow export lease of run ${runId}`, () => this.mlflowExports.takeLease(runId, holder, now, until));
+  }
+
+  async releaseMlflowExport(runId: string, holder: string): Promise<void> {
+    await this.commit(`cannot release the MLflow export lease of run ${runId}`, () => this.mlflowExports.releaseLease(runId, holder));
+  }
+
   async nextMlflowExportDue(): Promise<number | undefined> {
     return this.guard('cannot read the MLflow export state', () => this.mlflowExports.earliestDue());
   }

@@ -5,11 +5,18 @@
 // tandem run itself: an unreachable MLflow costs a row in the store, never a run.
 //
 // `start()` arms one timer for the earliest due export (not a poll); each try re-arms it.
+//
+// Processes sharing a store (a server and `tandem mlflow export`, or two servers) take a lease on
+// a run before exporting it, renewed with each step saved: a try that finds the lease held by
+// another process leaves the run to it rather than create a second MLflow run beside its own.
+import { randomUUID } from 'node:crypto';
 import { TandemError, NotFoundError } from '../../errors.js';
+import { OWNER_ID } from '../../engines/local/owner.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
-import type { MlflowExportRecord, Store } from '../../store/store.js';
+import type { MlflowExportRecord, RunRecord, Store } from '../../store/store.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { MlflowClient } from './client.js';
+import { MlflowError } from './errors.js';
 import { exportOnce, type ExportProgress, type ExportSummary } from './export-run.js';
 import { MLFLOW_LIMITS, type MlflowLimits } from './limits.js';
 import { DueTimer } from './due-timer.js';
@@ -25,6 +32,8 @@ export interface MlflowMirrorOptions {
   pollIntervalMs?: number;
   /** The longest the timer sleeps, so exports queued by another process are picked up; default 5 min. */
   maxSleepMs?: number;
+  /** How long a try holds its lease without saving a step; default 10 min (a dead holder's lease runs out then). */
+  leaseMs?: number;
   now?: () => number;
   random?: () => number;
   /** Each finished try, for logging; `error` is set when it failed. */
@@ -38,6 +47,8 @@ export interface MlflowExportResult {
   record: MlflowExportRecord;
   summary?: ExportSummary;
   error?: Error;
+  /** True when another process holds the run's lease: nothing was tried, and nothing is wrong. */
+  busy?: boolean;
 }
 
 /** How many due exports one timer tick takes on. */
@@ -51,6 +62,8 @@ export class MlflowMirror {
   private readonly now: () => number;
   private readonly inFlight = new Map<string, Promise<MlflowExportResult>>();
   private readonly timer: DueTimer;
+  /** This mirror's name on the leases it takes (one process may run several mirrors). */
+  private readonly holder = `${OWNER_ID}:${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly options: MlflowMirrorOptions) {
     this.store = options.store;
@@ -117,6 +130,28 @@ export class MlflowMirror {
   private async attempt(runId: string, fresh: boolean): Promise<MlflowExportResult> {
     const run = await this.store.getRun(runId);
     if (run === undefined) throw new NotFoundError('run', runId);
+    if (!(await this.takeLease(runId))) return this.busy(runId);
+    try {
+      return await this.attemptLeased(run, fresh);
+    } finally {
+      await this.store.releaseMlflowExport(runId, this.holder);
+    }
+  }
+
+  private takeLease(runId: string): Promise<boolean> {
+    const now = this.now();
+    return this.store.leaseMlflowExport(runId, this.holder, now, now + (this.options.leaseMs ?? 10 * 60_000));
+  }
+
+  private async busy(runId: string): Promise<MlflowExportResult> {
+    const record = await this.store.getMlflowExport(runId);
+    if (record === undefined) throw new NotFoundError('MLflow export of run', runId); // the lease row is the record
+    const error = new MlflowError(`run ${runId} is being exported to MLflow by another tandem process; that try carries on`, { retryable: true });
+    return { runId, record, error, busy: true };
+  }
+
+  private async attemptLeased(run: RunRecord, fresh: boolean): Promise<MlflowExportResult> {
+    const runId = run.id;
     const prior = await this.store.getMlflowExport(runId);
     const attempts = (fresh && prior?.status !== 'pending' ? 0 : (prior?.attempts ?? 0)) + 1;
     let record: MlflowExportRecord = {
@@ -137,6 +172,7 @@ export class MlflowMirror {
     const save = async (progress: ExportProgress) => {
       record = { ...withProgress(record, progress), updatedAt: this.now() };
       await this.store.putMlflowExport(record);
+      await this.takeLease(runId); // renewed: this try is alive
     };
     let result: MlflowExportResult;
     try {

@@ -228,4 +228,44 @@ void describe('MlflowMirror', () => {
       await m.stop();
     }
   });
+
+  void it('two mirrors sharing a store export a run once: the second leaves it to the first', async () => {
+    // Two mirrors stand for two processes (a server and `tandem mlflow export`): each has its own
+    // lease holder name and its own in-flight map, so only the store's lease keeps them apart.
+    // The experiment exists already, so both would go straight to searching for the run, find
+    // none and each create one.
+    await mirror().exportRun((await seedRun(h, { artifacts: false })).id);
+    const run = await seedRun(h, { artifacts: false });
+    const [first, second] = await Promise.all([mirror().exportRun(run.id), mirror().exportRun(run.id)]);
+    const results = [first, second];
+    assert.equal(double.calls('runs/create').length, 2, 'one MLflow run created for this run (one before, for the other)');
+    assert.equal(results.filter((r) => r.busy === true).length, 1, 'one of them found the run leased');
+    const done = results.find((r) => r.busy !== true)!;
+    assert.equal(done.error, undefined, done.error?.message);
+    const mirrored = [...double.state.runs.values()].filter((r) => r.tags.get('tandem.run_id') === run.id);
+    assert.equal(mirrored.length, 1);
+    assert.equal(mirrored[0]!.metrics.length, 6, 'each metric point sent once');
+    const busy = results.find((r) => r.busy === true)!;
+    assert.match(busy.error?.message ?? '', /being exported to MLflow by another tandem process/);
+    assert.equal((await h.store.getMlflowExport(run.id))?.status, 'exported', 'the busy one wrote nothing over the result');
+    // The lease was given back: a later export by the other mirror goes ahead.
+    const again = await mirror().exportRun(run.id);
+    assert.equal(again.busy, undefined);
+    assert.equal(again.summary?.created, false);
+    assert.equal(double.calls('runs/create').length, 2);
+  });
+
+  void it("takes over an export whose holder died once the holder's lease runs out", async () => {
+    const run = await seedRun(h, { artifacts: false });
+    let now = 1_000_000;
+    assert.equal(await h.store.leaseMlflowExport(run.id, 'a-dead-process', now, now + 60_000), true);
+    const m = mirror({ now: () => now });
+    assert.equal((await m.exportRun(run.id)).busy, true);
+    assert.equal(await h.store.nextMlflowExportDue(), now + 60_000, 'due again when the lease runs out, not at once');
+    now += 60_000;
+    const result = await m.exportRun(run.id);
+    assert.equal(result.busy, undefined);
+    assert.equal(result.record.status, 'exported', result.error?.message);
+    assert.equal(double.calls('runs/create').length, 1);
+  });
 });
