@@ -238,6 +238,24 @@ export interface DeadLetterRecord extends DeadLetter {
 }
 
 /** Where the MLflow mirror's export of one run stands (src/tracking/mlflow/). */
+/** A task holding a mutex or semaphore (see SyncLocks in the engine). */
+export interface LockHolderRecord {
+  /** `mutex/NAME` or `semaphore/NAME`. */
+  lock: string;
+  /** The task holding it: `RUN/TASK`. */
+  holder: string;
+  /** The process running that task (`host:pid:start`) and its pid. */
+  owner: string;
+  ownerPid: number;
+  acquiredAt: number;
+}
+
+export interface LockAcquisition {
+  acquired: boolean;
+  /** When not acquired: who holds the lock now. */
+  holders: LockHolderRecord[];
+}
+
 export type MlflowExportStatus = 'pending' | 'exported' | 'failed';
 
 export interface MlflowExportRecord {
@@ -372,6 +390,18 @@ export interface Store {
   findArtifactDigests(prefix: string, limit: number): Promise<string[]>;
   /** Experiment names with how many runs each has and when the newest was created, newest first. */
   listExperiments(): Promise<ExperimentSummary[]>;
+  // ---- synchronization (mutexes and semaphores across processes) ----
+
+  /**
+   * Adds `request.holder` to the lock's holders when fewer than `limit` hold it, atomically across
+   * every process using the store. A holder already there keeps its place (its owner is updated).
+   * Not acquired: the current holders come back, so the caller can drop those whose process died.
+   */
+  acquireLock(request: LockHolderRecord, limit: number): Promise<LockAcquisition>;
+  /** Removes a holder; a no-op when it holds nothing. */
+  releaseLock(lock: string, holder: string): Promise<void>;
+  /** Every holder of every lock, by lock, then oldest first. */
+  listLocks(): Promise<LockHolderRecord[]>;
   // ---- MLflow mirror (src/tracking/mlflow/) ----
 
   /** The export state of a run, undefined when it was never exported. */

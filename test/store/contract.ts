@@ -7,6 +7,7 @@ import type { CacheEntryRecord, RunArtifactRecord, Store, StoreWrite } from '../
 import { eventContract } from './contract-events.js';
 import { trackingContract } from './contract-tracking.js';
 import { mlflowExportContract } from './contract-mlflow.js';
+import { lockContract } from './contract-locks.js';
 import { SPEC, makeRun, taskRun, taskWrite } from './fixtures.js';
 
 export interface StoreHandle {
@@ -511,5 +512,6 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
     eventContract(() => store);
     trackingContract(() => store);
     mlflowExportContract(() => store);
+    lockContract(() => store);
   });
 }

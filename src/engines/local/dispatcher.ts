@@ -2,7 +2,15 @@
 // parallelism, its mutex or semaphore, and a slot of the engine-wide concurrency limit. A waiting
 // task sits in the list of the one limit that held it back, and is tried again when that limit
 // frees up, so starting and finishing a task costs O(1) however many tasks wait.
+//
+// A mutex or semaphore also binds other processes sharing the store (SharedLocks): once every
+// limit of this engine admits the task, the store is asked too. Another process's task holding
+// the lock cannot wake us, so a task refused there is offered again after LOCK_POLL_MS.
 import { Queue } from './queue.js';
+import type { LockRequest, SharedLocks } from './sync-locks.js';
+
+/** How soon a task refused a lock held by another process asks again. */
+export const LOCK_POLL_MS = 100;
 
 /** A limit on how many tasks of a group run at once (a run, or one forEach task). */
 export class Gate {
@@ -13,7 +21,7 @@ export class Gate {
 
 export interface Schedulable {
   readonly gates: readonly Gate[];
-  readonly lock?: { name: string; limit: number };
+  readonly lock?: LockRequest;
   /** Set when the task was withdrawn (cancelled, omitted) while waiting. */
   withdrawn: boolean;
   /**
@@ -35,14 +43,22 @@ export class Dispatcher {
   private readonly locks = new Map<string, LockState>();
 
   private paused = false;
+  /** Tasks refused by another process's lock holders, waiting to ask again. */
+  private readonly polls = new Set<NodeJS.Timeout>();
 
-  constructor(readonly concurrency: number) {
+  constructor(
+    readonly concurrency: number,
+    private readonly shared?: SharedLocks,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {
     this.free = concurrency;
   }
 
   /** Starts nothing more (the engine is closing); tasks already running finish. */
   pause(): void {
     this.paused = true;
+    for (const poll of this.polls) clearTimeout(poll);
+    this.polls.clear();
   }
 
   /** Starts the task now if every limit allows, or parks it where it waits. */
@@ -71,11 +87,44 @@ export class Dispatcher {
     }
     for (const gate of task.gates) gate.running += 1;
     if (lock) lock.holders += 1;
-    task.start();
+    if (task.lock && this.shared) this.startWhenShared(task, task.lock, this.shared);
+    else task.start();
   }
 
   /** Called once when a started task finishes; wakes one waiter of each limit it held. */
   release(task: Schedulable): void {
+    if (task.lock && this.shared) this.shared.release(task.lock).catch(this.onError);
+    this.giveBack(task);
+  }
+
+  /** The task holds every limit of this engine; it starts once the store grants the lock too. */
+  private startWhenShared(task: Schedulable, lock: LockRequest, shared: SharedLocks): void {
+    shared.acquire(lock).then(
+      (acquired) => {
+        if (acquired && !task.withdrawn && !this.paused) return task.start();
+        if (acquired) shared.release(lock).catch(this.onError);
+        this.giveBack(task);
+        if (!acquired) this.askAgainLater(task);
+      },
+      (error: unknown) => {
+        this.onError(error);
+        this.giveBack(task);
+        this.askAgainLater(task);
+      },
+    );
+  }
+
+  private askAgainLater(task: Schedulable): void {
+    if (task.withdrawn || this.paused) return;
+    const poll = setTimeout(() => {
+      this.polls.delete(poll);
+      this.submit(task);
+    }, LOCK_POLL_MS);
+    this.polls.add(poll);
+  }
+
+  /** Frees what the task held in this engine and wakes one waiter of each of those limits. */
+  private giveBack(task: Schedulable): void {
     if (task.takesSlot) this.free += 1;
     for (const gate of task.gates) gate.running -= 1;
     let lock: LockState | undefined;

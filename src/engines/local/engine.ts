@@ -12,6 +12,7 @@ import { RunExecution } from './execution.js';
 import { readLogs } from './logs.js';
 import { OWNER_ID, ownerIsAlive } from './owner.js';
 import { loadPriorState } from './resume.js';
+import { StoreLocks } from './sync-locks.js';
 import type { RunnerRegistry } from './runner.js';
 import { NodeRunner } from './runners/node.js';
 import { ProcessRunner } from './runners/process.js';
@@ -73,7 +74,8 @@ export class LocalEngine implements Engine {
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${(error as Error).message ?? error}\n`));
     const artifacts = new ArtifactStore(join(options.home, 'artifacts'));
     const services: EngineServices = {
-      dispatcher: new Dispatcher(concurrency),
+      // Mutexes and semaphores hold across every process sharing the store.
+      dispatcher: new Dispatcher(concurrency, new StoreLocks(options.store), onError),
       writer: new WriteBuffer(options.store, onError),
       runners: {
         process: new ProcessRunner(pool, settings),

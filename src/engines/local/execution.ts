@@ -148,7 +148,7 @@ export class RunExecution {
         return this.settleNode(node, 'Skipped', `when: ${node.spec.when} was false`);
       }
       if (node.spec.forEach === undefined) {
-        this.addUnits(node, [new TaskUnit(node.name, node, [this.runGate], lockFor(node.spec))]);
+        this.addUnits(node, [new TaskUnit(node.name, node, [this.runGate], lockFor(node.spec, `${this.runId}/${node.name}`))]);
         return;
       }
       const items = forEachItems(node.spec.forEach, contextOf(parts));
@@ -157,7 +157,7 @@ export class RunExecution {
       this.writeTaskRun({ runId: this.runId, task: node.name, attempt: 0, status: 'Running', message: `${items.length} items` }, items.length);
       this.addUnits(
         node,
-        items.map((item, index) => new TaskUnit(`${node.name}[${index}]`, node, gates, lockFor(node.spec), index, item)),
+        items.map((item, index) => new TaskUnit(`${node.name}[${index}]`, node, gates, lockFor(node.spec, `${this.runId}/${node.name}[${index}]`), index, item)),
       );
     } catch (error) {
       if (error instanceof ForEachError || error instanceof Error) this.settleNode(node, 'Failed', error.message);

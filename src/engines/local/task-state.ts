@@ -5,6 +5,7 @@ import type { TaskSpec } from '../../spec/schema.js';
 import type { ArtifactRef, OutputValue, TaskStatus } from '../model.js';
 import type { TaskRunRecord } from '../../store/store.js';
 import type { Gate, Schedulable } from './dispatcher.js';
+import type { LockRequest } from './sync-locks.js';
 import { isArtifactOutput } from './outputs.js';
 
 export type Group = 'main' | 'finally';
@@ -108,7 +109,7 @@ export class TaskUnit implements Schedulable {
     readonly key: string,
     readonly node: TaskNode,
     readonly gates: readonly Gate[],
-    readonly lock: { name: string; limit: number } | undefined,
+    readonly lock: LockRequest | undefined,
     readonly index?: number,
     readonly item?: unknown,
   ) {}
@@ -124,10 +125,10 @@ export class TaskUnit implements Schedulable {
   }
 }
 
-/** The lock a task's synchronization asks for, if any. */
-export function lockFor(spec: TaskSpec): { name: string; limit: number } | undefined {
+/** The lock a task's synchronization asks for, if any; `holder` names the task (RUN/TASK). */
+export function lockFor(spec: TaskSpec, holder: string): LockRequest | undefined {
   const sync = spec.synchronization;
   if (!sync) return undefined;
-  if ('mutex' in sync) return { name: `mutex/${sync.mutex}`, limit: 1 };
-  return { name: `semaphore/${sync.semaphore.name}`, limit: sync.semaphore.limit };
+  if ('mutex' in sync) return { name: `mutex/${sync.mutex}`, limit: 1, holder };
+  return { name: `semaphore/${sync.semaphore.name}`, limit: sync.semaphore.limit, holder };
 }

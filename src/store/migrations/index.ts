@@ -9,8 +9,9 @@ import { migration006 } from './006_sensor_state.js';
 import { migration007 } from './007_routing.js';
 import { migration008 } from './008_run_options.js';
 import { migration009 } from './009_mlflow_lease.js';
+import { migration010 } from './010_sync_locks.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];

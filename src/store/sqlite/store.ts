@@ -12,6 +12,8 @@ import type {
   EventFilter,
   ExperimentSummary,
   MetricRecord,
+  LockAcquisition,
+  LockHolderRecord,
   MlflowExportFilter,
   MlflowExportRecord,
   OutputRecord,
@@ -36,6 +38,7 @@ import { CacheEntries } from './cache-entries.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { MlflowExports } from './mlflow-exports.js';
+import { SyncLocks } from './sync-locks.js';
 import { RunLister } from './queries.js';
 import { artifactFromRow, eventFromRow, metricFromRow, outputFromRow, runFromRow, taskRunFromRow, toJson } from './rows.js';
 import { prepareStatements, type InsertRunParams, type Statements } from './statements.js';
@@ -68,6 +71,7 @@ export class SqliteStore implements Store {
   private readonly cacheEntries: CacheEntries;
   private readonly tracking: TrackingTables;
   private readonly mlflowExports: MlflowExports;
+  private readonly syncLocks: SyncLocks;
   private readonly group: GroupCommit;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
 
@@ -107,6 +111,7 @@ export class SqliteStore implements Store {
     this.sensorStates = new SensorStates(this.db);
     this.cacheEntries = new CacheEntries(this.db);
     this.mlflowExports = new MlflowExports(this.db);
+    this.syncLocks = new SyncLocks(this.db);
     // An in-memory database has no log to checkpoint (and no file a second connection could open).
     this.checkpointer = options.path === ':memory:' ? undefined : new BackgroundCheckpointer(this.db, options.path);
     this.group = new GroupCommit(this.db, () => this.checkpointer?.noteCommit());
@@ -314,6 +319,18 @@ export class SqliteStore implements Store {
 
   async releaseMlflowExport(runId: string, holder: string): Promise<void> {
     await this.commit(`cannot release the MLflow export lease of run ${runId}`, () => this.mlflowExports.releaseLease(runId, holder));
+  }
+
+  async acquireLock(request: LockHolderRecord, limit: number): Promise<LockAcquisition> {
+    return this.commit(`cannot acquire ${request.lock}`, () => this.syncLocks.acquire(request, limit));
+  }
+
+  async releaseLock(lock: string, holder: string): Promise<void> {
+    await this.commit(`cannot release ${lock}`, () => this.syncLocks.release(lock, holder));
+  }
+
+  async listLocks(): Promise<LockHolderRecord[]> {
+    return this.guard('cannot list lock holders', () => this.syncLocks.list());
   }
 
   async nextMlflowExportDue(): Promise<number | undefined> {
