@@ -1,5 +1,6 @@
 // Group commit and the background checkpointer, on real SQLite files.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,20 @@ void describe('SqliteStore with group commit', () => {
     assert.equal(results.filter((r) => !r.duplicate).length, 500);
     assert.equal((await store.listEvents({ limit: 1000 })).length, 500);
     await store.close();
+  });
+
+  void it('lets the process exit when a write lands while the store closes', async () => {
+    // Such a commit once started a second checkpoint worker that nothing closed, and the process
+    // never exited.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'close-child.ts'), tempDir()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, 'the process exited on its own');
+    assert.match(out, /^(stored|refused)$/);
   });
 
   void it('checkpoints the write-ahead log on a worker thread, not on the committing one', async () => {

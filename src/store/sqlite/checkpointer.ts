@@ -16,6 +16,8 @@ export class BackgroundCheckpointer {
   private lastRequest = 0;
   private timer: NodeJS.Timeout | undefined;
   private failed = false;
+  /** Set by close(): a commit that lands while the store closes must not start a new worker. */
+  private closed = false;
   /** Settles when the worker thread has exited, whatever the reason. */
   private exited: Promise<void> | undefined;
 
@@ -26,13 +28,14 @@ export class BackgroundCheckpointer {
 
   /** Called after each commit; starts the worker on the first one. */
   noteCommit(): void {
-    if (this.failed) return;
+    if (this.failed || this.closed) return;
     this.dirty = true;
     if (!this.worker && !this.start()) return;
     this.maybeRequest();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.timer);
     const worker = this.worker;
     this.worker = undefined;
@@ -52,19 +55,21 @@ export class BackgroundCheckpointer {
       this.failed = true;
       return false;
     }
-    this.worker.unref();
     const worker = this.worker;
     this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    this.worker.on('message', () => {
+    worker.on('message', () => {
       this.busy = false;
       this.maybeRequest();
     });
-    this.worker.on('error', () => {
+    worker.on('error', () => {
       // Back to SQLite's own checkpoints on the writer; the store keeps working.
       this.failed = true;
       this.worker = undefined;
       if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, and a
+    // helper thread must never keep the process alive on its own.
+    worker.unref();
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     return true;
   }
