@@ -1,7 +1,7 @@
 // JetStream intake: a durable pull consumer (created, or updated to the configuration), read with
 // `consumer.consume()`. At least once: a message is acked only after the sink resolved, nak'ed with
-// a growing delay when it rejected, kept alive with working() while the sink takes longer than
-// ackWait, and terminated when its payload will never decode. The event id is
+// a growing delay when it rejected, kept alive with working() from the moment it is pulled (waiting
+// for a place in the pipeline, then in the sink) until it is settled, and terminated when its payload will never decode. The event id is
 // `<stream>:<stream sequence>`, the same on every redelivery, so the pipeline drops repeats.
 import {
   AckPolicy,
@@ -110,8 +110,7 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
       // The server sent the message again while the first delivery is still with the pipeline
       // (seen after a nak on nats-server 2.9): settle this delivery the way the first one ends.
       counters.duplicates++;
-      const keepAlive = setInterval(() => m.working(), workingEveryMs);
-      const acked = await earlier.finally(() => clearInterval(keepAlive));
+      const acked = await earlier;
       if (acked) m.ack();
       else m.nak(nakDelayMs(m.info.deliveryCount, js!));
       return;
@@ -147,7 +146,6 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
       return false;
     }
     counters.received++;
-    const keepAlive = setInterval(() => m.working(), workingEveryMs);
     try {
       await sink.receive(event);
     } catch (error) {
@@ -156,8 +154,6 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
       counters.naked++;
       context.problem(`the pipeline rejected event ${id} (delivery ${m.info.deliveryCount}); redelivery in ${delay}ms: ${errorText(error)}`);
       return false;
-    } finally {
-      clearInterval(keepAlive);
     }
     try {
       await m.ackAck();
@@ -172,19 +168,26 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
 
   async function run(): Promise<void> {
     for await (const m of messages) {
+      // The message is ours from here until it is settled: kept alive while it waits for a place
+      // in the pipeline as well as while the pipeline works on it, so that neither a slow sink nor
+      // a full pipeline lets the server deliver it a second time.
+      const keepAlive = setInterval(() => m.working(), workingEveryMs);
       if (!context.isStopping()) await inflight.acquire();
       if (context.isStopping()) {
+        clearInterval(keepAlive);
         // Pulled but not handed over: give it back at once rather than after ackWait.
         m.nak();
         counters.naked++;
         continue;
       }
       inflight.track(
-        handle(m).catch((error: unknown) => {
-          m.nak(nakDelayMs(m.info.deliveryCount, js!));
-          counters.naked++;
-          context.problem(`message ${js!.stream}:${m.seq}: ${errorText(error)}`);
-        }),
+        handle(m)
+          .catch((error: unknown) => {
+            m.nak(nakDelayMs(m.info.deliveryCount, js!));
+            counters.naked++;
+            context.problem(`message ${js!.stream}:${m.seq}: ${errorText(error)}`);
+          })
+          .finally(() => clearInterval(keepAlive)),
       );
     }
   }
