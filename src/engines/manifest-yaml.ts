@@ -40,10 +40,27 @@ function leafText(value: Json | undefined): string | undefined {
 const MEMO_LIMIT = 100_000;
 
 class Writer {
-  /** Built by concatenation: V8 keeps it as a rope until it is read, cheaper than joining an array of lines. */
-  out = '';
+  /** Lines are encoded into one growing buffer as they come: no rope of a million pieces to flatten. */
+  private buffer = Buffer.allocUnsafe(1 << 16);
+  private length = 0;
   private readonly memo = new Map<string, string>();
   constructor(private readonly sorted: boolean) {}
+
+  push(line: string): void {
+    // A UTF-8 character is at most 3 bytes per UTF-16 code unit.
+    const room = line.length * 3;
+    if (this.length + room > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + room));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(line, this.length);
+  }
+
+  written(): string {
+    return this.buffer.toString('utf8', 0, this.length);
+  }
+
 
   text(value: string): string {
     let text = this.memo.get(value);
@@ -72,9 +89,9 @@ class Writer {
       const child = value[key];
       if (child === undefined) continue;
       const leaf = this.leaf(child);
-      if (leaf !== undefined) this.out += `${prefix}${this.text(key)}: ${leaf}\n`;
+      if (leaf !== undefined) this.push(`${prefix}${this.text(key)}: ${leaf}\n`);
       else {
-        this.out += `${prefix}${this.text(key)}:\n`;
+        this.push(`${prefix}${this.text(key)}:\n`);
         this.value(child, `${indent}  `);
       }
       prefix = indent;
@@ -84,9 +101,9 @@ class Writer {
   sequence(value: Json[], indent: string): void {
     for (const item of value) {
       const leaf = this.leaf(item);
-      if (leaf !== undefined) this.out += `${indent}- ${leaf}\n`;
+      if (leaf !== undefined) this.push(`${indent}- ${leaf}\n`);
       else if (Array.isArray(item)) {
-        this.out += `${indent}-\n`;
+        this.push(`${indent}-\n`);
         this.sequence(item, `${indent}  `);
       } else this.mapping(item as Record<string, Json | undefined>, `${indent}- `, `${indent}  `);
     }
@@ -100,5 +117,5 @@ export function manifestYaml(document: unknown, options: ManifestYamlOptions = {
   if (leaf !== undefined) return `${leaf}\n`;
   const writer = new Writer(options.sortKeys === true);
   writer.value(value, '');
-  return writer.out;
+  return writer.written();
 }
