@@ -34,7 +34,7 @@ export function buildProgram(io: CliIo, services: Services, setExit: (code: numb
   const ctx = createContext(io, services);
   // Subcommands inherit exitOverride, output and help settings: they are set before any is added.
   const program = new Command('tandem')
-    .description('tandem: run workflows on this machine, and (later) on Argo Workflows and Kubeflow Pipelines')
+    .description('tandem: run workflows on this machine, serve their triggers, and compile them for Argo Workflows, Kubeflow Pipelines and Argo Events')
     .version(VERSION, '-V, --version')
     .option('--home <dir>', 'data directory: store, logs, artifacts (default ./.tandem, or TANDEM_HOME)')
     .option('--config <file>', 'configuration file (default ./tandem.yaml, or TANDEM_CONFIG)')
