@@ -200,6 +200,8 @@ export class LocalEngine implements Engine {
   /** Claims an in-flight run whose owner is gone and executes it from what it recorded. */
   private async takeOver(run: RunRecord): Promise<boolean> {
     if (!(await this.store.claimRun(run.id, OWNER_ID, process.pid, run.owner))) return false;
+    // The parent's attempts that would have cancelled its child runs died with its process.
+    if (run.cancelRequested) await this.cancelChildren(run.id);
     const prior = await loadPriorState(this.store, run.id, run.spec, this.services.writer);
     const init = { runId: run.id, spec: run.spec, params: run.params, baseDir: run.baseDir, prior, cancelled: run.cancelRequested, reuseCache: run.noCache !== true };
     this.track(new RunExecution(init, this.services)).start();
@@ -242,6 +244,14 @@ export class LocalEngine implements Engine {
     for (const [runId, execution] of this.active) {
       const run = await this.store.getRun(runId);
       if (run?.cancelRequested) execution.cancel();
+    }
+  }
+
+  /** Cancels the child runs (of `workflow` tasks) a run left in flight. */
+  private async cancelChildren(parentId: string): Promise<void> {
+    for (const run of await this.store.listRuns({ status: ['Pending', 'Running'] })) {
+      const parent = run.origin.kind === 'parent' ? (run.origin.detail as { runId?: unknown } | undefined)?.runId : undefined;
+      if (parent === parentId) await this.cancel(run.id).catch(this.services.onError);
     }
   }
 

@@ -1,7 +1,8 @@
 // Crash safety: SIGKILL the process running a workflow, then resume it from the store.
 // Succeeded tasks never run again, tasks that never started start, tasks that were running are
 // recorded as interrupted and retried under their policy (or fail when it allows no retry); a
-// `workflow` task waiting on its child run continues with that same child.
+// `workflow` task waiting on its child run continues with that same child, and cancelling such a
+// parent cancels the child too.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,6 +79,42 @@ async function crashThenResume(steps: {
   }
 }
 
+/**
+ * A parent whose `train` task runs child.yaml as a child run, then reports its output. The child's
+ * task hangs on its first attempt (the crash comes then) and retries; the parent's workflow task
+ * has no retry policy, so an Interrupted attempt would fail the parent.
+ */
+function parentAndChild(dir: string, markers: string): string {
+  writeFileSync(
+    join(dir, 'child.yaml'),
+    [
+      'name: crash-child-run',
+      'tasks:',
+      '  - name: work',
+      `    process: { command: /bin/sh, args: ["-c", "echo $TANDEM_ATTEMPT >> ${markers}/work; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 60; fi; echo 7 > $TANDEM_OUTPUTS/n"] }`,
+      '    retry: { limit: 1 }',
+      '    outputs: { n: { type: integer } }',
+      'outputs: { n: "{{ tasks.work.outputs.n }}" }',
+      '',
+    ].join('\n'),
+  );
+  const parent = join(dir, 'parent.yaml');
+  writeFileSync(
+    parent,
+    [
+      'name: crash-parent-run',
+      'tasks:',
+      '  - name: train',
+      '    workflow: { file: child.yaml }',
+      '    outputs: { n: { type: integer } }',
+      '  - name: report',
+      `    process: { command: /bin/sh, args: ["-c", "echo {{ tasks.train.outputs.n }} >> ${markers}/report"] }`,
+      '',
+    ].join('\n'),
+  );
+  return parent;
+}
+
 describe('embedded engine: crash safety', () => {
   it('resumes a run after kill -9 without rerunning what succeeded', async () => {
     let orphanPid = 0;
@@ -121,38 +158,7 @@ describe('embedded engine: crash safety', () => {
 
   it('a workflow task re-attaches to its child run after kill -9 instead of starting a second one', async () => {
     await crashThenResume({
-      // The child's task hangs on its first attempt (the crash comes then) and retries; the
-      // parent's workflow task has no retry policy, so an Interrupted attempt would fail the parent.
-      workflowFile(dir, markers) {
-        writeFileSync(
-          join(dir, 'child.yaml'),
-          [
-            'name: crash-child-run',
-            'tasks:',
-            '  - name: work',
-            `    process: { command: /bin/sh, args: ["-c", "echo $TANDEM_ATTEMPT >> ${markers}/work; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 60; fi; echo 7 > $TANDEM_OUTPUTS/n"] }`,
-            '    retry: { limit: 1 }',
-            '    outputs: { n: { type: integer } }',
-            'outputs: { n: "{{ tasks.work.outputs.n }}" }',
-            '',
-          ].join('\n'),
-        );
-        const parent = join(dir, 'parent.yaml');
-        writeFileSync(
-          parent,
-          [
-            'name: crash-parent-run',
-            'tasks:',
-            '  - name: train',
-            '    workflow: { file: child.yaml }',
-            '    outputs: { n: { type: integer } }',
-            '  - name: report',
-            `    process: { command: /bin/sh, args: ["-c", "echo {{ tasks.train.outputs.n }} >> ${markers}/report"] }`,
-            '',
-          ].join('\n'),
-        );
-        return parent;
-      },
+      workflowFile: parentAndChild,
       async ready(store, runId) {
         return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
       },
@@ -169,6 +175,23 @@ describe('embedded engine: crash safety', () => {
         assert.deepEqual(children.map((r) => [r.id, r.status]), [[childRunId(runId, 'train', 1), 'Succeeded']], 'one child run, the one started before the crash');
         assert.deepEqual(lines(join(markers, 'work')), ['1', '2'], "the child's interrupted task was retried inside the child");
         assert.deepEqual(lines(join(markers, 'report')), ['7'], "the child's output reached the parent");
+      },
+    });
+  });
+
+  it('cancelling a parent whose process died cancels the child run it left in flight', async () => {
+    await crashThenResume({
+      workflowFile: parentAndChild,
+      async ready(store, runId) {
+        return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
+      },
+      async resumed({ markers, runId, store, engine }) {
+        await engine.cancel(runId); // its owner is gone: this engine takes it over to cancel it
+        assert.equal((await engine.waitForRun(runId)).status, 'Cancelled');
+        const childId = childRunId(runId, 'train', 1);
+        await until(async () => (await store.getRun(childId))?.status === 'Cancelled', 'the child run to be cancelled, not left to run on alone');
+        assert.deepEqual(lines(join(markers, 'work')), ['1'], "the child's task was not run again");
+        assert.deepEqual(lines(join(markers, 'report')), []);
       },
     });
   });
