@@ -115,6 +115,11 @@ function parentAndChild(dir: string, markers: string): string {
   return parent;
 }
 
+/** The crash point for parentAndChild: the child run's task is running, its process recorded. */
+async function childTaskRunning(store: Store, runId: string): Promise<boolean> {
+  return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
+}
+
 describe('embedded engine: crash safety', () => {
   it('resumes a run after kill -9 without rerunning what succeeded', async () => {
     let orphanPid = 0;
@@ -159,9 +164,7 @@ describe('embedded engine: crash safety', () => {
   it('a workflow task re-attaches to its child run after kill -9 instead of starting a second one', async () => {
     await crashThenResume({
       workflowFile: parentAndChild,
-      async ready(store, runId) {
-        return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
-      },
+      ready: childTaskRunning,
       async resumed({ markers, runId, store, engine }) {
         assert.ok((await engine.resume()).includes(runId));
         const result = await readRun({ store, engine }, runId);
@@ -182,9 +185,7 @@ describe('embedded engine: crash safety', () => {
   it('cancelling a parent whose process died cancels the child run it left in flight', async () => {
     await crashThenResume({
       workflowFile: parentAndChild,
-      async ready(store, runId) {
-        return (await store.listTaskRuns(childRunId(runId, 'train', 1))).some((r) => r.task === 'work' && r.status === 'Running' && r.pid !== undefined);
-      },
+      ready: childTaskRunning,
       async resumed({ markers, runId, store, engine }) {
         await engine.cancel(runId); // its owner is gone: this engine takes it over to cancel it
         assert.equal((await engine.waitForRun(runId)).status, 'Cancelled');
