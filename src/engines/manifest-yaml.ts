@@ -61,7 +61,6 @@ class Writer {
     return this.buffer.toString('utf8', 0, this.length);
   }
 
-
   text(value: string): string {
     let text = this.memo.get(value);
     if (text === undefined) {

@@ -20,6 +20,7 @@ import { retryDelayMs, shouldRetry, type FailedStatus } from './retry.js';
 import { recordInputs, recordMetrics, recordOutputs } from './records.js';
 import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
 import { RunCache } from './cache/run-cache.js';
+import type { LockRequest } from './sync-locks.js';
 
 const FAILED: ReadonlySet<TaskStatus | undefined> = new Set(['Failed', 'Error', 'Interrupted', 'Omitted', 'Cancelled']);
 
@@ -148,7 +149,7 @@ export class RunExecution {
         return this.settleNode(node, 'Skipped', `when: ${node.spec.when} was false`);
       }
       if (node.spec.forEach === undefined) {
-        this.addUnits(node, [new TaskUnit(node.name, node, [this.runGate], lockFor(node.spec, `${this.runId}/${node.name}`))]);
+        this.addUnits(node, [new TaskUnit(node.name, node, [this.runGate], this.lockOf(node, node.name))]);
         return;
       }
       const items = forEachItems(node.spec.forEach, contextOf(parts));
@@ -157,7 +158,10 @@ export class RunExecution {
       this.writeTaskRun({ runId: this.runId, task: node.name, attempt: 0, status: 'Running', message: `${items.length} items` }, items.length);
       this.addUnits(
         node,
-        items.map((item, index) => new TaskUnit(`${node.name}[${index}]`, node, gates, lockFor(node.spec, `${this.runId}/${node.name}[${index}]`), index, item)),
+        items.map((item, index) => {
+          const key = `${node.name}[${index}]`;
+          return new TaskUnit(key, node, gates, this.lockOf(node, key), index, item);
+        }),
       );
     } catch (error) {
       if (error instanceof ForEachError || error instanceof Error) this.settleNode(node, 'Failed', error.message);
@@ -169,6 +173,11 @@ export class RunExecution {
     for (const node of this.nodes.values()) {
       if (node.group === group && node.waitingOn === 0 && !node.readied) this.nodeReady(node);
     }
+  }
+
+  /** The mutex or semaphore a unit asks for, held in the store under RUN/KEY. */
+  private lockOf(node: TaskNode, key: string): LockRequest | undefined {
+    return lockFor(node.spec, `${this.runId}/${key}`);
   }
 
   private addUnits(node: TaskNode, units: TaskUnit[]): void {

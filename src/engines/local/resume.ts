@@ -6,6 +6,7 @@
 // RunExecution.unitReady).
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { Store, TaskRunRecord } from '../../store/store.js';
+import { baseTask } from '../../tracking/metrics.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
 import type { FailedStatus } from './retry.js';
 import { signalGroup } from './runners/spawn-task.js';
@@ -26,7 +27,7 @@ export async function loadPriorState(store: Store, runId: string, spec: Workflow
     if (record.status !== 'Running' && record.status !== 'Pending') continue;
     if (record.pid !== undefined) signalGroup(record.pid, 'SIGKILL');
     if (record.attempt === 0) continue; // a forEach parent: it is re-expanded
-    if (childRunTasks.has(taskName(record.task))) continue; // re-attached to its child run
+    if (childRunTasks.has(baseTask(record.task))) continue; // re-attached to its child run
     const interrupted: TaskRunRecord = { ...record, status: 'Interrupted', finishedAt: now, message: INTERRUPTED_MESSAGE };
     taskRuns[index] = interrupted;
     writer.push({ kind: 'taskRun', record: interrupted });
@@ -40,12 +41,6 @@ export async function loadPriorState(store: Store, runId: string, spec: Workflow
     outputs.set(output.task, forTask);
   }
   return { taskRuns, outputs };
-}
-
-/** The task a unit key belongs to: `train[2]` -> `train`. */
-function taskName(key: string): string {
-  const bracket = key.indexOf('[');
-  return bracket === -1 ? key : key.slice(0, bracket);
 }
 
 /** What a resumed task unit does, given the attempts recorded for it before the resume. */

@@ -13,14 +13,12 @@ interface LockRow {
   acquired_at: number;
 }
 
-type HolderParams = { lock: string; holder: string; owner: string; ownerPid: number; acquiredAt: number };
-
 export class SyncLocks {
   private readonly holders: Statement<[lock: string], LockRow>;
   private readonly all: Statement<[], LockRow>;
   private readonly count: Statement<[lock: string], number>;
-  private readonly insert: Statement<[HolderParams]>;
-  private readonly reclaim: Statement<[HolderParams]>;
+  private readonly insert: Statement<[LockHolderRecord]>;
+  private readonly reclaim: Statement<[LockHolderRecord]>;
   private readonly remove: Statement<[lock: string, holder: string]>;
 
   constructor(db: SqliteDatabase) {

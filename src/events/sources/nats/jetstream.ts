@@ -1,8 +1,9 @@
 // JetStream intake: a durable pull consumer (created, or updated to the configuration), read with
 // `consumer.consume()`. At least once: a message is acked only after the sink resolved, nak'ed with
 // a growing delay when it rejected, kept alive with working() from the moment it is pulled (waiting
-// for a place in the pipeline, then in the sink) until it is settled, and terminated when its payload will never decode. The event id is
-// `<stream>:<stream sequence>`, the same on every redelivery, so the pipeline drops repeats.
+// for a place in the pipeline, then in the sink) until it is settled, and terminated when its
+// payload will never decode. The event id is `<stream>:<stream sequence>`, the same on every
+// redelivery, so the pipeline drops repeats.
 import {
   AckPolicy,
   DeliverPolicy,
