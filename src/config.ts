@@ -10,6 +10,7 @@ import { parseDuration, parsePositiveInt, parseSize } from './config/values.js';
 import { LANE_ENGINES, emptyRouting, parseRoutingSection, readLanesSection } from './router/config-section.js';
 import type { LanesConfig, RoutingConfig } from './router/types.js';
 import { parseMlflowSection, resolveMlflowConfig, type MlflowConfig, type MlflowFileSection } from './tracking/mlflow/settings.js';
+import { isRecord } from './util/is-record.js';
 
 export { redactSecrets } from './config/values.js';
 
@@ -242,7 +243,7 @@ async function readConfigFile(file: string, required: boolean, problems: string[
   const root: unknown = doc.toJS();
   const values = new Map<ConfigKey, { value: unknown; where: string }>();
   if (root === null || root === undefined) return { values };
-  if (!isPlainObject(root)) {
+  if (!isRecord(root)) {
     problems.push(`${file}: expected a mapping of settings (home, engine), found ${describe(root)}`);
     return { values };
   }
@@ -250,7 +251,7 @@ async function readConfigFile(file: string, required: boolean, problems: string[
   if (root.home !== undefined) values.set('home', { value: root.home, where: where(['home']) });
   const engine = root.engine;
   if (engine !== undefined && engine !== null) {
-    if (!isPlainObject(engine)) {
+    if (!isRecord(engine)) {
       problems.push(`${where(['engine'])} engine: expected a mapping (${ALLOWED_KEYS.engine?.join(', ')}), found ${describe(engine)}`);
     } else {
       checkKeys(engine, 'engine', where, problems);
@@ -293,9 +294,6 @@ function flagFor(flags: ConfigFlags, key: ConfigKey): unknown {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';

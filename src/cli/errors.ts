@@ -4,6 +4,7 @@ import { StoreError, TandemError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { writeLine } from './io.js';
+import { errorMessage } from '../util/error-message.js';
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof StoreError) return EXIT.internal;
@@ -18,7 +19,7 @@ export function reportError(error: unknown, io: CliIo): number {
     if (debug && error.stack) writeLine(io.stderr, error.stack);
     return exitCodeFor(error);
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   writeLine(io.stderr, `error: ${firstLine(message) || 'unexpected failure'}`);
   if (debug) {
     writeLine(io.stderr, error instanceof Error && error.stack ? error.stack : String(error));

@@ -2,6 +2,7 @@
 // the second leaves at once, saying how to clean up.
 import type { CliIo } from './io.js';
 import { EXIT } from './exit-codes.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface InterruptActions {
   cancel(): Promise<void>;
@@ -17,7 +18,7 @@ export function handleInterrupts(io: CliIo, actions: InterruptActions): () => vo
     if (presses === 1) {
       actions.note('cancelling the run (finally tasks still run); press Ctrl-C again to leave now');
       actions.cancel().catch((error: unknown) => {
-        actions.note(`cancel failed: ${error instanceof Error ? error.message : String(error)}`);
+        actions.note(`cancel failed: ${errorMessage(error)}`);
       });
       return;
     }

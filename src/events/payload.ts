@@ -4,6 +4,7 @@
 // it will never decode, so the source drops it (JetStream: term) and counts it.
 import { decode, encode, ExtData } from '@msgpack/msgpack';
 import { TandemError } from '../errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const PAYLOAD_MODES = ['auto', 'json', 'msgpack', 'raw'] as const;
 export type PayloadMode = (typeof PAYLOAD_MODES)[number];
@@ -58,7 +59,7 @@ function kindOf(type: string): Kind | undefined {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 

@@ -13,6 +13,8 @@ import type { DispatchResult, EventSink } from './source.js';
 import { SensorRunner, type SensorDescription, type TriggerOutcome } from './sensor-runner.js';
 import { nextReset } from './sensors/reset.js';
 import type { SensorSpec } from './sensors/schema.js';
+import { errorMessage } from '../util/error-message.js';
+import { MAX_TIMER_DELAY_MS } from '../util/timers.js';
 
 export interface PipelineOptions {
   store: Store;
@@ -57,7 +59,7 @@ export class EventPipeline implements EventSink {
     } catch (error) {
       // On record for `tandem events`; the source gives the delivery back, and a redelivery (or
       // a replay) dispatches the event again. Best effort: the store may be what failed.
-      await store.setEventStatus(recorded.eventId, 'failed', (error as Error).message ?? String(error)).catch(() => undefined);
+      await store.setEventStatus(recorded.eventId, 'failed', errorMessage(error)).catch(() => undefined);
       throw error;
     }
     // Committed before the source acknowledges: an event acknowledged is on record as dispatched.
@@ -121,7 +123,7 @@ export class EventPipeline implements EventSink {
     const next = nextReset(sensor.spec.conditionsReset, new Date(this.now()));
     if (!next) return;
     // Timers cannot wait longer than about 24.8 days; a longer wait is taken in steps.
-    const delay = Math.min(next.getTime() - this.now(), MAX_TIMER_MS);
+    const delay = Math.min(next.getTime() - this.now(), MAX_TIMER_DELAY_MS);
     const timer = setTimeout(() => {
       // A reset that cannot be saved is redone by the next reset; the timer goes on either way.
       if (this.now() >= next.getTime()) void sensor.reset().catch(() => undefined);
@@ -142,7 +144,6 @@ export class EventPipeline implements EventSink {
   }
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Events re-dispatched at start-up at most; more than this waits for their sources to redeliver. */
 const REDISPATCH_LIMIT = 10_000;
 

@@ -17,6 +17,7 @@ import type { SensorSpec, Trigger } from './sensors/schema.js';
 import { SensorState, type DependencySeen, type Firing } from './sensors/state.js';
 import { ConcurrencyGate, concurrencyPolicyOf } from './sources/cron/concurrency.js';
 import { isTerminalRunStatus } from '../engines/model.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface TriggerOutcome {
   sensor: string;
@@ -91,7 +92,7 @@ export class SensorRunner {
       this.state = SensorState.fromJSON(this.spec, saved.snapshot);
       for (const [key, eventId] of Object.entries(saved.eventIds)) this.eventIds.set(key, eventId);
     } catch (error) {
-      this.noteError(`saved state dropped: ${(error as Error).message}`);
+      this.noteError(`saved state dropped: ${errorMessage(error)}`);
     }
   }
 
@@ -198,7 +199,7 @@ export class SensorRunner {
       } catch (error) {
         // The store failing is not the trigger's fault: the source redelivers the event later.
         if (error instanceof StoreError) throw error;
-        const message = (error as Error).message ?? String(error);
+        const message = errorMessage(error);
         if (shouldRetry(trigger.retry, attempts)) {
           await sleep(retryDelayMs(trigger.retry!, attempts));
           continue;

@@ -3,6 +3,7 @@
 // on a YAML integer and the result is an ordinary number again.
 import { parse } from '@marcbachmann/cel-js';
 import { ExpressionError } from '../errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The AST node shape of @marcbachmann/cel-js: an operator and its arguments. */
 export interface CelNode {
@@ -99,7 +100,7 @@ export function fromCel(value: unknown): unknown {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.split('\n')[0] ?? message;
 }
 

@@ -21,6 +21,7 @@ import { locate } from '../spec/validate.js';
 import { parseYamlText } from '../spec/yaml.js';
 import { DEFAULT_NAMESPACE, WorkflowCatalog } from './catalog.js';
 import { ProjectDecl, SOURCE_KINDS, type ApiTokenDecl } from './schema.js';
+import { errorMessage } from '../util/error-message.js';
 
 export type EventSourceConfig = (
   | { name: string; kind: 'nats'; config: NatsSourceConfig }
@@ -50,7 +51,7 @@ export async function loadProject(file: string): Promise<Project> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}`);
+    throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${errorMessage(error)}`);
   }
   const { value, positions } = parseYamlText(text, file);
   const issues: SpecIssue[] = [];

@@ -5,6 +5,7 @@ import { LANES } from '../spec/schema.js';
 import { DEFAULT_RULES } from './default-policy.js';
 import { RoutingRuleError, WHEN_EXPECTED, compileRule, isCatchAll } from './policy.js';
 import type { RoutingConfig, RoutingRule } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Gives `file:line:col` (or the file) for a path of keys in the document. */
 export type Locate = (path: string[]) => string;
@@ -22,7 +23,7 @@ export function parseRoutingSection(raw: unknown, where: Locate, problems: strin
   const routing = emptyRouting();
   if (raw === undefined || raw === null) return routing;
   const report = (path: string[], message: string) => problems.push(`${where(['routing', ...path])} ${pointer(['routing', ...path])}: ${message}`);
-  if (!isMapping(raw)) {
+  if (!isRecord(raw)) {
     report([], `expected a mapping (${ROUTING_KEYS.join(', ')}), found ${describe(raw)}`);
     return routing;
   }
@@ -75,7 +76,7 @@ function checkPolicy(routing: RoutingConfig, report: (path: string[], message: s
 }
 
 function readRule(entry: unknown, report: (field: string | undefined, message: string) => void): RoutingRule | undefined {
-  if (!isMapping(entry)) {
+  if (!isRecord(entry)) {
     report(undefined, `expected a rule ({ name, when, lane, reason? }), found ${describe(entry)}`);
     return undefined;
   }
@@ -99,7 +100,7 @@ export function readLanesSection(raw: unknown, where: Locate, problems: string[]
   const values = new Map<LaneEngineKey, { value: unknown; where: string }>();
   if (raw === undefined || raw === null) return values;
   const lanes = Object.keys(LANE_ENGINES);
-  if (!isMapping(raw)) {
+  if (!isRecord(raw)) {
     problems.push(`${where(['lanes'])} lanes: expected a mapping (${lanes.join(', ')}), found ${describe(raw)}`);
     return values;
   }
@@ -108,7 +109,7 @@ export function readLanesSection(raw: unknown, where: Locate, problems: string[]
       problems.push(`${where(['lanes', lane])} lanes.${lane}: unknown lane (expected one of ${lanes.join(', ')}; hybrid uses both)`);
       continue;
     }
-    if (!isMapping(section)) {
+    if (!isRecord(section)) {
       problems.push(`${where(['lanes', lane])} lanes.${lane}: expected a mapping (engine), found ${describe(section)}`);
       continue;
     }
@@ -126,9 +127,6 @@ function pointer(path: string[]): string {
   return `/${path.join('/')}`;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';

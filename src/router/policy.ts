@@ -10,6 +10,7 @@ import { LANES } from '../spec/schema.js';
 import { DEFAULT_RULES } from './default-policy.js';
 import { FEATURE_NAMES } from './features.js';
 import type { RoutingConfig, RoutingRule, RuleSource } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 export type { RoutingConfig, RoutingRule, RuleSource } from './types.js';
 
@@ -129,5 +130,5 @@ function reasonOf(error: unknown): string {
     const prefix = `in expression ${JSON.stringify(error.expression)}: `;
     return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -25,6 +25,7 @@ import type { TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
 import { silentLogger, type Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { backoffDelay } from '../util/backoff.js';
 
 export interface ControlPlaneOptions {
   project: Project;
@@ -126,7 +127,7 @@ export class ControlPlane {
       if (attempt > 1) logger.info({ source: source.name, attempt }, `event source ${source.name} started`);
     } catch (error) {
       if (this.stopping) return;
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
+      const delay = backoffDelay({ initialMs: 500, maxMs: 30_000 }, attempt - 1);
       logger.warn({ source: source.name, attempt, retryInMs: delay, err: error }, `event source ${source.name} could not start`);
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);

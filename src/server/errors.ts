@@ -1,6 +1,7 @@
 // HTTP-facing errors and the mapping of every error to a status and a body that names the field
 // at fault and leaks nothing else (no stack, no secret, no internal path).
 import { NotFoundError, SpecValidationError, TandemError, UsageError } from '../errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 export class UnauthorizedError extends TandemError {
   readonly code = 'UNAUTHORIZED';
@@ -51,7 +52,7 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof UsageError) return { status: 400, body: { error: 'bad request', message: error.message } };
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, body: { error: status === 413 ? 'payload too large' : 'bad request', message: (error as Error).message } };
+    return { status, body: { error: status === 413 ? 'payload too large' : 'bad request', message: errorMessage(error) } };
   }
   return { status: 500, body: { error: 'internal error', message: 'the server could not complete the request; see its log' } };
 }

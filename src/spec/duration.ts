@@ -1,5 +1,6 @@
 // Durations in the spec: a number is seconds; a string is a sum of parts like "1h30m" or "250ms".
 import type { Duration } from './schema.js';
+import { backoffDelay } from '../util/backoff.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)/g;
@@ -42,7 +43,6 @@ export interface Backoff {
 }
 
 export function backoffDelayMs(backoff: Backoff, n: number): number {
-  const delay = durationMs(backoff.duration) * (backoff.factor ?? 1) ** Math.max(0, Math.floor(n) - 1);
-  const cap = backoff.maxDuration === undefined ? Number.POSITIVE_INFINITY : durationMs(backoff.maxDuration);
-  return Math.min(Number.isFinite(delay) ? delay : Number.POSITIVE_INFINITY, cap);
+  const maxMs = backoff.maxDuration === undefined ? undefined : durationMs(backoff.maxDuration);
+  return backoffDelay({ initialMs: durationMs(backoff.duration), factor: backoff.factor ?? 1, ...(maxMs !== undefined ? { maxMs } : {}) }, n - 1);
 }

@@ -9,6 +9,8 @@ import { jsonPositions, offsetPosition, scanJson } from './positions.js';
 import { firstLine, parseYamlText } from './yaml.js';
 import type { WorkflowSpec } from './schema.js';
 import { validateWorkflow } from './validate.js';
+import { errorMessage } from '../util/error-message.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface LoadedWorkflow {
   spec: WorkflowSpec;
@@ -51,7 +53,7 @@ export async function loadWorkflowFile(file: string): Promise<LoadedWorkflow> {
     else text = await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}`);
+    throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${errorMessage(error)}`);
   }
   if (text !== undefined) return loadWorkflowText(text, { file, format: format as TextFormat });
   const doc = await importModuleSpec(absolute, file);
@@ -91,7 +93,7 @@ function parseJsonSpec(text: string, file: string): WorkflowSpec {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SpecLoadError(file, `invalid JSON: ${(error as Error).message}`);
+    throw new SpecLoadError(file, `invalid JSON: ${errorMessage(error)}`);
   }
   return validateWorkflow(value, { file, positions: jsonPositions(text, scan.offsets) });
 }
@@ -110,24 +112,21 @@ async function importModuleSpec(absolute: string, file: string): Promise<unknown
     }
   } catch (error) {
     if (error instanceof TandemError) throw error;
-    throw new SpecLoadError(file, `cannot import: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+    throw new SpecLoadError(file, `cannot import: ${firstLine(errorMessage(error))}`);
   }
   let exported = mod.default ?? mod.workflow;
   // A module compiled as CommonJS arrives wrapped once more.
-  if (isObject(exported) && !('tasks' in exported) && isObject(exported.default ?? exported.workflow)) {
+  if (isRecord(exported) && !('tasks' in exported) && isRecord(exported.default ?? exported.workflow)) {
     exported = exported.default ?? exported.workflow;
   }
-  if (!isObject(exported)) {
+  if (!isRecord(exported)) {
     throw new SpecLoadError(file, 'the module must export a workflow as its default export or as "workflow"');
   }
   try {
     // Plain data only, exactly as YAML would give: references become their {{ }} text, undefined fields vanish.
     return JSON.parse(JSON.stringify(exported)) as unknown;
   } catch (error) {
-    throw new SpecLoadError(file, `the exported workflow is not plain data: ${firstLine((error as Error).message)}`);
+    throw new SpecLoadError(file, `the exported workflow is not plain data: ${firstLine(errorMessage(error))}`);
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -3,6 +3,7 @@
 import { UsageError } from '../errors.js';
 import type { ParamDecl, WorkflowSpec } from './schema.js';
 import { describeValue, didYouMean, matchesParamType } from './value-types.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface ResolveParamsOptions {
   /** Values are command-line strings to coerce to each param's type (`"5"` → 5 for an integer). */
@@ -80,7 +81,7 @@ function coerce(text: string, decl: ParamDecl): Coerced {
       try {
         return { value: JSON.parse(text) as unknown };
       } catch (error) {
-        return { problem: `expected JSON, got ${JSON.stringify(text)} (${(error as Error).message})` };
+        return { problem: `expected JSON, got ${JSON.stringify(text)} (${errorMessage(error)})` };
       }
   }
 }

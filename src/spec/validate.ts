@@ -7,6 +7,7 @@ import { ajvIssues } from './ajv-issues.js';
 import type { PositionLookup } from './positions.js';
 import { WorkflowDecl, type WorkflowSpec } from './schema.js';
 import { checkSemantics } from './semantics.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface ValidateOptions {
   /** Named in every issue. */
@@ -51,9 +52,8 @@ function structureAndSemantics(doc: unknown, structural: SpecIssue[]): SpecIssue
 }
 
 function walkable(doc: unknown): boolean {
-  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-  const namedTasks = (value: unknown) => Array.isArray(value) && value.every((task) => isObject(task) && typeof task.name === 'string');
-  return isObject(doc) && namedTasks(doc.tasks) && (doc.finally === undefined || namedTasks(doc.finally));
+  const namedTasks = (value: unknown) => Array.isArray(value) && value.every((task) => isRecord(task) && typeof task.name === 'string');
+  return isRecord(doc) && namedTasks(doc.tasks) && (doc.finally === undefined || namedTasks(doc.finally));
 }
 
 /** Validates a document and returns it typed as a workflow; throws SpecValidationError listing every issue. */

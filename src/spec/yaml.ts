@@ -3,6 +3,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { SpecLoadError, SpecValidationError, type SpecIssue } from '../errors.js';
 import { yamlPointerAt, yamlPositions, type PositionLookup } from './positions.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface ParsedYaml {
   value: unknown;
@@ -29,7 +30,7 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
   try {
     return { value: doc.toJS({ maxAliasCount: 1000 }), positions: yamlPositions(doc, lineCounter) };
   } catch (error) {
-    throw new SpecLoadError(file, `cannot read YAML: ${firstLine((error as Error).message)}`);
+    throw new SpecLoadError(file, `cannot read YAML: ${firstLine(errorMessage(error))}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { SqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface OpenStoreOptions {
   /** The data directory (e.g. `.tandem`); holds tandem.db. */
@@ -20,7 +21,7 @@ function reason(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (expected a directory)';
   if (code === 'EROFS') return 'read-only file system';
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 function ensureDirectory(home: string): void {

@@ -6,6 +6,8 @@
 //     "confusionMatrix": [[8, 2], [1, 9]],          row = actual label, column = predicted label
 //     "rocCurve": [{ "fpr": 0, "tpr": 0, "threshold": 1 }, ...] }   optional
 import { TandemError } from '../errors.js';
+import { errorMessage } from '../util/error-message.js';
+import { isRecord } from '../util/is-record.js';
 
 export interface RocPoint {
   fpr: number;
@@ -50,7 +52,6 @@ export class ClassificationMetricsError extends TandemError {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Parses and checks ClassificationMetrics JSON text; throws ClassificationMetricsError naming the first problem. */
 export function parseClassificationMetrics(text: string): ClassificationMetrics {
@@ -58,13 +59,13 @@ export function parseClassificationMetrics(text: string): ClassificationMetrics 
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ClassificationMetricsError(`the content is not JSON (${(error as Error).message})`);
+    throw new ClassificationMetricsError(`the content is not JSON (${errorMessage(error)})`);
   }
   return validateClassificationMetrics(parsed);
 }
 
 export function validateClassificationMetrics(value: unknown): ClassificationMetrics {
-  if (!isObject(value)) throw new ClassificationMetricsError('the content is not a JSON object');
+  if (!isRecord(value)) throw new ClassificationMetricsError('the content is not a JSON object');
   const unknown = Object.keys(value).filter((key) => !['labels', 'confusionMatrix', 'rocCurve'].includes(key));
   if (unknown.length > 0) throw new ClassificationMetricsError(`unknown field ${JSON.stringify(unknown[0])}`);
   const { labels, confusionMatrix, rocCurve } = value;
@@ -96,7 +97,7 @@ export function validateClassificationMetrics(value: unknown): ClassificationMet
 function validateRoc(curve: unknown): RocPoint[] {
   if (!Array.isArray(curve)) throw new ClassificationMetricsError('"rocCurve" must be a list of {fpr, tpr, threshold} points');
   return curve.map((point: unknown, i) => {
-    if (!isObject(point)) throw new ClassificationMetricsError(`"rocCurve"[${i}] is not an object`);
+    if (!isRecord(point)) throw new ClassificationMetricsError(`"rocCurve"[${i}] is not an object`);
     for (const key of ['fpr', 'tpr'] as const) {
       const v = point[key];
       if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {

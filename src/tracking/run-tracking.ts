@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Store } from '../store/store.js';
 import { parseClassificationMetrics, summarizeClassification, type ClassificationSummary } from './classification.js';
 import { finalMetrics, type FinalMetric } from './metrics.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface ClassificationReport {
   task: string;
@@ -36,7 +37,7 @@ export async function runTracking(store: Store, runId: string): Promise<RunTrack
     try {
       report.summary = summarizeClassification(parseClassificationMetrics(await readFile(artifact.path, 'utf8')));
     } catch (error) {
-      report.error = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `content missing from ${artifact.path}` : (error as Error).message;
+      report.error = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `content missing from ${artifact.path}` : errorMessage(error);
     }
     classification.push(report);
   }

@@ -20,6 +20,7 @@ import { formatTable } from '../format/table.js';
 import { writeJson, writeLine } from '../io.js';
 import { withStore } from '../runtime.js';
 import { positiveInt } from './options.js';
+import { errorMessage } from '../../util/error-message.js';
 
 /** A server or broker that cannot be reached or fails (exit 4). */
 export class RemoteError extends TandemError {
@@ -220,7 +221,7 @@ Examples:
         ...(options.header ? { headers: options.header } : {}),
         ...(options.jetstream ? { jetStream: true } : {}),
       }).catch((error: unknown) => {
-        throw new RemoteError(`cannot publish to ${url}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new RemoteError(`cannot publish to ${url}: ${errorMessage(error)}`);
       });
       const sequences = result.sequences && result.sequences.length > 0 ? ` (stream sequence ${result.sequences[0]}${result.sequences.length > 1 ? `-${result.sequences.at(-1)}` : ''})` : '';
       writeLine(ctx.io.stdout, `published ${result.published} message${result.published === 1 ? '' : 's'} to ${options.subject}${sequences}`);
@@ -307,14 +308,14 @@ function readPayload(ctx: CliContext, data: string | undefined, file: string | u
     try {
       text = readFileSync(resolve(ctx.io.cwd, file), 'utf8');
     } catch (error) {
-      throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
   }
   if (json) {
     try {
       JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`${file !== undefined ? `--file ${file}` : '--data'}: not valid JSON: ${(error as Error).message}`);
+      throw new UsageError(`${file !== undefined ? `--file ${file}` : '--data'}: not valid JSON: ${errorMessage(error)}`);
     }
   }
   return text;
@@ -326,7 +327,7 @@ async function request(url: string, init: RequestInit): Promise<{ status: number
     response = await fetch(url, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new RemoteError(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new RemoteError(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? errorMessage(error)}`);
   }
   const text = await response.text();
   try {

@@ -13,6 +13,7 @@ import { VERSION } from '../../version.js';
 import { compileToArgo, type ArgoCompileOptions } from '../argo/compile/index.js';
 import { compileToKfp, type KfpCompileOptions } from '../kfp/compile/index.js';
 import { resolve, isAbsolute } from 'node:path';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface HybridCompileOptions {
   argo?: ArgoCompileOptions;
@@ -47,7 +48,7 @@ export async function compileHybrid(spec: WorkflowSpec, baseDir: string, options
     if (!task.workflow) return task;
     const file = isAbsolute(task.workflow.file) ? task.workflow.file : resolve(baseDir, task.workflow.file);
     const child = await loadWorkflowFile(file).catch((error: unknown) => {
-      throw new CompileError('hybrid', 'workflow runner', `workflow ${spec.name}, task ${task.name}`, `cannot load the child workflow ${file}: ${(error as Error).message}`);
+      throw new CompileError('hybrid', 'workflow runner', `workflow ${spec.name}, task ${task.name}`, `cannot load the child workflow ${file}: ${errorMessage(error)}`);
     });
     const name = child.spec.name;
     const known = pipelines.get(name);

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createFileRegistry, fromBinary, fromJson, type DescField, type DescMessage, type JsonValue, type Registry } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { errorMessage } from '../../util/error-message.js';
+import { isRecord } from '../../util/is-record.js';
 
 export interface IrProblem {
   /** JSON pointer into the document, e.g. `/root/dag/tasks/train/componentRef`. */
@@ -39,9 +41,9 @@ export function loadKfpIrValidator(descriptorSetPath: string): KfpIrValidator {
   const deploymentConfig = message(DEPLOYMENT_CONFIG);
 
   const validate = (document: unknown): IrProblem[] => {
-    if (!isObject(document)) return [{ path: '/', message: `expected a PipelineSpec object, found ${kindOf(document)}` }];
+    if (!isRecord(document)) return [{ path: '/', message: `expected a PipelineSpec object, found ${kindOf(document)}` }];
     const problems = protoProblems(pipelineSpec, document, '', registry);
-    if (isObject(document.deploymentSpec)) {
+    if (isRecord(document.deploymentSpec)) {
       problems.push(...protoProblems(deploymentConfig, document.deploymentSpec, '/deploymentSpec', registry));
     }
     if (problems.length === 0) problems.push(...semanticProblems(document));
@@ -55,7 +57,7 @@ export function loadKfpIrValidator(descriptorSetPath: string): KfpIrValidator {
       const problems = validate(first);
       rest.forEach((doc, i) => {
         const at = `#${i + 2}`;
-        if (!isObject(doc)) problems.push({ path: `${at}/`, message: `expected a PlatformSpec object, found ${kindOf(doc)}` });
+        if (!isRecord(doc)) problems.push({ path: `${at}/`, message: `expected a PlatformSpec object, found ${kindOf(doc)}` });
         else problems.push(...protoProblems(platformSpec, doc, at, registry));
       });
       return problems;
@@ -86,12 +88,12 @@ function childProblems(field: DescField, value: unknown, at: string, registry: R
   const entries: Array<[string, unknown]> =
     field.fieldKind === 'list' && Array.isArray(value)
       ? value.map((item, i) => [`${at}/${i}`, item])
-      : field.fieldKind === 'map' && isObject(value)
+      : field.fieldKind === 'map' && isRecord(value)
         ? Object.entries(value).map(([k, v]) => [`${at}/${escape(k)}`, v])
         : field.fieldKind === 'message'
           ? [[at, value]]
           : [];
-  return entries.flatMap(([p, v]) => (isObject(v) ? protoProblems(target, v, p, registry) : []));
+  return entries.flatMap(([p, v]) => (isRecord(v) ? protoProblems(target, v, p, registry) : []));
 }
 
 function messageOf(field: DescField): DescMessage | undefined {
@@ -106,7 +108,7 @@ function decodeError(desc: DescMessage, json: unknown, registry: Registry): stri
     fromJson(desc, json as JsonValue, { registry, ignoreUnknownFields: false });
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }
 
@@ -114,22 +116,22 @@ function decodeError(desc: DescMessage, json: unknown, registry: Registry): stri
 function semanticProblems(doc: Record<string, unknown>): IrProblem[] {
   const problems: IrProblem[] = [];
   const info = doc.pipelineInfo;
-  if (!isObject(info) || typeof info.name !== 'string' || info.name === '') {
+  if (!isRecord(info) || typeof info.name !== 'string' || info.name === '') {
     problems.push({ path: '/pipelineInfo/name', message: 'expected the pipeline name (a non-empty string), found none' });
   }
   if (typeof doc.schemaVersion !== 'string' || doc.schemaVersion === '') {
     problems.push({ path: '/schemaVersion', message: 'expected the IR schema version, e.g. "2.1.0", found none' });
   }
-  const components = isObject(doc.components) ? doc.components : {};
-  const deployment = isObject(doc.deploymentSpec) ? doc.deploymentSpec : {};
-  const executors = isObject(deployment.executors) ? deployment.executors : {};
-  if (!isObject(doc.root) || !isObject(doc.root.dag)) {
+  const components = isRecord(doc.components) ? doc.components : {};
+  const deployment = isRecord(doc.deploymentSpec) ? doc.deploymentSpec : {};
+  const executors = isRecord(deployment.executors) ? deployment.executors : {};
+  if (!isRecord(doc.root) || !isRecord(doc.root.dag)) {
     problems.push({ path: '/root/dag', message: 'expected the root component to be a DAG' });
   } else {
     checkComponent(doc.root, '/root', components, executors, problems);
   }
   for (const [name, component] of Object.entries(components)) {
-    if (isObject(component)) checkComponent(component, `/components/${escape(name)}`, components, executors, problems);
+    if (isRecord(component)) checkComponent(component, `/components/${escape(name)}`, components, executors, problems);
   }
   return problems;
 }
@@ -146,12 +148,12 @@ function checkComponent(
     problems.push({ path: `${path}/executorLabel`, message: `expected an executor named "${label}" in deploymentSpec.executors` });
   }
   const dag = component.dag;
-  if (!isObject(dag) || !isObject(dag.tasks)) return;
+  if (!isRecord(dag) || !isRecord(dag.tasks)) return;
   const siblings = new Set(Object.keys(dag.tasks));
   for (const [taskName, task] of Object.entries(dag.tasks)) {
-    if (!isObject(task)) continue;
+    if (!isRecord(task)) continue;
     const at = `${path}/dag/tasks/${escape(taskName)}`;
-    const ref = isObject(task.componentRef) ? task.componentRef.name : undefined;
+    const ref = isRecord(task.componentRef) ? task.componentRef.name : undefined;
     if (typeof ref !== 'string' || !(ref in components)) {
       problems.push({ path: `${at}/componentRef/name`, message: `expected the name of a component in /components, found ${JSON.stringify(ref ?? null)}` });
     }
@@ -162,9 +164,9 @@ function checkComponent(
       }
     });
     for (const [kind, key] of [['parameters', 'taskOutputParameter'], ['artifacts', 'taskOutputArtifact']] as const) {
-      const inputs = isObject(task.inputs) && isObject(task.inputs[kind]) ? task.inputs[kind] : {};
+      const inputs = isRecord(task.inputs) && isRecord(task.inputs[kind]) ? task.inputs[kind] : {};
       for (const [inputName, input] of Object.entries(inputs)) {
-        const producer = isObject(input) && isObject(input[key]) ? input[key].producerTask : undefined;
+        const producer = isRecord(input) && isRecord(input[key]) ? input[key].producerTask : undefined;
         if (producer !== undefined && (typeof producer !== 'string' || !siblings.has(producer))) {
           problems.push({
             path: `${at}/inputs/${kind}/${escape(inputName)}/${key}/producerTask`,
@@ -176,9 +178,6 @@ function checkComponent(
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';

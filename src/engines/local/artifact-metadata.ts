@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { parseClassificationMetrics } from '../../tracking/classification.js';
+import { errorMessage } from '../../util/error-message.js';
+import { isRecord } from '../../util/is-record.js';
 
 /** Suffix of the sidecar file holding an artifact output's metadata. */
 export const METADATA_SIDECAR = '.metadata.json';
@@ -12,7 +14,6 @@ export const METADATA_SIDECAR = '.metadata.json';
 /** The artifact's metadata or a problem to report; never throws for a task's mistake. */
 export type MetadataResult = { ok: true; metadata?: Record<string, unknown> } | { ok: false; problem: string };
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export async function artifactMetadata(source: string, type: string, returned: unknown): Promise<MetadataResult> {
   if (type === 'ClassificationMetrics') {
@@ -20,7 +21,7 @@ export async function artifactMetadata(source: string, type: string, returned: u
     try {
       parseClassificationMetrics(await readFile(source, 'utf8'));
     } catch (error) {
-      return { ok: false, problem: `ClassificationMetrics: ${(error as Error).message}` };
+      return { ok: false, problem: `ClassificationMetrics: ${errorMessage(error)}` };
     }
   }
   let metadata: Record<string, unknown> | undefined;
@@ -32,12 +33,12 @@ export async function artifactMetadata(source: string, type: string, returned: u
     } catch {
       return { ok: false, problem: `${sidecar} is not JSON; write a JSON object of metadata there, or remove it` };
     }
-    if (!isObject(parsed)) return { ok: false, problem: `${sidecar} must hold a JSON object, found ${Array.isArray(parsed) ? 'a list' : typeof parsed}` };
+    if (!isRecord(parsed)) return { ok: false, problem: `${sidecar} must hold a JSON object, found ${Array.isArray(parsed) ? 'a list' : typeof parsed}` };
     metadata = parsed;
   }
   // Anything else a node task returns under an artifact output's name is ignored, as before.
-  if (isObject(returned) && 'metadata' in returned) {
-    if (!isObject(returned.metadata)) return { ok: false, problem: `the returned "metadata" must be an object, found ${JSON.stringify(returned.metadata)}` };
+  if (isRecord(returned) && 'metadata' in returned) {
+    if (!isRecord(returned.metadata)) return { ok: false, problem: `the returned "metadata" must be an object, found ${JSON.stringify(returned.metadata)}` };
     metadata = { ...metadata, ...returned.metadata };
   }
   return metadata === undefined ? { ok: true } : { ok: true, metadata };

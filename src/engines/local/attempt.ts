@@ -10,6 +10,7 @@ import { buildContext, InputError, resolveInputs, type ContextParts } from './co
 import { collectOutputs, OutputError, readMetrics, type MetricLine } from './outputs.js';
 import type { FailedStatus } from './retry.js';
 import { RunnerStartError, type Runner, type RunnerRegistry, type TaskExecution } from './runner.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export type AttemptOutcome =
   | { status: 'Succeeded'; outputs: Record<string, OutputValue>; metrics: MetricLine[]; exitCode?: number }
@@ -39,7 +40,7 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
     inputs = await resolveInputs(plan.spec, plan.parts, inputsDir, artifacts);
   } catch (error) {
     if (error instanceof InputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message };
-    return { status: 'Error', message: `inputs: ${(error as Error).message}` };
+    return { status: 'Error', message: `inputs: ${errorMessage(error)}` };
   }
 
   // A combined signal only when there is a timeout: AbortSignal.any is not free, and most tasks have none.
@@ -87,7 +88,7 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
   } catch (error) {
     if (error instanceof OutputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message, exitCode: 0 };
     if (error instanceof RunnerStartError) return { status: 'Error', message: error.message };
-    return { status: 'Error', message: (error as Error).message ?? String(error) };
+    return { status: 'Error', message: errorMessage(error) };
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -8,6 +8,7 @@ import { isArtifactType } from '../../spec/value-types.js';
 import type { ArtifactRef } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { checkType } from './outputs.js';
+import { errorMessage } from '../../util/error-message.js';
 
 const OUTPUT_REFERENCE = /^tasks\.([A-Za-z_][A-Za-z0-9_]*)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)$/;
 const INPUT_DECL_KEYS: ReadonlySet<string> = new Set(['value', 'type', 'path']);
@@ -86,7 +87,7 @@ export async function resolveInputs(
     try {
       resolved[name] = decl.type ? checkType(value, decl.type as ParamType, name) : value;
     } catch (error) {
-      throw new InputError(`input ${(error as Error).message.replace(/^output /, '')}`);
+      throw new InputError(`input ${errorMessage(error).replace(/^output /, '')}`);
     }
   }
   return resolved;

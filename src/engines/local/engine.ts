@@ -24,6 +24,7 @@ import { WriteBuffer } from './write-buffer.js';
 import { watchStoredRun } from './watch-store.js';
 import { experimentOf } from '../../tracking/experiments.js';
 import { runRouter, type RunRouter } from '../../router/run-routing.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface LocalEngineOptions {
   store: Store;
@@ -71,7 +72,7 @@ export class LocalEngine implements Engine {
     const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
     const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()), options.spawner ?? 'auto');
     const settings = { logCap: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES, killGraceMs: options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS };
-    const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${(error as Error).message ?? error}\n`));
+    const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${errorMessage(error)}\n`));
     const artifacts = new ArtifactStore(join(options.home, 'artifacts'));
     const services: EngineServices = {
       // Mutexes and semaphores hold across every process sharing the store.

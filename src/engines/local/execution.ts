@@ -21,6 +21,7 @@ import { recordInputs, recordMetrics, recordOutputs } from './records.js';
 import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
 import { RunCache } from './cache/run-cache.js';
 import type { LockRequest } from './sync-locks.js';
+import { errorMessage } from '../../util/error-message.js';
 
 const FAILED: ReadonlySet<TaskStatus | undefined> = new Set(['Failed', 'Error', 'Interrupted', 'Omitted', 'Cancelled']);
 
@@ -217,7 +218,7 @@ export class RunExecution {
           return this.settleUnit(unit, 'Skipped', `when: ${unit.node.spec.when} was false`);
         }
       } catch (error) {
-        return this.settleUnit(unit, 'Failed', (error as Error).message);
+        return this.settleUnit(unit, 'Failed', errorMessage(error));
       }
     }
     this.enqueueUnlessCached(unit);
@@ -285,7 +286,7 @@ export class RunExecution {
       this.services.runners,
       this.services.artifacts,
     )
-      .catch((error: unknown): AttemptOutcome => ({ status: 'Error', message: (error as Error).message ?? String(error) }))
+      .catch((error: unknown): AttemptOutcome => ({ status: 'Error', message: errorMessage(error) }))
       .then((outcome) => this.attemptEnded(unit, base, outcome))
       .catch((error: unknown) => this.services.onError(error));
   }
@@ -440,7 +441,7 @@ export class RunExecution {
         outputs = this.workflowOutputs();
       } catch (error) {
         status = 'Failed';
-        message = `workflow outputs: ${(error as Error).message}`;
+        message = `workflow outputs: ${errorMessage(error)}`;
       }
     }
     if (!message && this.finallyFailed) message = 'a finally task failed';

@@ -6,6 +6,7 @@
 // Flushing is off the scheduling path: a task's dependants start without waiting for it.
 import type { Store, StoreWrite } from '../../store/store.js';
 import { TERMINAL_TASK_STATUSES } from '../model.js';
+import { backoffDelay } from '../../util/backoff.js';
 
 /** How long a write may wait for companions before the batch is committed. */
 const FLUSH_DELAY_MS = 5;
@@ -106,7 +107,7 @@ export class WriteBuffer {
         this.waiters = [];
         for (const waiter of failed) waiter.reject(error);
       }
-      setTimeout(() => this.schedule(false), Math.min(1000, 50 * 2 ** this.failures)).unref();
+      setTimeout(() => this.schedule(false), backoffDelay({ initialMs: 100, maxMs: 1000 }, this.failures - 1)).unref();
     } finally {
       this.flushing = undefined;
     }

@@ -1,6 +1,7 @@
 // The view of an event that expressions and templates see: a plain JSON object without undefined
 // fields (CEL has no undefined), with `data` null when the event carries none.
 import type { IncomingEvent } from '../model.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface EventView {
   sourceName: string;
@@ -53,6 +54,6 @@ export function cloudEventContext(event: IncomingEvent): Record<string, unknown>
 
 /** A short error text: the first line of an Error's message. */
 export function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.split('\n')[0] ?? message;
 }

@@ -8,6 +8,7 @@ import type { IncomingEvent } from '../model.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
 import { matchesDependency } from './filters.js';
 import type { SensorSpec } from './schema.js';
+import { isRecord } from '../../util/is-record.js';
 
 /** The last event a dependency was offered, and whether it matched. */
 export interface DependencySeen {
@@ -186,9 +187,6 @@ export class SensorState {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isEvent(value: unknown): value is IncomingEvent {
   return (

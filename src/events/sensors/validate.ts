@@ -17,6 +17,7 @@ import { patternProblem } from './patterns.js';
 import { cronProblem } from './reset.js';
 import { SensorDecl, type DataFilter, type SensorSpec, type Trigger } from './schema.js';
 import { isTimeZone, parseTimeOfDay } from './time-window.js';
+import { isRecord } from '../../util/is-record.js';
 
 export type { ValidateOptions } from '../../spec/validate.js';
 
@@ -54,12 +55,9 @@ export function validateSensor(doc: unknown, options: ValidateOptions = {}): Sen
 
 type Obj = Record<string, unknown>;
 
-function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function list(value: unknown): Obj[] {
-  return Array.isArray(value) ? value.map((item) => (isObj(item) ? item : {})) : [];
+  return Array.isArray(value) ? value.map((item) => (isRecord(item) ? item : {})) : [];
 }
 
 function str(value: unknown): string | undefined {
@@ -67,7 +65,7 @@ function str(value: unknown): string | undefined {
 }
 
 function semanticIssues(doc: unknown, structural: readonly SpecIssue[]): SpecIssue[] {
-  if (!isObj(doc)) return [];
+  if (!isRecord(doc)) return [];
   const issues: SpecIssue[] = [];
   const deps = list(doc.dependencies);
   const names = deps.map((d) => str(d.name)).filter((n): n is string => n !== undefined);
@@ -102,13 +100,13 @@ function checkDependency(dep: Obj, path: string, issues: SpecIssue[]): void {
     if (problem) issues.push({ path: `${path}/${field}`, message: `invalid pattern: ${problem}`, found: describeValue(pattern) });
   }
   const filters = dep.filters;
-  if (!isObj(filters)) return;
+  if (!isRecord(filters)) return;
   list(filters.data).forEach((filter, i) => checkDataFilter(filter as Partial<DataFilter>, `${path}/filters/data/${i}`, issues));
   list(filters.exprs).forEach((filter, i) => {
     checkCel(filter.expr, `${path}/filters/exprs/${i}/expr`, 'invalid filter expression', issues);
     duplicates(list(filter.fields), `${path}/filters/exprs/${i}/fields`, 'field', issues);
   });
-  if (isObj(filters.time)) checkTime(filters.time, `${path}/filters/time`, issues);
+  if (isRecord(filters.time)) checkTime(filters.time, `${path}/filters/time`, issues);
 }
 
 function checkDataFilter(filter: Partial<DataFilter>, path: string, issues: SpecIssue[]): void {
@@ -149,7 +147,7 @@ function checkZone(zone: unknown, path: string, issues: SpecIssue[]): void {
 
 function checkReset(rule: Obj, path: string, issues: SpecIssue[]): void {
   const byTime = rule.byTime;
-  if (!isObj(byTime)) return;
+  if (!isRecord(byTime)) return;
   const zone = str(byTime.timezone);
   checkZone(zone, `${path}/timezone`, issues);
   const expression = str(byTime.cron);
@@ -183,12 +181,12 @@ function checkConditions(doc: Obj, names: readonly string[], issues: SpecIssue[]
 
 function checkTrigger(trigger: Obj, path: string, names: readonly string[], issues: SpecIssue[]): void {
   list(trigger.params).forEach((param, i) => {
-    if (isObj(param.src)) checkParamSource(param.src, `${path}/params/${i}/src`, names, issues);
+    if (isRecord(param.src)) checkParamSource(param.src, `${path}/params/${i}/src`, names, issues);
   });
   duplicates(list(trigger.params), `${path}/params`, 'param', issues);
   if (trigger.dedupKey !== undefined) checkCel(trigger.dedupKey, `${path}/dedupKey`, 'invalid dedup key expression', issues);
   const deadLetter = trigger.deadLetter;
-  if (isObj(deadLetter) && typeof deadLetter.subject === 'string') {
+  if (isRecord(deadLetter) && typeof deadLetter.subject === 'string') {
     const problem = patternProblem(deadLetter.subject);
     const wildcard = deadLetter.subject.split('.').some((t) => t === '*' || t === '>');
     if (problem || wildcard) {
@@ -196,7 +194,7 @@ function checkTrigger(trigger: Obj, path: string, names: readonly string[], issu
     }
   }
   const retry = trigger.retry;
-  if (isObj(retry)) checkRetry(retry as Partial<NonNullable<Trigger['retry']>>, `${path}/retry`, issues);
+  if (isRecord(retry)) checkRetry(retry as Partial<NonNullable<Trigger['retry']>>, `${path}/retry`, issues);
 }
 
 function checkRetry(retry: Partial<NonNullable<Trigger['retry']>>, path: string, issues: SpecIssue[]): void {

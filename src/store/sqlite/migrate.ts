@@ -4,6 +4,7 @@
 import { StoreError } from '../../errors.js';
 import type { Migration } from '../migrations/index.js';
 import type { SqliteDatabase } from './connection.js';
+import { errorMessage } from '../../util/error-message.js';
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   id         INTEGER NOT NULL PRIMARY KEY,
@@ -40,7 +41,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[], pa
       applyOne.immediate(migration);
     } catch (err) {
       throw new StoreError(
-        `migration ${String(migration.id).padStart(3, '0')}_${migration.name} failed on ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        `migration ${String(migration.id).padStart(3, '0')}_${migration.name} failed on ${path}: ${errorMessage(err)}`,
         { cause: err },
       );
     }

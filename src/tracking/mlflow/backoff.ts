@@ -1,6 +1,8 @@
 // When a failed export is tried again: exponential backoff from `baseMs`, doubling per attempt up
 // to `capMs`, with jitter so that many runs queued during one outage do not all hit the server in
 // the same second when it returns. After `maxAttempts` tries the export is given up (failed).
+import { backoffDelay as exponentialDelay, withJitter } from '../../util/backoff.js';
+
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;
@@ -14,7 +16,6 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 15 * 60_00
 
 /** Delay before try number `attempts + 1`, after `attempts` (>= 1) tries failed. */
 export function backoffDelay(attempts: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const exponent = Math.max(0, attempts - 1);
-  const delay = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(exponent, 40));
-  return Math.round(delay * (1 - policy.jitter * random()));
+  const delay = exponentialDelay({ initialMs: policy.baseMs, maxMs: policy.capMs }, attempts - 1);
+  return withJitter(delay, { below: policy.jitter }, random);
 }

@@ -2,6 +2,8 @@
 // owner says something changed) it asks when the next work is due and sleeps until then, at most
 // `maxSleepMs` (work queued by another process sharing the store is found that way). The timer is
 // unref'd: it never keeps a process alive on its own.
+import { MAX_TIMER_DELAY_MS } from '../../util/timers.js';
+
 export interface DueTimerOptions {
   /** When the next work is due (epoch ms), undefined when there is none. */
   next(): Promise<number | undefined>;
@@ -11,8 +13,6 @@ export interface DueTimerOptions {
   onError(error: unknown): void;
 }
 
-/** setTimeout's largest delay. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
 
 export class DueTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +54,7 @@ export class DueTimer {
   private arm(generation: number, delay: number): void {
     if (!this.running || generation !== this.generation) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.fire(), Math.min(delay, this.options.maxSleepMs, MAX_TIMEOUT));
+    this.timer = setTimeout(() => this.fire(), Math.min(delay, this.options.maxSleepMs, MAX_TIMER_DELAY_MS));
     this.timer.unref();
   }
 

@@ -8,6 +8,7 @@
 //     token: { env: MLFLOW_TRACKING_TOKEN }   # or { file: secrets/mlflow-token }
 import { resolve } from 'node:path';
 import type { SecretRef } from '../../secrets.js';
+import { isRecord } from '../../util/is-record.js';
 
 export interface MlflowConfig {
   /** http(s) URL of the tracking server. */
@@ -38,7 +39,7 @@ export function parseMlflowSection(raw: unknown, where: Locate, problems: string
     const path = key === undefined ? ['mlflow'] : ['mlflow', key];
     problems.push(`${where(path)} ${path.join('.')}: ${message}`);
   };
-  if (!isMapping(raw)) {
+  if (!isRecord(raw)) {
     report(undefined, `expected a mapping (${MLFLOW_KEYS.join(', ')}), found ${describe(raw)}`);
     return undefined;
   }
@@ -57,9 +58,9 @@ export function parseMlflowSection(raw: unknown, where: Locate, problems: string
   }
   if (raw.token !== undefined) {
     const token = raw.token;
-    if (isMapping(token) && Object.keys(token).length === 1 && typeof token.env === 'string' && token.env !== '') {
+    if (isRecord(token) && Object.keys(token).length === 1 && typeof token.env === 'string' && token.env !== '') {
       section.token = { env: token.env };
-    } else if (isMapping(token) && Object.keys(token).length === 1 && typeof token.file === 'string' && token.file !== '') {
+    } else if (isRecord(token) && Object.keys(token).length === 1 && typeof token.file === 'string' && token.file !== '') {
       section.token = { file: resolve(fileDir, token.file) };
     } else {
       report('token', `expected { env: VARIABLE } or { file: PATH } (never the token itself), found ${typeof token === 'string' ? 'a string' : describe(token)}`);
@@ -103,9 +104,6 @@ function checkUri(value: unknown): string | undefined {
   return undefined;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';

@@ -12,6 +12,7 @@ import { asInputDecl, buildContext, type ContextParts, type UpstreamView } from 
 import type { FileDigests } from './file-digests.js';
 import type { KeyIngredients } from './key.js';
 import type { CachePolicy } from './policy.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 /** The task cannot be keyed this time; it runs uncached. The message says why. */
 export class UncacheableError extends Error {
@@ -55,7 +56,7 @@ function attempt<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    throw new UncacheableError(`${what}: ${(error as Error).message}`, { cause: error });
+    throw new UncacheableError(`${what}: ${errorMessage(error)}`, { cause: error });
   }
 }
 

@@ -13,6 +13,7 @@ import { cacheKey } from './key.js';
 import { cachePolicy, isFresh, type CachePolicy } from './policy.js';
 import type { CacheService } from './service.js';
 import { verifyOutputs } from './verify.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 export interface CacheHit {
   outputs: Record<string, OutputValue>;
@@ -61,7 +62,7 @@ export class RunCache {
     try {
       key = cacheKey(await keyIngredients(spec, parts, policy, this.keyContext));
     } catch (error) {
-      this.note(taskKey, `not cached: ${(error as Error).message}`);
+      this.note(taskKey, `not cached: ${errorMessage(error)}`);
       return undefined;
     }
     this.keys.set(taskKey, key);
@@ -89,7 +90,7 @@ export class RunCache {
         message: `cache hit: outputs of run ${entry.runId} task ${entry.task} (key ${short})`,
       };
     } catch (error) {
-      this.note(taskKey, `cache lookup failed, running without it: ${(error as Error).message}`);
+      this.note(taskKey, `cache lookup failed, running without it: ${errorMessage(error)}`);
       return undefined;
     }
   }

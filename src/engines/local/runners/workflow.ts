@@ -16,6 +16,7 @@ import { loadWorkflowFile } from '../../../spec/load.js';
 import { resolveParams } from '../../../spec/params.js';
 import { attemptFiles } from '../layout.js';
 import { RunnerStartError, type Runner, type RunnerResult, type TaskExecution } from '../runner.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 /** The engine a child runs on: submit and wait, cancel when the parent's attempt is aborted. */
 export type ChildEngine = Pick<Engine, 'submit' | 'cancel'> & {
@@ -35,13 +36,13 @@ export class WorkflowRunner implements Runner {
     try {
       child = await loadWorkflowFile(file);
     } catch (error) {
-      throw new RunnerStartError(`child workflow ${file}: ${(error as Error).message}`, { cause: error });
+      throw new RunnerStartError(`child workflow ${file}: ${errorMessage(error)}`, { cause: error });
     }
     let params: Record<string, unknown>;
     try {
       params = resolveParams(child.spec, execution.inputs);
     } catch (error) {
-      throw new RunnerStartError(`child workflow ${child.spec.name}: ${(error as Error).message}`, { cause: error });
+      throw new RunnerStartError(`child workflow ${child.spec.name}: ${errorMessage(error)}`, { cause: error });
     }
     const engine = this.engine();
     const runId = childRunId(execution.runId, execution.task, execution.attempt);

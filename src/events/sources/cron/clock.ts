@@ -1,5 +1,7 @@
 // The cron source's view of time, injectable so tests can drive it: the current instant and a
 // one-shot timer that can be cancelled.
+import { MAX_TIMER_DELAY_MS } from '../../../util/timers.js';
+
 export interface CronClock {
   /** Epoch milliseconds. */
   now(): number;
@@ -7,9 +9,7 @@ export interface CronClock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
-/** setTimeout cannot wait longer than 2^31-1 ms (~24.8 days): longer waits are chained. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
+/** Waits longer than setTimeout's largest delay are chained. */
 export const systemClock: CronClock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
@@ -18,7 +18,7 @@ export const systemClock: CronClock = {
     const due = Date.now() + Math.max(0, ms);
     const arm = (): void => {
       const left = due - Date.now();
-      handle = setTimeout(() => (cancelled ? undefined : left > MAX_TIMEOUT ? arm() : fn()), Math.min(Math.max(0, left), MAX_TIMEOUT));
+      handle = setTimeout(() => (cancelled ? undefined : left > MAX_TIMER_DELAY_MS ? arm() : fn()), Math.min(Math.max(0, left), MAX_TIMER_DELAY_MS));
     };
     arm();
     return () => {

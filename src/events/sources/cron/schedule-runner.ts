@@ -11,6 +11,7 @@ import type { EventSink } from '../../source.js';
 import type { CronClock } from './clock.js';
 import type { CatchUpPolicy, ConcurrencyPolicy } from './schema.js';
 import { tickId, type Schedule } from './ticks.js';
+import { backoffDelay } from '../../../util/backoff.js';
 
 export interface CronTickStore {
   /** The last tick (epoch ms) fired for a schedule of a source, undefined before the first. */
@@ -127,7 +128,7 @@ export class ScheduleRunner {
       } catch (error) {
         this.failures += 1;
         this.s.onError(error);
-        if (!this.stopped) this.arm(Math.min(this.s.retryMs.max, this.s.retryMs.initial * 2 ** (this.failures - 1)));
+        if (!this.stopped) this.arm(backoffDelay({ initialMs: this.s.retryMs.initial, maxMs: this.s.retryMs.max }, this.failures - 1));
         return;
       }
       this.cursor = tick;

@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Cron } from 'croner';
 import { SpecValidationError, type SpecIssue } from '../../../errors.js';
 import { Duration } from '../../../spec/schema.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 export const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
 export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
@@ -52,7 +53,7 @@ export function cronProblem(expression: string, timezone?: string): string | und
     cron.stop();
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }
 

@@ -13,6 +13,7 @@ import { systemClock, type CronClock } from './clock.js';
 import { ScheduleRunner, type CronTickStore } from './schedule-runner.js';
 import { CATCH_UP_DEFAULT_LIMIT, type CronSourceConfig } from './schema.js';
 import { Schedule } from './ticks.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 export type { CronClock } from './clock.js';
 export type { CronTickStore } from './schedule-runner.js';
@@ -61,7 +62,7 @@ export class CronEventSource implements EventSource {
             if (this.state === 'reconnecting') this.state = 'connected';
           },
           onError: (error) => {
-            this.lastError = error instanceof Error ? error.message : String(error);
+            this.lastError = errorMessage(error);
             if (this.state === 'connected') this.state = 'reconnecting';
             this.options.onError?.(error);
           },
@@ -78,7 +79,7 @@ export class CronEventSource implements EventSource {
     this.starting ??= this.startAll(sink).catch((error: unknown) => {
       this.starting = undefined;
       this.state = 'failed';
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = errorMessage(error);
       throw error;
     });
     return this.starting;

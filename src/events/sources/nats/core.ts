@@ -1,7 +1,8 @@
 // Core NATS intake: a plain subscription (optionally in a queue group). At most once: there is
 // nothing to acknowledge, so an event the sink rejects is counted as failed and is gone.
 import { toIncomingEvent } from './event.js';
-import { errorText, type Intake, type IntakeContext } from './intake.js';
+import { errorMessage } from '../../../util/error-message.js';
+import { type Intake, type IntakeContext } from './intake.js';
 import { PayloadError } from '../../payload.js';
 import type { Msg } from '@nats-io/transport-node';
 
@@ -26,7 +27,7 @@ export async function startCore(context: IntakeContext): Promise<Intake> {
       counters.acked++;
     } catch (error) {
       counters.failed++;
-      context.problem(`the pipeline rejected event ${event.id} (core NATS cannot redeliver it): ${errorText(error)}`);
+      context.problem(`the pipeline rejected event ${event.id} (core NATS cannot redeliver it): ${errorMessage(error)}`);
     }
   }
 
@@ -36,7 +37,7 @@ export async function startCore(context: IntakeContext): Promise<Intake> {
       inflight.track(
         handle(msg).catch((error: unknown) => {
           counters.failed++;
-          context.problem(`message on ${msg.subject}: ${errorText(error)}`);
+          context.problem(`message on ${msg.subject}: ${errorMessage(error)}`);
         }),
       );
     }

@@ -48,7 +48,3 @@ export interface Intake {
   /** What health() shows about this intake. */
   detail(): Record<string, unknown>;
 }
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -21,9 +21,11 @@ import { millis, nanos } from '@nats-io/transport-node';
 import { durationMs } from '../../../spec/duration.js';
 import { PayloadError } from '../../payload.js';
 import { toIncomingEvent } from './event.js';
-import { errorText, type Intake, type IntakeContext } from './intake.js';
+import { type Intake, type IntakeContext } from './intake.js';
 import { NatsSourceError } from './options.js';
 import type { NatsJetStreamConfig } from './schema.js';
+import { backoffDelay } from '../../../util/backoff.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 const DEFAULT_ACK_WAIT_MS = 30_000;
 
@@ -31,7 +33,7 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
 export function nakDelayMs(deliveryCount: number, config: NatsJetStreamConfig): number {
   const initial = config.backoff?.initial !== undefined ? durationMs(config.backoff.initial) : 1000;
   const max = config.backoff?.max !== undefined ? durationMs(config.backoff.max) : 60_000;
-  return Math.min(max, initial * 2 ** Math.min(Math.max(deliveryCount - 1, 0), 30));
+  return backoffDelay({ initialMs: initial, maxMs: max }, deliveryCount - 1);
 }
 
 function isNotFound(error: unknown, code: number): boolean {
@@ -153,7 +155,7 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
       const delay = nakDelayMs(m.info.deliveryCount, js!);
       m.nak(delay);
       counters.naked++;
-      context.problem(`the pipeline rejected event ${id} (delivery ${m.info.deliveryCount}); redelivery in ${delay}ms: ${errorText(error)}`);
+      context.problem(`the pipeline rejected event ${id} (delivery ${m.info.deliveryCount}); redelivery in ${delay}ms: ${errorMessage(error)}`);
       return false;
     }
     try {
@@ -162,7 +164,7 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
     } catch (error) {
       // The event is persisted; the server will redeliver it and the pipeline will see a duplicate.
       counters.failed++;
-      context.problem(`ack of event ${id} not confirmed: ${errorText(error)}`);
+      context.problem(`ack of event ${id} not confirmed: ${errorMessage(error)}`);
     }
     return true;
   }
@@ -186,7 +188,7 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
           .catch((error: unknown) => {
             m.nak(nakDelayMs(m.info.deliveryCount, js!));
             counters.naked++;
-            context.problem(`message ${js!.stream}:${m.seq}: ${errorText(error)}`);
+            context.problem(`message ${js!.stream}:${m.seq}: ${errorMessage(error)}`);
           })
           .finally(() => clearInterval(keepAlive)),
       );

@@ -16,6 +16,7 @@ import { durationMs } from '../../../spec/duration.js';
 import { SpecValidationError, TandemError, type SpecIssue } from '../../../errors.js';
 import { readSecret, type SecretRef } from '../../../secrets.js';
 import { NatsSourceConfig, type NatsAuthConfig, type NatsReconnectConfig } from './schema.js';
+import { backoffDelay, withJitter } from '../../../util/backoff.js';
 
 /** A nats source that cannot connect or subscribe; retryable, since servers come back. */
 export class NatsSourceError extends TandemError {
@@ -79,8 +80,8 @@ export class ReconnectBackoff {
     this.current = this.compute();
   }
   private compute(): number {
-    const base = Math.min(this.maxWaitMs, this.waitMs * 2 ** Math.min(this.attempts, 30));
-    return Math.round(base * (0.8 + 0.4 * this.random()));
+    const base = backoffDelay({ initialMs: this.waitMs, maxMs: this.maxWaitMs }, this.attempts);
+    return withJitter(base, { below: 0.2, above: 0.2 }, this.random);
   }
   delay(): number {
     return this.current;

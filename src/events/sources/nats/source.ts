@@ -4,9 +4,10 @@
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { durationMs } from '../../../spec/duration.js';
 import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
+import { errorMessage } from '../../../util/error-message.js';
 import { startCore } from './core.js';
 import { InFlight } from './inflight.js';
-import { errorText, zeroCounters, type Intake, type NatsCounters } from './intake.js';
+import { zeroCounters, type Intake, type NatsCounters } from './intake.js';
 import { startJetStream } from './jetstream.js';
 import { connectionOptions, NatsSourceError, serversOf, type ReconnectBackoff } from './options.js';
 import { DEFAULT_MAX_IN_FLIGHT, type NatsSourceConfig } from './schema.js';
@@ -59,7 +60,7 @@ export class NatsEventSource implements EventSource {
       built = connectionOptions(this.config, { name: `tandem:${this.name}`, env: this.deps.env });
     } catch (error) {
       this.state = 'failed';
-      this.problem(errorText(error));
+      this.problem(errorMessage(error));
       throw error;
     }
     const { options, backoff } = built;
@@ -68,8 +69,8 @@ export class NatsEventSource implements EventSource {
       nc = await (this.deps.connect ?? natsConnect)(options);
     } catch (error) {
       this.state = 'failed';
-      this.problem(`cannot connect to ${serversOf(this.config).join(', ')}: ${errorText(error)}`);
-      throw new NatsSourceError(`nats source ${JSON.stringify(this.name)}: cannot connect to ${serversOf(this.config).join(', ')}: ${errorText(error)}`, { cause: error });
+      this.problem(`cannot connect to ${serversOf(this.config).join(', ')}: ${errorMessage(error)}`);
+      throw new NatsSourceError(`nats source ${JSON.stringify(this.name)}: cannot connect to ${serversOf(this.config).join(', ')}: ${errorMessage(error)}`, { cause: error });
     }
     this.nc = nc;
     this.state = 'connected';
@@ -89,12 +90,12 @@ export class NatsEventSource implements EventSource {
     } catch (error) {
       this.stopping = true;
       this.state = 'failed';
-      this.problem(errorText(error));
+      this.problem(errorMessage(error));
       this.nc = undefined;
       await nc.close().catch(() => undefined);
       throw error instanceof NatsSourceError
         ? error
-        : new NatsSourceError(`nats source ${JSON.stringify(this.name)}: cannot subscribe: ${errorText(error)}`, { cause: error });
+        : new NatsSourceError(`nats source ${JSON.stringify(this.name)}: cannot subscribe: ${errorMessage(error)}`, { cause: error });
     }
     this.intakeDone = this.intake.done.then(
       () => {
@@ -103,7 +104,7 @@ export class NatsEventSource implements EventSource {
       (error: unknown) => {
         if (this.stopping) return;
         this.state = 'failed';
-        this.problem(`intake failed: ${errorText(error)}`);
+        this.problem(`intake failed: ${errorMessage(error)}`);
       },
     );
   }
@@ -168,7 +169,7 @@ export class NatsEventSource implements EventSource {
     void nc.closed().then((error) => {
       if (this.stopping) return;
       this.state = 'failed';
-      this.problem(`connection closed${error ? `: ${errorText(error)}` : ''}`);
+      this.problem(`connection closed${error ? `: ${errorMessage(error)}` : ''}`);
     });
     for await (const status of nc.status()) {
       switch (status.type) {
@@ -185,7 +186,7 @@ export class NatsEventSource implements EventSource {
           if (!this.stopping) this.state = 'connected';
           break;
         case 'error':
-          this.problem(errorText(status.error));
+          this.problem(errorMessage(status.error));
           break;
         case 'staleConnection':
           this.problem('stale connection: the server stopped answering pings');

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { TandemError } from '../../../errors.js';
 import type { IncomingEvent } from '../../model.js';
 import { decodePayload, mediaType, type PayloadMode } from '../../payload.js';
+import { isRecord } from '../../../util/is-record.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -56,9 +57,6 @@ function extensionName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 

@@ -15,6 +15,7 @@ import type { EventSink, EventSource, SourceHealth, SourceState } from '../../so
 import { buildEvent, DeliveryError, header } from './event.js';
 import { WEBHOOK_DEFAULTS, type WebhookSourceConfig } from './schema.js';
 import { verifyBearer, verifyHmac, type AuthFailure, type AuthResult } from './verify.js';
+import { errorMessage } from '../../../util/error-message.js';
 
 declare module 'fastify' {
   // The same declaration as the server's (src/server/app.ts): routes that carry their own auth opt out of API tokens.
@@ -101,7 +102,7 @@ export class WebhookEventSource implements EventSource {
       this.secrets = secrets;
     } catch (error) {
       this.state = 'failed';
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = errorMessage(error);
       throw error;
     }
     this.sink = sink;
@@ -186,7 +187,7 @@ export class WebhookEventSource implements EventSource {
       this.received += 1;
       return reply.status(202).send({ eventId: result.eventId, duplicate: result.duplicate, runIds: result.runIds });
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = errorMessage(error);
       return this.unavailable(reply, this.lastError);
     } finally {
       this.inFlight.delete(receiving);
@@ -216,7 +217,7 @@ export class WebhookEventSource implements EventSource {
       this.count('bad-payload', status);
       return reply.status(status).send({ error: 'bad request', message: error instanceof Error ? error.message : 'bad request' });
     }
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = errorMessage(error);
     this.options.onReject?.({ source: this.name, status: 500, reason: this.lastError });
     const retryable = error instanceof TandemError && error.retryable;
     if (retryable) return this.unavailable(reply, this.lastError);
