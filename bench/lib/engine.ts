@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { LocalEngine } from '../../src/engines/local/engine.js';
 import type { RunnerRegistry } from '../../src/engines/local/runner.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
-import type { RunRecord } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/store/ports/runs.js';
 import { openStore } from '../../src/store/open.js';
 
 /**

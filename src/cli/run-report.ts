@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { NotFoundError } from '../errors.js';
 import type { RunStatus, TaskStatus } from '../engines/model.js';
 import type { RunOrigin, RunRouting } from '../engines/model.js';
-import type { RunRecord, Store, TaskRunRecord } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { RunRecord, TaskRunRecord } from '../store/ports/runs.js';
 import { parseTaskKey } from './progress/progress-state.js';
 
 export interface AttemptReport {

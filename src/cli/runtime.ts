@@ -3,7 +3,8 @@
 // `--help` and `validate` stay fast); tests may pass their own Services.
 import type { TandemConfig } from '../config.js';
 import type { Engine } from '../engines/engine.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { RunRecord } from '../store/ports/runs.js';
 
 /** What the CLI uses of an engine, beyond the Engine port. */
 export interface CliEngine extends Engine {

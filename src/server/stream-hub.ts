@@ -15,7 +15,8 @@
 import { eventSummary } from '../events/summary.js';
 import { isTerminalRunStatus, type RunStatus } from '../engines/model.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { RunRecord } from '../store/ports/runs.js';
 import { eventNamespace } from './routes/events.js';
 
 export interface RunChange {

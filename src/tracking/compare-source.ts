@@ -1,7 +1,8 @@
 // Reads what a comparison needs from the store: the runs named, or an experiment's runs (oldest
 // first, at most `limit`, the newest kept), each with its metrics and what its task runs consumed.
 import { NotFoundError } from '../errors.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { RunRecord } from '../store/ports/runs.js';
 import type { CompareInput } from './compare.js';
 import { EmptyExperimentError } from './experiments.js';
 

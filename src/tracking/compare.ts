@@ -3,7 +3,7 @@
 // {direction: max}}`). Pure: the store is read by compare-source.ts; text and CSV live in
 // compare-format.ts. `tandem compare --json` and the API return this structure as is.
 import { UsageError } from '../errors.js';
-import type { MetricRecord, RunRecord, TaskInputRecord } from '../store/store.js';
+import type { MetricRecord, RunRecord, TaskInputRecord } from '../store/ports/runs.js';
 import { declaredMetric, finalMetrics } from './metrics.js';
 
 export type Direction = 'max' | 'min';

@@ -5,7 +5,8 @@
 // output); from a bare digest, every run that produced or consumed that content is included.
 // `depth` bounds how many task runs away from the root the walk goes, in each direction.
 import type { ArtifactRef } from '../engines/model.js';
-import type { RunArtifactRecord, RunRecord, Store, TaskInputRecord, TaskRunRecord } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { RunArtifactRecord, RunRecord, TaskInputRecord, TaskRunRecord } from '../store/ports/runs.js';
 import { baseTask } from './metrics.js';
 
 export type LineageRoot =

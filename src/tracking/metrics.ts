@@ -3,7 +3,7 @@
 // lines with the same step (or with no step at all) the one logged last. Lines with a step outrank
 // lines without one.
 import type { MetricDecl, WorkflowSpec } from '../spec/schema.js';
-import type { MetricRecord } from '../store/store.js';
+import type { MetricRecord } from '../store/ports/runs.js';
 
 export interface FinalMetric {
   /** Task key that reported it (`train`, or `train[2]` in a forEach). */

@@ -8,7 +8,8 @@ import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { CliEngine, Services } from '../../src/cli/runtime.js';
 import { StoreError } from '../../src/errors.js';
-import type { RunRecord, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/store/ports/runs.js';
 
 interface Captured {
   io: CliIo;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { openStore } from '../../src/store/open.js';
-import type { RunArtifactRecord, RunRecord, Store, TaskRunRecord } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { RunArtifactRecord, RunRecord, TaskRunRecord } from '../../src/store/ports/runs.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 
 export interface Harness {

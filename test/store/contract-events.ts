@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NotFoundError, StoreError } from '../../src/errors.js';
 import type { StoredEvent } from '../../src/events/model.js';
-import type { Store, TriggerClaim } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { TriggerClaim } from '../../src/store/ports/trigger-claims.js';
 import { eventId, makeEvent } from './fixtures.js';
 
 const HOUR = 3_600_000;

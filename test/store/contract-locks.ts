@@ -2,7 +2,8 @@
 // using the store. Registered by storeContract inside its describe, so every adapter runs it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LockHolderRecord, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { LockHolderRecord } from '../../src/store/ports/locks.js';
 
 const holder = (lock: string, name: string, owner = 'host:1:a', acquiredAt = 1): LockHolderRecord => ({ lock, holder: name, owner, ownerPid: 1, acquiredAt });
 

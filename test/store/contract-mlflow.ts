@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NotFoundError } from '../../src/errors.js';
-import type { MlflowExportRecord, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { MlflowExportRecord } from '../../src/store/ports/mlflow-exports.js';
 import { makeRun } from './fixtures.js';
 
 function pending(runId: string, nextAttemptAt: number, overrides: Partial<MlflowExportRecord> = {}): MlflowExportRecord {

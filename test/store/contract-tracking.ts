@@ -2,7 +2,8 @@
 // and their metadata. Called from contract.ts inside each adapter's suite.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RunArtifactRecord, Store, TaskInputRecord } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { RunArtifactRecord, TaskInputRecord } from '../../src/store/ports/runs.js';
 import { makeRun } from './fixtures.js';
 
 const D1 = 'aa11'.padEnd(64, '0');

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { NotFoundError, StoreError } from '../../src/errors.js';
-import type { CacheEntryRecord, RunArtifactRecord, Store, StoreWrite } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import type { CacheEntryRecord } from '../../src/store/ports/cache.js';
+import type { RunArtifactRecord, StoreWrite } from '../../src/store/ports/runs.js';
 import { eventContract } from './contract-events.js';
 import { trackingContract } from './contract-tracking.js';
 import { mlflowExportContract } from './contract-mlflow.js';

@@ -1,7 +1,7 @@
 // Records for the store tests. The spec is opaque JSON to the store, so a small literal stands in.
 import type { IncomingEvent } from '../../src/events/model.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
-import type { RunRecord, StoreWrite, TaskRunRecord } from '../../src/store/store.js';
+import type { RunRecord, StoreWrite, TaskRunRecord } from '../../src/store/ports/runs.js';
 
 export const SPEC = {
   name: 'ingest',

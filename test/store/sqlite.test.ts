@@ -12,7 +12,7 @@ import { StoreError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { DB_FILE, openStore } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
-import type { StoreWrite } from '../../src/store/store.js';
+import type { StoreWrite } from '../../src/store/ports/runs.js';
 import { storeContract } from './contract.js';
 import { makeRun, taskRun } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../src/errors.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
-import type { MetricRecord, RunRecord } from '../../src/store/store.js';
+import type { MetricRecord, RunRecord } from '../../src/store/ports/runs.js';
 import { compareRuns, type CompareInput } from '../../src/tracking/compare.js';
 import { comparisonCsv, comparisonFooter, comparisonTable, csvField } from '../../src/tracking/compare-format.js';
 import { finalMetrics } from '../../src/tracking/metrics.js';

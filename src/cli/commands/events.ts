@@ -11,7 +11,7 @@ import { eventSummary } from '../../events/summary.js';
 import { computeSignature } from '../../events/sources/webhook/verify.js';
 import { WEBHOOK_DEFAULTS } from '../../events/sources/webhook/schema.js';
 import { NotFoundError, TandemError, UsageError } from '../../errors.js';
-import type { EventFilter } from '../../store/store.js';
+import type { EventFilter } from '../../store/ports/events.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paintStatus, paletteFor } from '../format/color.js';

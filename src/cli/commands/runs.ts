@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { RunOrigin, RunStatus } from '../../engines/model.js';
 import { LANES, type Lane } from '../../spec/schema.js';
-import type { RunFilter } from '../../store/store.js';
+import type { RunFilter } from '../../store/ports/runs.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paintStatus, paletteFor } from '../format/color.js';

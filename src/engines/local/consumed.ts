@@ -4,7 +4,7 @@
 // content) without declaring an input. Computed from the same context the attempt ran with.
 import { parseTemplate, renderValue } from '../../expr/template.js';
 import type { TaskSpec } from '../../spec/schema.js';
-import type { TaskInputRecord } from '../../store/store.js';
+import type { TaskInputRecord } from '../../store/ports/runs.js';
 import type { ArtifactRef } from '../model.js';
 import { asInputDecl, buildContext, type ContextParts } from './context.js';
 

@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../../errors.js';
-import type { RunRecord, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { RunRecord } from '../../store/ports/runs.js';
 import type { Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
 import { isTerminalRunStatus, type RunEvent } from '../model.js';
 import { ArtifactStore } from './artifacts.js';

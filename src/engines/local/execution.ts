@@ -8,7 +8,7 @@ import { buildGraph } from '../../spec/graph.js';
 import { evaluateCondition } from '../../expr/cel.js';
 import { renderValue } from '../../expr/template.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
-import type { TaskRunRecord } from '../../store/store.js';
+import type { TaskRunRecord } from '../../store/ports/runs.js';
 import type { OutputValue, RunEvent, RunStatus, TaskStatus } from '../model.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { buildContext as contextOf, type ContextParts, type UpstreamView } from './context.js';

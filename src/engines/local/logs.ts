@@ -4,7 +4,8 @@ import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { attemptFiles } from './layout.js';
 import { isTerminalRunStatus } from '../model.js';
 import type { LogChunk, LogOptions } from '../engine.js';
-import type { Store, TaskRunRecord } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { TaskRunRecord } from '../../store/ports/runs.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 const FOLLOW_INTERVAL_MS = 200;

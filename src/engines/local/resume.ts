@@ -5,7 +5,8 @@
 // the attempt is left Running and the execution re-attaches it to that child (see
 // RunExecution.unitReady).
 import type { WorkflowSpec } from '../../spec/schema.js';
-import type { Store, TaskRunRecord } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { TaskRunRecord } from '../../store/ports/runs.js';
 import { baseTask } from '../../tracking/metrics.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
 import type { FailedStatus } from './retry.js';

@@ -3,7 +3,7 @@
 import { taskReferences } from '../../spec/graph.js';
 import type { TaskSpec } from '../../spec/schema.js';
 import type { ArtifactRef, OutputValue, TaskStatus } from '../model.js';
-import type { TaskRunRecord } from '../../store/store.js';
+import type { TaskRunRecord } from '../../store/ports/runs.js';
 import type { Gate, Schedulable } from './dispatcher.js';
 import type { LockRequest } from './sync-locks.js';
 import { isArtifactOutput } from './outputs.js';

@@ -4,7 +4,8 @@
 // A task's final status is committed at the end of the current turn of the event loop instead:
 // what finished is what a resume must not run again, so its window of loss is kept smallest.
 // Flushing is off the scheduling path: a task's dependants start without waiting for it.
-import type { Store, StoreWrite } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { StoreWrite } from '../../store/ports/runs.js';
 import { TERMINAL_TASK_STATUSES } from '../model.js';
 import { backoffDelay } from '../../util/backoff.js';
 

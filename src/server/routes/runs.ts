@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { RUN_STATUSES, type RunStatus } from '../../engines/model.js';
 import { NotFoundError } from '../../errors.js';
-import type { RunRecord } from '../../store/store.js';
+import type { RunRecord } from '../../store/ports/runs.js';
 import type { ApiContext } from '../context.js';
 import { requireNamespace, visibleNamespaces } from '../namespaces.js';
 

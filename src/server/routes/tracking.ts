@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, UsageError } from '../../errors.js';
-import type { RunRecord } from '../../store/store.js';
+import type { RunRecord } from '../../store/ports/runs.js';
 import { compareRuns } from '../../tracking/compare.js';
 import { compareInputs, DEFAULT_COMPARE_LIMIT, loadExperimentRuns, loadRunsForCompare } from '../../tracking/compare-source.js';
 import { checkExperimentName } from '../../tracking/experiments.js';

@@ -3,7 +3,7 @@
 // are cached per shape; everything else is a prepared statement.
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
-import type { CachedMetric, CacheEntryFilter, CacheEntryRecord } from '../store.js';
+import type { CachedMetric, CacheEntryFilter, CacheEntryRecord } from '../ports/cache.js';
 import type { SqliteDatabase } from './connection.js';
 import { StatementCache, type Param } from './statement-cache.js';
 

@@ -1,7 +1,7 @@
 // Row shapes of the trigger layer's tables and their mapping to the port's records. As in rows.ts,
 // NULL columns become absent keys, so records round-trip under deepStrictEqual.
 import type { StoredEvent } from '../../events/model.js';
-import type { DeadLetterRecord } from '../store.js';
+import type { DeadLetterRecord } from '../ports/dead-letters.js';
 
 export interface EventRow {
   event_id: string;

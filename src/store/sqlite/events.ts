@@ -3,7 +3,7 @@
 import { NotFoundError, StoreError } from '../../errors.js';
 import type { RunResult, Statement } from 'better-sqlite3';
 import type { IncomingEvent, StoredEvent } from '../../events/model.js';
-import type { EventFilter, RecordEventResult } from '../store.js';
+import type { EventFilter, RecordEventResult } from '../ports/events.js';
 import type { SqliteDatabase } from './connection.js';
 import { storedEventFromRow, type EventRow } from './event-rows.js';
 import { toJson } from './rows.js';

@@ -3,7 +3,7 @@
 // so their statements are cached per shape.
 import type { Statement } from 'better-sqlite3';
 import { NotFoundError } from '../../errors.js';
-import type { MlflowExportFilter, MlflowExportRecord, MlflowExportStatus } from '../store.js';
+import type { MlflowExportFilter, MlflowExportRecord, MlflowExportStatus } from '../ports/mlflow-exports.js';
 import type { SqliteDatabase } from './connection.js';
 import { StatementCache, type Param } from './statement-cache.js';
 

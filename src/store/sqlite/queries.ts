@@ -1,7 +1,7 @@
 // listRuns: a query whose shape depends on its arguments. Statements are cached per shape
 // (which filters are present, how many statuses), so repeated listings never re-prepare.
 import { NotFoundError } from '../../errors.js';
-import type { RunFilter, RunRecord } from '../store.js';
+import type { RunFilter, RunRecord } from '../ports/runs.js';
 import type { SqliteDatabase } from './connection.js';
 import { runFromRow, type RunRow } from './rows.js';
 import { StatementCache, type Param } from './statement-cache.js';

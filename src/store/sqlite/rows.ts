@@ -2,7 +2,7 @@
 // absent keys (not `undefined` values), so records round-trip under deepStrictEqual.
 import type { RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
-import type { MetricRecord, OutputRecord, RunArtifactRecord, RunEventRecord, RunRecord, TaskRunRecord } from '../store.js';
+import type { MetricRecord, OutputRecord, RunArtifactRecord, RunEventRecord, RunRecord, TaskRunRecord } from '../ports/runs.js';
 
 export interface RunRow {
   id: string;

@@ -1,7 +1,7 @@
 // Sensor state snapshots: one row per sensor, replaced on every change.
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
-import type { SensorStateRecord } from '../store.js';
+import type { SensorStateRecord } from '../ports/sensor-states.js';
 import type { SqliteDatabase } from './connection.js';
 
 interface SensorStateRow {

@@ -3,33 +3,16 @@
 import { NotFoundError } from '../../errors.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { IncomingEvent, StoredEvent } from '../../events/model.js';
-import type {
-  CacheEntryFilter,
-  CacheEntryRecord,
-  DeadLetter,
-  DeadLetterFilter,
-  DeadLetterRecord,
-  EventFilter,
-  ExperimentSummary,
-  MetricRecord,
-  LockAcquisition,
-  LockHolderRecord,
-  MlflowExportFilter,
-  MlflowExportRecord,
-  OutputRecord,
-  RecordEventResult,
-  RunArtifactRecord,
-  RunEventRecord,
-  RunFilter,
-  RunRecord,
-  SensorStateRecord,
-  Store,
-  StoreWrite,
-  TaskInputRecord,
-  TaskRunRecord,
-  TriggerClaim,
-  TriggerClaimResult,
-} from '../store.js';
+import type { Store } from '../store.js';
+import type { CacheEntryFilter, CacheEntryRecord } from '../ports/cache.js';
+import type { DeadLetter, DeadLetterFilter, DeadLetterRecord } from '../ports/dead-letters.js';
+import type { EventFilter, RecordEventResult } from '../ports/events.js';
+import type { LockAcquisition, LockHolderRecord } from '../ports/locks.js';
+import type { MlflowExportFilter, MlflowExportRecord } from '../ports/mlflow-exports.js';
+import type { MetricRecord, OutputRecord, RunArtifactRecord, RunEventRecord, RunFilter, RunRecord, StoreWrite, TaskInputRecord, TaskRunRecord } from '../ports/runs.js';
+import type { SensorStateRecord } from '../ports/sensor-states.js';
+import type { ExperimentSummary } from '../ports/tracking.js';
+import type { TriggerClaim, TriggerClaimResult } from '../ports/trigger-claims.js';
 import { openDatabase, type ConnectionOptions, type SqliteDatabase } from './connection.js';
 import { toStoreError } from './errors.js';
 import { EventTable } from './events.js';

@@ -2,7 +2,7 @@
 // the store. Each call runs inside the store's IMMEDIATE group transaction, so counting the
 // holders and adding one is atomic across processes.
 import type { Statement } from 'better-sqlite3';
-import type { LockAcquisition, LockHolderRecord } from '../store.js';
+import type { LockAcquisition, LockHolderRecord } from '../ports/locks.js';
 import type { SqliteDatabase } from './connection.js';
 
 interface LockRow {

@@ -3,7 +3,8 @@
 // from statements.ts so the run/task hot path does not grow with tracking queries.
 import type { Statement } from 'better-sqlite3';
 import type { ArtifactRef } from '../../engines/model.js';
-import type { ExperimentSummary, RunArtifactRecord, TaskInputRecord } from '../store.js';
+import type { RunArtifactRecord, TaskInputRecord } from '../ports/runs.js';
+import type { ExperimentSummary } from '../ports/tracking.js';
 import type { SqliteDatabase } from './connection.js';
 import { artifactFromRow, toJson, type ArtifactRow } from './rows.js';
 

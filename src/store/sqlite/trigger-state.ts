@@ -1,7 +1,7 @@
 // Dead letters (appended, listed newest first) and cron state (the last fired tick per source and
 // schedule, which only moves forward).
 import type { Statement } from 'better-sqlite3';
-import type { DeadLetter, DeadLetterFilter, DeadLetterRecord } from '../store.js';
+import type { DeadLetter, DeadLetterFilter, DeadLetterRecord } from '../ports/dead-letters.js';
 import type { SqliteDatabase } from './connection.js';
 import { deadLetterFromRow, type DeadLetterRow } from './event-rows.js';
 import { toJson } from './rows.js';

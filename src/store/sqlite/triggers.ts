@@ -2,7 +2,7 @@
 // transaction reads the claim for (sensor, trigger, key) and inserts or replaces it only when it
 // is missing or expired, so two processes claiming the same key get one winner and one runId.
 import type { Statement } from 'better-sqlite3';
-import type { TriggerClaim, TriggerClaimResult } from '../store.js';
+import type { TriggerClaim, TriggerClaimResult } from '../ports/trigger-claims.js';
 import type { SqliteDatabase } from './connection.js';
 
 interface HeldClaimRow {

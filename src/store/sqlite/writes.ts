@@ -3,7 +3,7 @@
 // positional binding, no reads, and JSON only where a value has to become text.
 import { StoreError } from '../../errors.js';
 import { TERMINAL_RUN_STATUSES } from '../../engines/model.js';
-import type { StoreWrite } from '../store.js';
+import type { StoreWrite } from '../ports/runs.js';
 import type { SqliteDatabase } from './connection.js';
 import { toJson } from './rows.js';
 import type { Statements } from './statements.js';

@@ -3,7 +3,7 @@
 // src/engines/local/artifacts.ts), each uploaded at `<task>/<name>/<path in the directory>`.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { RunArtifactRecord } from '../../store/store.js';
+import type { RunArtifactRecord } from '../../store/ports/runs.js';
 import { MlflowError } from './errors.js';
 
 export interface ArtifactFile {

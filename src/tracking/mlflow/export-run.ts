@@ -3,7 +3,8 @@
 // params and tags, the description, the metric points not sent yet, the artifacts, and last the
 // status and end time. Progress (ids, metric points sent) is saved after each step that changes
 // it, so a try cut short by an outage resumes without creating a second run or resending points.
-import type { MetricRecord, RunRecord, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { MetricRecord, RunRecord } from '../../store/ports/runs.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
 import { artifactFiles, proxyRoot, readArtifactFile } from './artifact-files.js';
 import { metricBatches, paramAndTagBatches } from './batches.js';

@@ -2,7 +2,7 @@
 // it (`kubeflow`; a hybrid run's ML steps are child runs on that lane). Runs started before the
 // router recorded decisions are judged from their frozen spec by the default policy.
 import { route } from '../../router/route.js';
-import type { RunRecord } from '../../store/store.js';
+import type { RunRecord } from '../../store/ports/runs.js';
 
 /** The lane a run belongs to: its recorded decision, else the default policy's for its spec. */
 export function runLane(run: RunRecord): 'kubeflow' | 'argo' | 'hybrid' {

@@ -4,7 +4,7 @@
 // rules (limits.ts); whatever had to be changed is listed in notes, which the mirror writes into
 // the run's description so nothing is altered silently.
 import type { RunStatus } from '../../engines/model.js';
-import type { MetricRecord, RunRecord, TaskInputRecord } from '../../store/store.js';
+import type { MetricRecord, RunRecord, TaskInputRecord } from '../../store/ports/runs.js';
 import type { MlflowMetric, MlflowRunStatus, MlflowTag } from './client.js';
 import { runLane } from './lane.js';
 import type { MlflowLimits } from './limits.js';

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main.js';
 import { defaultServices } from '../../../src/cli/runtime.js';
 import { openStore } from '../../../src/store/open.js';
-import type { CacheEntryRecord } from '../../../src/store/store.js';
+import type { CacheEntryRecord } from '../../../src/store/ports/cache.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tandem-cache-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));

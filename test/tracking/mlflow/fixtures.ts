@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { ArtifactStore } from '../../../src/engines/local/artifacts.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import { openStore } from '../../../src/store/open.js';
-import type { MetricRecord, RunRecord, Store, StoreWrite } from '../../../src/store/store.js';
+import type { Store } from '../../../src/store/store.js';
+import type { MetricRecord, RunRecord, StoreWrite } from '../../../src/store/ports/runs.js';
 
 export const TRAIN_SPEC = {
   name: 'churn-train',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
-import type { RunRecord } from '../../../src/store/store.js';
+import type { RunRecord } from '../../../src/store/ports/runs.js';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/tracking/mlflow/backoff.js';
 import { metricBatches, paramAndTagBatches } from '../../../src/tracking/mlflow/batches.js';
 import { isMlLaneRun } from '../../../src/tracking/mlflow/lane.js';
