@@ -4,8 +4,7 @@ import { dirname } from 'node:path';
 import { NotFoundError } from '../errors.js';
 import type { RunStatus, TaskStatus } from '../engines/model.js';
 import type { RunOrigin, RunRouting } from '../engines/model.js';
-import type { Store } from '../store/store.js';
-import type { RunRecord, TaskRunRecord } from '../store/ports/runs.js';
+import type { RunReader, RunRecord, TaskRunRecord } from '../store/ports/runs.js';
 import { parseTaskKey } from './progress/progress-state.js';
 
 export interface AttemptReport {
@@ -60,13 +59,13 @@ export interface RunReport {
   paths: { home: string; logs?: string; artifacts?: string };
 }
 
-export async function getRunOrThrow(store: Store, runId: string): Promise<RunRecord> {
+export async function getRunOrThrow(store: RunReader, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId);
   if (!run) throw new NotFoundError('run', runId);
   return run;
 }
 
-export async function buildRunReport(store: Store, run: RunRecord, home: string): Promise<RunReport> {
+export async function buildRunReport(store: RunReader, run: RunRecord, home: string): Promise<RunReport> {
   const [taskRuns, outputs, artifacts] = await Promise.all([
     store.listTaskRuns(run.id),
     store.listOutputs(run.id),

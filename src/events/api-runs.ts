@@ -8,7 +8,8 @@ import { newRunId } from '../engines/local/engine.js';
 import { NotFoundError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
-import type { Store } from '../store/store.js';
+import type { EventStore } from '../store/ports/events.js';
+import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import type { RunStarter, StartRunRequest } from '../server/context.js';
 import type { IncomingEvent } from './model.js';
 import { newEventId } from './pipeline.js';
@@ -19,7 +20,8 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export class ApiRunStarter implements RunStarter {
   constructor(
-    private readonly store: Store,
+    // An API call is recorded as an event and claimed like a trigger firing; nothing else.
+    private readonly store: EventStore & TriggerClaimStore,
     private readonly engine: Engine,
     private readonly catalog: WorkflowCatalog,
     private readonly now: () => number = Date.now,

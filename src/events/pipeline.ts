@@ -7,17 +7,21 @@ import type { Engine } from '../engines/engine.js';
 import { newRunId } from '../engines/local/engine.js';
 import { NotFoundError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
-import type { Store } from '../store/store.js';
+import type { EventStore } from '../store/ports/events.js';
+import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import type { IncomingEvent } from './model.js';
 import type { DispatchResult, EventSink } from './source.js';
-import { SensorRunner, type SensorDescription, type TriggerOutcome } from './sensor-runner.js';
+import { SensorRunner, type SensorDescription, type SensorRunnerStore, type TriggerOutcome } from './sensor-runner.js';
 import { nextReset } from './sensors/reset.js';
 import type { SensorSpec } from './sensors/schema.js';
 import { errorMessage } from '../util/error-message.js';
 import { MAX_TIMER_DELAY_MS } from '../util/timers.js';
 
+/** The pipeline records events and prunes trigger claims; the rest is what its sensors use. */
+export type PipelineStore = EventStore & TriggerClaimStore & SensorRunnerStore;
+
 export interface PipelineOptions {
-  store: Store;
+  store: PipelineStore;
   engine: Engine;
   catalog: WorkflowCatalog;
   sensors: readonly SensorSpec[];

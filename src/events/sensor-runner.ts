@@ -7,7 +7,10 @@ import { newRunId } from '../engines/local/engine.js';
 import { StoreError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
-import type { Store } from '../store/store.js';
+import type { DeadLetterStore } from '../store/ports/dead-letters.js';
+import type { RunReader } from '../store/ports/runs.js';
+import type { SensorStateStore } from '../store/ports/sensor-states.js';
+import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import type { IncomingEvent } from './model.js';
 import { retryDelayMs, shouldRetry } from './sensors/backoff.js';
 import { dedupKey, ttlMs } from './sensors/dedup.js';
@@ -30,8 +33,11 @@ export interface TriggerOutcome {
   error?: string;
 }
 
+/** A sensor's store roles: its saved state, trigger claims, dead letters, and runs to read (concurrency policies). */
+export type SensorRunnerStore = SensorStateStore & TriggerClaimStore & DeadLetterStore & RunReader;
+
 export interface SensorRunnerDeps {
-  store: Store;
+  store: SensorRunnerStore;
   engine: Engine;
   catalog: WorkflowCatalog;
   publishDeadLetter?: (subject: string, letter: Record<string, unknown>) => Promise<void>;

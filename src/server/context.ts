@@ -3,7 +3,11 @@ import type { Engine } from '../engines/engine.js';
 import type { SensorDescription } from '../events/sensor-runner.js';
 import type { DispatchResult } from '../events/source.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
-import type { Store } from '../store/store.js';
+import type { DeadLetterStore } from '../store/ports/dead-letters.js';
+import type { EventStore } from '../store/ports/events.js';
+import type { RunReader } from '../store/ports/runs.js';
+import type { TrackingStore } from '../store/ports/tracking.js';
+import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import type { Principal } from './auth.js';
 
 export interface StartRunRequest {
@@ -29,8 +33,15 @@ export interface EventPipelineApi {
   sensorStates(): SensorDescription[];
 }
 
+/**
+ * What the routes and the live stream read from the store: runs, events and the runs they led to,
+ * dead letters, tracking queries. They write nothing there themselves: runs start through `runs`
+ * (the event pipeline) and the engine.
+ */
+export type ApiStore = RunReader & EventStore & TriggerClaimStore & DeadLetterStore & TrackingStore;
+
 export interface ApiContext {
-  store: Store;
+  store: ApiStore;
   engine: Engine;
   catalog: WorkflowCatalog;
   runs: RunStarter;

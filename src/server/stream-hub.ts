@@ -15,8 +15,9 @@
 import { eventSummary } from '../events/summary.js';
 import { isTerminalRunStatus, type RunStatus } from '../engines/model.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
-import type { Store } from '../store/store.js';
-import type { RunRecord } from '../store/ports/runs.js';
+import type { EventStore } from '../store/ports/events.js';
+import type { RunReader, RunRecord } from '../store/ports/runs.js';
+import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import { eventNamespace } from './routes/events.js';
 
 export interface RunChange {
@@ -67,7 +68,8 @@ export class StreamHub {
   private readonly windowSize: number;
 
   constructor(
-    private readonly store: Store,
+    // Polled for the newest runs and events, and the runs each event led to.
+    private readonly store: RunReader & EventStore & TriggerClaimStore,
     private readonly catalog: WorkflowCatalog,
     private readonly options: StreamHubOptions = {},
   ) {

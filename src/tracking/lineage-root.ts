@@ -1,13 +1,14 @@
 // Turns what a user typed after `tandem lineage` (or gave the API) into a lineage root: a run id,
 // `RUN/TASK`, `RUN/TASK/OUTPUT`, or an artifact digest or unambiguous prefix (`sha256:` allowed).
 import { NotFoundError, UsageError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { RunReader } from '../store/ports/runs.js';
+import type { TrackingStore } from '../store/ports/tracking.js';
 import type { LineageRoot } from './lineage.js';
 
 export const MIN_DIGEST_PREFIX = 6;
 const HEX = /^[0-9a-f]+$/;
 
-export async function resolveLineageRoot(store: Store, reference: string): Promise<LineageRoot> {
+export async function resolveLineageRoot(store: RunReader & TrackingStore, reference: string): Promise<LineageRoot> {
   const ref = reference.trim();
   if (ref === '') throw new UsageError('give an artifact digest (or a prefix), RUN, RUN/TASK or RUN/TASK/OUTPUT');
   const slash = ref.indexOf('/');

@@ -5,8 +5,8 @@
 // output); from a bare digest, every run that produced or consumed that content is included.
 // `depth` bounds how many task runs away from the root the walk goes, in each direction.
 import type { ArtifactRef } from '../engines/model.js';
-import type { Store } from '../store/store.js';
-import type { RunArtifactRecord, RunRecord, TaskInputRecord, TaskRunRecord } from '../store/ports/runs.js';
+import type { RunArtifactRecord, RunReader, RunRecord, TaskInputRecord, TaskRunRecord } from '../store/ports/runs.js';
+import type { TrackingStore } from '../store/ports/tracking.js';
 import { baseTask } from './metrics.js';
 
 export type LineageRoot =
@@ -75,7 +75,7 @@ interface RunData {
   artifacts: RunArtifactRecord[];
 }
 
-export async function buildLineage(store: Store, root: LineageRoot, options: LineageOptions): Promise<LineageGraph> {
+export async function buildLineage(store: RunReader & TrackingStore, root: LineageRoot, options: LineageOptions): Promise<LineageGraph> {
   const walker = new LineageWalker(store, options);
   await walker.walk(root);
   return { root, depth: options.depth, ...walker.result() };
@@ -92,7 +92,7 @@ class LineageWalker {
   private wholeRun = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: RunReader & TrackingStore,
     private readonly options: LineageOptions,
   ) {}
 

@@ -1,7 +1,7 @@
 // The tracking part of one run as `tandem show` prints it: final metric values per task, a
 // summary of every ClassificationMetrics artifact, and the metadata tasks attached to artifacts.
 import { readFile } from 'node:fs/promises';
-import type { Store } from '../store/store.js';
+import type { RunReader } from '../store/ports/runs.js';
 import { parseClassificationMetrics, summarizeClassification, type ClassificationSummary } from './classification.js';
 import { finalMetrics, type FinalMetric } from './metrics.js';
 import { errorMessage } from '../util/error-message.js';
@@ -28,7 +28,7 @@ export interface RunTracking {
   artifactMetadata: ArtifactMetadataReport[];
 }
 
-export async function runTracking(store: Store, runId: string): Promise<RunTracking> {
+export async function runTracking(store: RunReader, runId: string): Promise<RunTracking> {
   const [run, metrics, artifacts] = await Promise.all([store.getRun(runId), store.listMetrics(runId), store.listArtifacts(runId)]);
   const classification: ClassificationReport[] = [];
   for (const artifact of artifacts) {

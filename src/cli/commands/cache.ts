@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { durationMs } from '../../spec/duration.js';
-import type { Store } from '../../store/store.js';
-import type { CacheEntryFilter, CacheEntryRecord } from '../../store/ports/cache.js';
+import type { CacheEntryFilter, CacheEntryRecord, CacheStore } from '../../store/ports/cache.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatBytes, formatTimestamp } from '../format/duration.js';
@@ -114,7 +113,7 @@ function parseDuration(value: string): number {
 }
 
 /** Full keys for the given keys or prefixes; every one must match exactly one entry. */
-async function resolveKeys(store: Store, given: readonly string[]): Promise<string[]> {
+async function resolveKeys(store: CacheStore, given: readonly string[]): Promise<string[]> {
   const keys: string[] = [];
   for (const raw of given) {
     const prefix = raw.trim().toLowerCase();

@@ -6,9 +6,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../config/values.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
 import { NotFoundError, UsageError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
 import type { MlflowExportRecord, MlflowExportStatus } from '../../store/ports/mlflow-exports.js';
-import type { RunRecord } from '../../store/ports/runs.js';
+import type { RunReader, RunRecord } from '../../store/ports/runs.js';
 import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
 import type { MlflowExportResult } from '../../tracking/mlflow/mirror.js';
@@ -137,7 +136,7 @@ Examples:
 }
 
 /** Finished runs created at or after `since`, oldest first; only the ML lane unless `all`. */
-async function runsSince(store: Store, since: number, all: boolean): Promise<string[]> {
+async function runsSince(store: RunReader, since: number, all: boolean): Promise<string[]> {
   const found: RunRecord[] = [];
   let before: string | undefined;
   for (;;) {

@@ -15,11 +15,11 @@ import { formatRunSummary } from '../summary.js';
 import { collect, positiveInt } from './options.js';
 import { checkExperimentName } from '../../tracking/experiments.js';
 import { LANES, type Lane } from '../../spec/schema.js';
-import type { Store } from '../../store/store.js';
 import type { RunRecord } from '../../store/ports/runs.js';
 import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
 import type { MlflowConfig } from '../../tracking/mlflow/settings.js';
+import type { MlflowMirrorStore } from '../../tracking/mlflow/mirror.js';
 
 interface RunOptions {
   param?: string[];
@@ -120,7 +120,7 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
  * outcome or the exit code: the export stays pending, and `tandem serve` or `tandem mlflow
  * export` retries it.
  */
-async function mirrorToMlflow(config: MlflowConfig, store: Store, run: RunRecord, warn: (text: string) => void): Promise<void> {
+async function mirrorToMlflow(config: MlflowConfig, store: MlflowMirrorStore, run: RunRecord, warn: (text: string) => void): Promise<void> {
   if (!isMlLaneRun(run)) return;
   const result = await createMlflowMirror(config, store).exportRun(run.id);
   if (result.error) warn(`MLflow export of ${run.id} is pending (${result.error.message}); tandem mlflow export ${run.id} retries it`);

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import type { LocalEngineStore } from './engine-store.js';
 import type { RunRecord } from '../../store/ports/runs.js';
 import type { Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
 import { isTerminalRunStatus, type RunEvent } from '../model.js';
@@ -28,7 +28,7 @@ import { runRouter, type RunRouter } from '../../router/run-routing.js';
 import { errorMessage } from '../../util/error-message.js';
 
 export interface LocalEngineOptions {
-  store: Store;
+  store: LocalEngineStore;
   /** The data directory: runs/ (logs, task files) and artifacts/ live under it. */
   home: string;
   /** Tasks running at once across all runs; default: the number of CPUs. */
@@ -60,7 +60,7 @@ export class LocalEngine implements Engine {
   private readonly onCancelSignal = () => void this.checkCancelRequests();
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: LocalEngineStore,
     private readonly pool: SpawnerPool,
     services: EngineServices,
     private readonly router: RunRouter,

@@ -1,10 +1,10 @@
 // The embedded engine as tandem's configuration (tandem.yaml < TANDEM_* < flags) sets it up.
 import type { TandemConfig } from '../../config.js';
 import { runRouterFromConfig } from '../../router/run-routing.js';
-import type { Store } from '../../store/store.js';
+import type { LocalEngineStore } from './engine-store.js';
 import type { LocalEngineOptions } from './engine.js';
 
-export function localEngineOptions(config: TandemConfig, store: Store): LocalEngineOptions {
+export function localEngineOptions(config: TandemConfig, store: LocalEngineStore): LocalEngineOptions {
   return {
     store,
     home: config.home,

@@ -4,13 +4,12 @@ import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { attemptFiles } from './layout.js';
 import { isTerminalRunStatus } from '../model.js';
 import type { LogChunk, LogOptions } from '../engine.js';
-import type { Store } from '../../store/store.js';
-import type { TaskRunRecord } from '../../store/ports/runs.js';
+import type { RunReader, TaskRunRecord } from '../../store/ports/runs.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 const FOLLOW_INTERVAL_MS = 200;
 
-export async function* readLogs(store: Store, runId: string, task: string | undefined, options: LogOptions = {}): AsyncGenerator<LogChunk> {
+export async function* readLogs(store: RunReader, runId: string, task: string | undefined, options: LogOptions = {}): AsyncGenerator<LogChunk> {
   const offsets = new Map<string, number>();
   for (;;) {
     const run = await store.getRun(runId);

@@ -5,8 +5,7 @@
 // the attempt is left Running and the execution re-attaches it to that child (see
 // RunExecution.unitReady).
 import type { WorkflowSpec } from '../../spec/schema.js';
-import type { Store } from '../../store/store.js';
-import type { TaskRunRecord } from '../../store/ports/runs.js';
+import type { RunReader, TaskRunRecord } from '../../store/ports/runs.js';
 import { baseTask } from '../../tracking/metrics.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
 import type { FailedStatus } from './retry.js';
@@ -20,7 +19,7 @@ export interface PriorState {
 
 export const INTERRUPTED_MESSAGE = 'interrupted: the engine stopped while this attempt was running';
 
-export async function loadPriorState(store: Store, runId: string, spec: WorkflowSpec, writer: WriteBuffer): Promise<PriorState> {
+export async function loadPriorState(store: RunReader, runId: string, spec: WorkflowSpec, writer: WriteBuffer): Promise<PriorState> {
   const taskRuns = await store.listTaskRuns(runId);
   const now = Date.now();
   const childRunTasks = new Set([...spec.tasks, ...(spec.finally ?? [])].filter((t) => t.workflow !== undefined).map((t) => t.name));

@@ -2,7 +2,7 @@
 // its own engine; this asks the store, so that the limit also holds against every other process
 // sharing it (a server and `tandem run`s), as Argo's synchronization holds across a cluster.
 // A holder whose process died (a crash, kill -9) is dropped when it stands in someone's way.
-import type { Store } from '../../store/store.js';
+import type { LockStore } from '../../store/ports/locks.js';
 import { OWNER_ID, ownerIsAlive } from './owner.js';
 
 export interface LockRequest {
@@ -19,7 +19,7 @@ export interface SharedLocks {
 }
 
 export class StoreLocks implements SharedLocks {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: LockStore) {}
 
   async acquire(lock: LockRequest): Promise<boolean> {
     const request = { lock: lock.name, holder: lock.holder, owner: OWNER_ID, ownerPid: process.pid, acquiredAt: Date.now() };

@@ -1,11 +1,11 @@
 // Watching a run executed by another process: its events as the store records them.
 import { NotFoundError } from '../../errors.js';
-import type { Store } from '../../store/store.js';
+import type { RunReader } from '../../store/ports/runs.js';
 import { isTerminalRunStatus, type RunEvent, type RunStatus, type TaskStatus } from '../model.js';
 
 const POLL_MS = 250;
 
-export async function* watchStoredRun(store: Store, runId: string): AsyncGenerator<RunEvent> {
+export async function* watchStoredRun(store: RunReader, runId: string): AsyncGenerator<RunEvent> {
   let afterSeq = 0;
   for (;;) {
     const run = await store.getRun(runId);

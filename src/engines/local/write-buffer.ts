@@ -4,8 +4,7 @@
 // A task's final status is committed at the end of the current turn of the event loop instead:
 // what finished is what a resume must not run again, so its window of loss is kept smallest.
 // Flushing is off the scheduling path: a task's dependants start without waiting for it.
-import type { Store } from '../../store/store.js';
-import type { StoreWrite } from '../../store/ports/runs.js';
+import type { RunWriter, StoreWrite } from '../../store/ports/runs.js';
 import { TERMINAL_TASK_STATUSES } from '../model.js';
 import { backoffDelay } from '../../util/backoff.js';
 
@@ -26,7 +25,8 @@ export class WriteBuffer {
   private closed = false;
 
   constructor(
-    private readonly store: Store,
+    // Of the runs role the buffer needs only the batch write.
+    private readonly store: Pick<RunWriter, 'applyWrites'>,
     private readonly onError: (error: unknown) => void,
   ) {}
 

@@ -3,8 +3,8 @@
 // params and tags, the description, the metric points not sent yet, the artifacts, and last the
 // status and end time. Progress (ids, metric points sent) is saved after each step that changes
 // it, so a try cut short by an outage resumes without creating a second run or resending points.
-import type { Store } from '../../store/store.js';
-import type { MetricRecord, RunRecord } from '../../store/ports/runs.js';
+import type { MetricRecord, RunReader, RunRecord } from '../../store/ports/runs.js';
+import type { TrackingStore } from '../../store/ports/tracking.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
 import { artifactFiles, proxyRoot, readArtifactFile } from './artifact-files.js';
 import { metricBatches, paramAndTagBatches } from './batches.js';
@@ -33,7 +33,8 @@ export interface ExportProgress {
 
 export interface ExportTarget {
   client: MlflowClient;
-  store: Store;
+  /** Read only: what the run recorded, and what its task runs consumed (they become MLflow params). */
+  store: RunReader & TrackingStore;
   limits: MlflowLimits;
   experimentPrefix: string;
 }

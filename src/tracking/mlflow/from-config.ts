@@ -1,9 +1,8 @@
 // Builds the mirror from configuration: reads the token from where mlflow.token says (or
 // MLFLOW_TRACKING_TOKEN when set and nothing is configured) and hands it to the client only.
 import { readSecret } from '../../secrets.js';
-import type { Store } from '../../store/store.js';
 import { MlflowClient } from './client.js';
-import { MlflowMirror, type MlflowMirrorOptions } from './mirror.js';
+import { MlflowMirror, type MlflowMirrorOptions, type MlflowMirrorStore } from './mirror.js';
 import { DEFAULT_TOKEN_ENV, type MlflowConfig } from './settings.js';
 
 /** The bearer token, undefined when none is configured and MLFLOW_TRACKING_TOKEN is unset. SecretError when a configured one is missing. */
@@ -20,7 +19,7 @@ export function createMlflowClient(config: MlflowConfig, env: NodeJS.ProcessEnv 
 
 export function createMlflowMirror(
   config: MlflowConfig,
-  store: Store,
+  store: MlflowMirrorStore,
   options: Omit<MlflowMirrorOptions, 'store' | 'client' | 'experimentPrefix'> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): MlflowMirror {

@@ -13,9 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { TandemError, NotFoundError } from '../../errors.js';
 import { OWNER_ID } from '../../engines/local/owner.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
-import type { Store } from '../../store/store.js';
-import type { MlflowExportRecord } from '../../store/ports/mlflow-exports.js';
-import type { RunRecord } from '../../store/ports/runs.js';
+import type { MlflowExportRecord, MlflowExportStore } from '../../store/ports/mlflow-exports.js';
+import type { RunReader, RunRecord } from '../../store/ports/runs.js';
+import type { TrackingStore } from '../../store/ports/tracking.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { MlflowClient } from './client.js';
 import { MlflowError } from './errors.js';
@@ -23,8 +23,11 @@ import { exportOnce, type ExportProgress, type ExportSummary } from './export-ru
 import { MLFLOW_LIMITS, type MlflowLimits } from './limits.js';
 import { DueTimer } from './due-timer.js';
 
+/** The mirror writes only its export state (and leases); the tandem run it exports is read. */
+export type MlflowMirrorStore = MlflowExportStore & RunReader & TrackingStore;
+
 export interface MlflowMirrorOptions {
-  store: Store;
+  store: MlflowMirrorStore;
   client: MlflowClient;
   /** Put before every experiment name (e.g. `team-a/`). */
   experimentPrefix?: string;
@@ -57,7 +60,7 @@ export interface MlflowExportResult {
 const DUE_BATCH = 50;
 
 export class MlflowMirror {
-  private readonly store: Store;
+  private readonly store: MlflowMirrorStore;
   private readonly client: MlflowClient;
   private readonly limits: MlflowLimits;
   private readonly backoff: BackoffPolicy;

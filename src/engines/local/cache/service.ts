@@ -2,7 +2,7 @@
 // artifact store their outputs point to, remembered file digests, and the cache writes in flight
 // (entries stored, hits counted, stale entries dropped), which a run's end and the engine's close
 // wait for so that what a finished run cached is visible to the next one.
-import type { Store } from '../../../store/store.js';
+import type { CacheStore } from '../../../store/ports/cache.js';
 import type { ArtifactStore } from '../artifacts.js';
 import { FileDigests } from './file-digests.js';
 
@@ -11,7 +11,7 @@ export class CacheService {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    readonly store: Store,
+    readonly store: CacheStore,
     readonly artifacts: ArtifactStore,
     private readonly onError: (error: unknown) => void,
   ) {}

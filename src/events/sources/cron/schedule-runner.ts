@@ -12,13 +12,7 @@ import type { CronClock } from './clock.js';
 import type { CatchUpPolicy, ConcurrencyPolicy } from './schema.js';
 import { tickId, type Schedule } from './ticks.js';
 import { backoffDelay } from '../../../util/backoff.js';
-
-export interface CronTickStore {
-  /** The last tick (epoch ms) fired for a schedule of a source, undefined before the first. */
-  getCronTick(source: string, schedule: string): Promise<number | undefined>;
-  /** Records the last fired tick; never moves backwards. */
-  setCronTick(source: string, schedule: string, tick: number): Promise<void>;
-}
+import type { CronTickStore } from '../../../store/ports/cron-ticks.js';
 
 export interface RunnerSettings {
   sourceName: string;

@@ -10,13 +10,14 @@
 import { durationMs } from '../../../spec/duration.js';
 import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
 import { systemClock, type CronClock } from './clock.js';
-import { ScheduleRunner, type CronTickStore } from './schedule-runner.js';
+import { ScheduleRunner } from './schedule-runner.js';
+import type { CronTickStore } from '../../../store/ports/cron-ticks.js';
 import { CATCH_UP_DEFAULT_LIMIT, type CronSourceConfig } from './schema.js';
 import { Schedule } from './ticks.js';
 import { errorMessage } from '../../../util/error-message.js';
 
 export type { CronClock } from './clock.js';
-export type { CronTickStore } from './schedule-runner.js';
+export type { CronTickStore } from '../../../store/ports/cron-ticks.js';
 
 export interface CronSourceOptions {
   clock?: CronClock;
