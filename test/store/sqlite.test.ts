@@ -13,7 +13,7 @@ import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { DB_FILE, openStore } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { StoreWrite } from '../../src/store/ports/runs.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/all.js';
 import { makeRun, taskRun } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -26,9 +26,17 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+// Every role suite against SQLite: a fresh database file per test.
 storeContract('sqlite', async () => {
   const home = tempHome();
-  return { store: await openStore({ home }), cleanup: async () => rmSync(home, { recursive: true, force: true }) };
+  const store = await openStore({ home });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 });
 
 void describe('SqliteStore', () => {

@@ -1,14 +1,16 @@
-// The Store contract, synchronization part: mutex and semaphore holders shared by every process
-// using the store. Registered by storeContract inside its describe, so every adapter runs it.
+// The locks role's contract: mutex and semaphore holders shared by every process using the store,
+// admitted up to the limit, atomically. Every adapter passes it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/store/store.js';
-import type { LockHolderRecord } from '../../src/store/ports/locks.js';
+import type { LockHolderRecord, LockStore } from '../../../src/store/ports/locks.js';
+import { freshPerTest, type RoleFactory } from './handle.js';
 
 const holder = (lock: string, name: string, owner = 'host:1:a', acquiredAt = 1): LockHolderRecord => ({ lock, holder: name, owner, ownerPid: 1, acquiredAt });
 
-export function lockContract(getStore: () => Store): void {
+export function lockContract(make: RoleFactory<LockStore>): void {
   void describe('synchronization locks', () => {
+    const getStore = freshPerTest(make);
+
     void it('admits holders up to the limit, then reports who holds the lock', async () => {
       const store = getStore();
       assert.equal((await store.acquireLock(holder('semaphore/db', 'r1/a', 'host:1:a', 10), 2)).acquired, true);

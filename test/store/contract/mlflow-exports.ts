@@ -1,19 +1,23 @@
-// The Store contract, MLflow-mirror part: export state per run (get, put, list, next due) and
-// the lease that keeps two processes from exporting one run at once.
-// Registered by storeContract inside its describe, so every adapter runs it on a fresh store.
+// The MLflow-exports role's contract: export state per run (get, put, list, next due) and the
+// lease that keeps two processes from exporting one run at once.
+// Cross-role: an export belongs to a run (one for an unknown run is NotFoundError), so the suite
+// also needs the runs role's createRun: it takes MlflowExportStore & Pick<RunWriter, 'createRun'>.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NotFoundError } from '../../src/errors.js';
-import type { Store } from '../../src/store/store.js';
-import type { MlflowExportRecord } from '../../src/store/ports/mlflow-exports.js';
-import { makeRun } from './fixtures.js';
+import { NotFoundError } from '../../../src/errors.js';
+import type { MlflowExportRecord, MlflowExportStore } from '../../../src/store/ports/mlflow-exports.js';
+import type { RunWriter } from '../../../src/store/ports/runs.js';
+import { makeRun } from '../fixtures.js';
+import { freshPerTest, type RoleFactory } from './handle.js';
 
 function pending(runId: string, nextAttemptAt: number, overrides: Partial<MlflowExportRecord> = {}): MlflowExportRecord {
   return { runId, status: 'pending', attempts: 1, metricsSent: 0, nextAttemptAt, updatedAt: 100, ...overrides };
 }
 
-export function mlflowExportContract(getStore: () => Store): void {
+export function mlflowExportContract(make: RoleFactory<MlflowExportStore & Pick<RunWriter, 'createRun'>>): void {
   void describe('MLflow export state', () => {
+    const getStore = freshPerTest(make);
+
     void it('round-trips a full record and replaces it on the next put', async () => {
       const store = getStore();
       const run = makeRun();

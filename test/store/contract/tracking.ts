@@ -1,10 +1,14 @@
-// Store contract, tracking part: experiments on runs, what task runs consumed, artifacts by digest
-// and their metadata. Called from contract.ts inside each adapter's suite.
+// The tracking role's contract: experiments, what task runs consumed, artifacts by digest and
+// their metadata.
+// Cross-role: what tracking reads is written through the runs role (createRun, applyWrites with
+// `inputs` and `artifact` writes) and some of it is read back there (listRuns by experiment,
+// listArtifacts), so the suite takes RunStore & TrackingStore.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/store/store.js';
-import type { RunArtifactRecord, TaskInputRecord } from '../../src/store/ports/runs.js';
-import { makeRun } from './fixtures.js';
+import type { RunArtifactRecord, RunStore, TaskInputRecord } from '../../../src/store/ports/runs.js';
+import type { TrackingStore } from '../../../src/store/ports/tracking.js';
+import { makeRun } from '../fixtures.js';
+import { freshPerTest, type RoleFactory } from './handle.js';
 
 const D1 = 'aa11'.padEnd(64, '0');
 const D2 = 'aa12'.padEnd(64, '0');
@@ -14,8 +18,10 @@ function artifact(runId: string, task: string, name: string, digest: string, ext
   return { runId, task, name, digest, size: 4, kind: 'file', type: 'Dataset', path: `/cas/${digest}`, ...extra };
 }
 
-export function trackingContract(getStore: () => Store): void {
+export function trackingContract(make: RoleFactory<RunStore & TrackingStore>): void {
   void describe('tracking', () => {
+    const getStore = freshPerTest(make);
+
     void it('stores the experiment with the run, filters listings by it and summarises experiments', async () => {
       const store = getStore();
       const a = makeRun({ experiment: 'sweep' });
