@@ -1,4 +1,5 @@
-// main(): parsing, help, exit codes and error reporting, with fake services (no store, no engine).
+// main(): parsing, help, exit codes and error reporting, with fake services: an in-memory store
+// holding the given runs (main is a composition root, so it hands commands a whole Store), no engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,8 +9,8 @@ import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { CliEngine, Services } from '../../src/cli/runtime.js';
 import { StoreError } from '../../src/errors.js';
-import type { Store } from '../../src/store/store.js';
-import type { RunRecord } from '../../src/store/ports/runs.js';
+import type { RunFilter, RunRecord } from '../../src/store/ports/runs.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
 
 interface Captured {
   io: CliIo;
@@ -36,23 +37,24 @@ function capture(cwd = tmpdir()): Captured {
   };
 }
 
-function fakeServices(runs: RunRecord[] = [], failOpen?: unknown): Services & { filters: unknown[] } {
-  const filters: unknown[] = [];
-  const store = {
-    getRun: (id: string) => Promise.resolve(runs.find((r) => r.id === id)),
-    listRuns: (filter: unknown) => {
-      filters.push(filter);
-      return Promise.resolve(runs);
-    },
-    listTaskRuns: () => Promise.resolve([]),
-    listOutputs: () => Promise.resolve([]),
-    listArtifacts: () => Promise.resolve([]),
-    listMetrics: () => Promise.resolve([]),
-    close: () => Promise.resolve(),
-  } as unknown as Store;
+/** A fresh in-memory store holding `runs`, whose listRuns notes the filters the commands pass. */
+async function memoryStore(runs: readonly RunRecord[], filters: Array<RunFilter | undefined>): Promise<SqliteStore> {
+  const store = SqliteStore.open({ path: ':memory:' });
+  for (const run of runs) await store.createRun(run);
+  const listRuns = store.listRuns.bind(store);
+  store.listRuns = (filter) => {
+    filters.push(filter);
+    return listRuns(filter);
+  };
+  return store;
+}
+
+function fakeServices(runs: RunRecord[] = [], failOpen?: unknown): Services & { filters: Array<RunFilter | undefined> } {
+  const filters: Array<RunFilter | undefined> = [];
   return {
     filters,
-    openStore: () => (failOpen !== undefined ? Promise.reject(failOpen) : Promise.resolve(store)),
+    // Each command closes the store it opened, so each gets its own.
+    openStore: () => (failOpen !== undefined ? Promise.reject(failOpen) : memoryStore(runs, filters)),
     openEngine: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as CliEngine),
   };
 }
