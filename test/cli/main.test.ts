@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import type { CliEngine, Services } from '../../src/cli/runtime.js';
+import type { Services } from '../../src/cli/runtime.js';
+import type { Engines } from '../../src/engines/registry.js';
 import { StoreError } from '../../src/errors.js';
 import type { RunRecord, Store } from '../../src/store/store.js';
 
@@ -52,7 +53,7 @@ function fakeServices(runs: RunRecord[] = [], failOpen?: unknown): Services & { 
   return {
     filters,
     openStore: () => (failOpen !== undefined ? Promise.reject(failOpen) : Promise.resolve(store)),
-    openEngine: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as CliEngine),
+    openEngines: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as Engines),
   };
 }
 
