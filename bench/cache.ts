@@ -15,7 +15,7 @@ import { keyIngredients } from '../src/engines/local/cache/ingredients.js';
 import { cacheKey } from '../src/engines/local/cache/key.js';
 import { cachePolicy } from '../src/engines/local/cache/policy.js';
 import type { ContextParts } from '../src/engines/local/context.js';
-import { LocalEngine } from '../src/engines/local/engine.js';
+import { openBenchEngines } from './lib/engines.js';
 import type { TaskSpec, WorkflowSpec } from '../src/spec/schema.js';
 import { openStore } from '../src/store/open.js';
 import { interleavedMedians, median, Report, repetitions, timeMs } from './lib/harness.js';
@@ -87,13 +87,13 @@ interface PipelineTiming {
 async function coldThenWarm(spec: WorkflowSpec): Promise<PipelineTiming> {
   const home = tempDir('pipeline');
   const store = await openStore({ home });
-  const engine = await LocalEngine.create({ store, home });
+  const engine = await openBenchEngines({ store, home });
   try {
     const run = async (): Promise<{ ms: number; runId: string }> => {
       let runId = '';
       const ms = await timeMs(async () => {
         runId = (await engine.submit({ spec, baseDir: process.cwd() })).runId;
-        const finished = await engine.waitForRun(runId);
+        const finished = await engine.wait(runId);
         if (finished.status !== 'Succeeded') throw new Error(`benchmark run ${runId} ended ${finished.status}: ${finished.message ?? ''}`);
       });
       return { ms, runId };

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@msgpack/msgpack';
-import { LocalEngine } from '../src/engines/local/engine.js';
+import { openBenchEngines } from './lib/engines.js';
 import { EventPipeline } from '../src/events/pipeline.js';
 import type { SensorSpec } from '../src/events/sensors/schema.js';
 import { NatsEventSource } from '../src/events/sources/nats/source.js';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const raw = await rawRoundTrips(nc);
 
     const store = await openStore({ home });
-    const engine = await LocalEngine.create({ store, home, concurrency: 8, runners: { process: { run: async () => ({ exitCode: 0 }) } } });
+    const engine = await openBenchEngines({ store, home, concurrency: 8, runners: { process: { run: async () => ({ exitCode: 0 }) } } });
     const catalog = new WorkflowCatalog([
       {
         spec: { name: 'noted', params: { n: { type: 'integer' } }, tasks: [{ name: 'noop', process: { command: '/bin/true' } }] },

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalEngine } from '../../src/engines/local/engine.js';
+import type { Engines } from '../../src/engines/registry.js';
+import { openBenchEngines } from './engines.js';
 import type { RunnerRegistry } from '../../src/engines/local/runner.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 import type { RunRecord } from '../../src/store/ports/runs.js';
@@ -42,7 +43,7 @@ export async function timeEngineRun(spec: WorkflowSpec, options: EngineOptions):
   homes.push(home);
   let start = process.hrtime.bigint();
   const store = await openStore({ home });
-  const engine = await LocalEngine.create({
+  const engine = await openBenchEngines({
     store,
     home,
     concurrency: options.concurrency,
@@ -53,7 +54,7 @@ export async function timeEngineRun(spec: WorkflowSpec, options: EngineOptions):
 
   start = process.hrtime.bigint();
   const { runId } = await engine.submit({ spec, params: {}, baseDir: process.cwd() });
-  const run = await finishes(engine.waitForRun(runId), spec);
+  const run = await finishes(engine.wait(runId), spec);
   const runMs = elapsedMs(start);
 
   start = process.hrtime.bigint();
@@ -65,9 +66,9 @@ export async function timeEngineRun(spec: WorkflowSpec, options: EngineOptions):
   return { startupMs, runMs, closeMs };
 }
 
-async function runToSuccess(engine: LocalEngine, spec: WorkflowSpec, home: string): Promise<void> {
+async function runToSuccess(engine: Engines, spec: WorkflowSpec, home: string): Promise<void> {
   const { runId } = await engine.submit({ spec, params: {}, baseDir: process.cwd() });
-  const run = await finishes(engine.waitForRun(runId), spec);
+  const run = await finishes(engine.wait(runId), spec);
   if (run.status !== 'Succeeded') await failLoudly(home, spec, run);
 }
 

@@ -1,22 +1,14 @@
-// Opens what a command needs from its configuration: the store, and the local engine over it.
+// Opens what a command needs from its configuration: the store, and the engines registry over it.
 // The concrete adapters live in adapters.ts, loaded only when a command needs them (so that
 // `--help` and `validate` stay fast); tests may pass their own Services.
 import type { TandemConfig } from '../config.js';
-import type { Engine } from '../engines/engine.js';
+import type { Engines } from '../engines/registry.js';
 import type { Store } from '../store/store.js';
-import type { RunRecord } from '../store/ports/runs.js';
-
-/** What the CLI uses of an engine, beyond the Engine port. */
-export interface CliEngine extends Engine {
-  /** Resolves when the run reaches a terminal status, with its final record. */
-  waitForRun(runId: string): Promise<RunRecord>;
-  /** Takes over runs left in flight by a dead process (or just `runId`); returns their ids. */
-  resume(runId?: string): Promise<string[]>;
-}
 
 export interface Services {
   openStore(config: TandemConfig): Promise<Store>;
-  openEngine(config: TandemConfig, store: Store): Promise<CliEngine>;
+  /** The registry the commands reach engines through (routing a new run, then its lane's engine). */
+  openEngines(config: TandemConfig, store: Store): Promise<Engines>;
 }
 
 export const defaultServices: Services = {
@@ -24,28 +16,28 @@ export const defaultServices: Services = {
     const { adapters } = await import('./adapters.js');
     return adapters.openStore(config);
   },
-  async openEngine(config, store) {
+  async openEngines(config, store) {
     const { adapters } = await import('./adapters.js');
-    return adapters.openEngine(config, store);
+    return adapters.openEngines(config, store);
   },
 };
 
 export interface Runtime {
   config: TandemConfig;
   store: Store;
-  engine: CliEngine;
+  engines: Engines;
 }
 
-/** Opens the store and the engine, runs `use`, then closes both whatever happens. */
+/** Opens the store and the engines, runs `use`, then closes both whatever happens. */
 export async function withRuntime<T>(services: Services, config: TandemConfig, use: (rt: Runtime) => Promise<T>): Promise<T> {
   const store = await services.openStore(config);
-  let engine: CliEngine | undefined;
+  let engines: Engines | undefined;
   try {
-    engine = await services.openEngine(config, store);
-    return await use({ config, store, engine });
+    engines = await services.openEngines(config, store);
+    return await use({ config, store, engines });
   } finally {
     try {
-      await engine?.close();
+      await engines?.close();
     } finally {
       await store.close();
     }

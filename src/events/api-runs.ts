@@ -3,8 +3,8 @@
 // that started them, and an Idempotency-Key makes repeats (even after a restart) return the run
 // the first call started.
 import { randomUUID } from 'node:crypto';
-import type { Engine } from '../engines/engine.js';
-import { newRunId } from '../engines/local/engine.js';
+import type { Engines } from '../engines/registry.js';
+import { newEventId, newRunId } from '../util/ids.js';
 import { NotFoundError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
@@ -12,7 +12,6 @@ import type { EventStore } from '../store/ports/events.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 import type { RunStarter, StartRunRequest } from '../server/context.js';
 import type { IncomingEvent } from './model.js';
-import { newEventId } from './pipeline.js';
 
 export const API_SOURCE_NAME = 'api';
 /** How long an Idempotency-Key holds (as Stripe keeps them). */
@@ -22,7 +21,8 @@ export class ApiRunStarter implements RunStarter {
   constructor(
     // An API call is recorded as an event and claimed like a trigger firing; nothing else.
     private readonly store: EventStore & TriggerClaimStore,
-    private readonly engine: Engine,
+    /** The engines registry: it routes the run (with the call's lane as an override), then starts it. */
+    private readonly engine: Pick<Engines, 'submit'>,
     private readonly catalog: WorkflowCatalog,
     private readonly now: () => number = Date.now,
   ) {}

@@ -3,8 +3,8 @@
 // a sensor whose condition is met fires its triggers. A trigger claims its dedup key in the store
 // (the commit point of exactly-once) and submits the run under the id the claim holds, so a
 // redelivered event, a restart or a retry finds the same run instead of starting another.
-import type { Engine } from '../engines/engine.js';
-import { newRunId } from '../engines/local/engine.js';
+import type { Engines } from '../engines/registry.js';
+import { newEventId } from '../util/ids.js';
 import { NotFoundError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import type { EventStore } from '../store/ports/events.js';
@@ -22,7 +22,8 @@ export type PipelineStore = EventStore & TriggerClaimStore & SensorRunnerStore;
 
 export interface PipelineOptions {
   store: PipelineStore;
-  engine: Engine;
+  /** The engines registry: it routes each triggered run, then starts it on its lane's engine. */
+  engine: Pick<Engines, 'submit' | 'cancel'>;
   catalog: WorkflowCatalog;
   sensors: readonly SensorSpec[];
   now?: () => number;
@@ -150,8 +151,3 @@ export class EventPipeline implements EventSink {
 
 /** Events re-dispatched at start-up at most; more than this waits for their sources to redeliver. */
 const REDISPATCH_LIMIT = 10_000;
-
-/** Sortable event ids: time then randomness, base 36. */
-export function newEventId(): string {
-  return newRunId('ev');
-}

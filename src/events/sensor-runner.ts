@@ -2,8 +2,8 @@
 // met, fires every trigger — rate-limited, retried with backoff, dead-lettered when it finally
 // fails. A trigger claims its dedup key in the store before it submits, and submits under the
 // run id the claim holds, so the same events can never start a second run.
-import type { Engine } from '../engines/engine.js';
-import { newRunId } from '../engines/local/engine.js';
+import type { Engines } from '../engines/registry.js';
+import { newRunId } from '../util/ids.js';
 import { StoreError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
@@ -38,7 +38,8 @@ export type SensorRunnerStore = SensorStateStore & TriggerClaimStore & DeadLette
 
 export interface SensorRunnerDeps {
   store: SensorRunnerStore;
-  engine: Engine;
+  /** The engines registry: it routes each triggered run, then starts it on its lane's engine. */
+  engine: Pick<Engines, 'submit' | 'cancel'>;
   catalog: WorkflowCatalog;
   publishDeadLetter?: (subject: string, letter: Record<string, unknown>) => Promise<void>;
   onTrigger?: (outcome: TriggerOutcome) => void;

@@ -25,8 +25,3 @@ export function resolveEngine(lane: Lane, config: { lanes: LanesConfig }, step: 
 export function laneEngines(lane: Lane, config: { lanes: LanesConfig }): { orchestration: EngineName; ml: EngineName } {
   return { orchestration: resolveEngine(lane, config, 'orchestration'), ml: resolveEngine(lane, config, 'ml') };
 }
-
-/** Only the embedded engine runs in this repository for now; `argo` and `kfp` are recorded for a cluster. */
-export function isRunnableHere(engine: EngineName): boolean {
-  return engine === 'local';
-}

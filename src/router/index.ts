@@ -27,5 +27,5 @@ export { route, defaultPolicy, ruleContext, type OverrideOrigin, type RouteDecis
 export { decidingFeatures, explainMatch, type Explanation } from './explain.js';
 export { featureSentence } from './sentences.js';
 export { runRouter, runRouterFromConfig, type LaneOverride, type RunRouter } from './run-routing.js';
-export { DEFAULT_LANES, isRunnableHere, laneEngines, resolveEngine, type LaneStep } from './engines.js';
+export { DEFAULT_LANES, laneEngines, resolveEngine, type LaneStep } from './engines.js';
 export type { EngineName, LanesConfig, RoutingConfig, RoutingRule, RuleSource } from './types.js';

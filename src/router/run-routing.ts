@@ -1,7 +1,7 @@
 // The decision a run keeps: the router's lane, rule and reasons, an override when a lane was
 // forced, and the engines the lanes are bound to. Built once from the configuration and handed
-// to the engine, which records it on every run it creates (from the CLI, the API, a trigger or a
-// parent run alike).
+// to the engines registry (engines/registry.ts), which routes every new run (from the CLI, the
+// API, a trigger or a parent run alike) before it chooses the engine that records and runs it.
 import type { RunRouting } from '../engines/model.js';
 import type { Lane, WorkflowSpec } from '../spec/schema.js';
 import { DEFAULT_LANES, laneEngines } from './engines.js';

@@ -1,5 +1,5 @@
 // What the HTTP routes need from the rest of tandem.
-import type { Engine } from '../engines/engine.js';
+import type { Engines } from '../engines/registry.js';
 import type { SensorDescription } from '../events/sensor-runner.js';
 import type { DispatchResult } from '../events/source.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
@@ -42,7 +42,8 @@ export type ApiStore = RunReader & EventStore & TriggerClaimStore & DeadLetterSt
 
 export interface ApiContext {
   store: ApiStore;
-  engine: Engine;
+  /** The engines registry: cancel and logs reach the engine that executes the run. */
+  engine: Pick<Engines, 'cancel' | 'logs'>;
   catalog: WorkflowCatalog;
   runs: RunStarter;
   /** The event pipeline, when the server runs one: without it /sensors is empty and replay answers 503. */

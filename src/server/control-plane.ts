@@ -1,10 +1,10 @@
-// The long-running control plane (`tandem serve`): the store and the embedded engine, the event
+// The long-running control plane (`tandem serve`): the store and the engines registry, the event
 // pipeline with the project's sensors, the event sources, and the HTTP API. Start-up resumes runs
 // a previous process left in flight; shutdown stops taking events first, lets running tasks finish
 // up to a grace period, and commits everything before it closes the store.
 import type { TandemConfig } from '../config.js';
-import { LocalEngine } from '../engines/local/engine.js';
-import { localEngineOptions } from '../engines/local/from-config.js';
+import { openEngines } from '../cli/adapters.js';
+import type { Engines } from '../engines/registry.js';
 import { ApiRunStarter } from '../events/api-runs.js';
 import { EventPipeline } from '../events/pipeline.js';
 import type { TriggerOutcome } from '../events/sensor-runner.js';
@@ -50,7 +50,7 @@ export class ControlPlane {
     readonly url: string,
     readonly resumed: string[],
     private readonly store: Store,
-    private readonly engine: LocalEngine,
+    private readonly engines: Engines,
     private readonly server: TandemServer,
     readonly sources: EventSource[],
     readonly pipeline: EventPipeline,
@@ -65,18 +65,18 @@ export class ControlPlane {
     const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
     const store = await openStore({ home: config.home });
     const mirror = config.mlflow ? startMlflowMirror(config.mlflow, store, logger) : undefined;
-    const engine = await LocalEngine.create({
-      ...localEngineOptions(config, store),
+    const engines = await openEngines(config, store, {
       onError: (error) => logger.error({ err: error }, 'engine error'),
       ...(mirror ? { onRunFinished: (runId: string) => void mirrorFinishedRun(mirror, store, runId) } : {}),
     });
-    const resumed = await engine.resume();
+    // Every registered engine takes over the runs a dead process left in flight.
+    const resumed = await engines.resume();
     if (resumed.length > 0) logger.info({ runIds: resumed }, `resumed ${resumed.length} run(s) left in flight`);
 
     const metrics = new ServerMetrics();
     const pipeline = new EventPipeline({
       store,
-      engine,
+      engine: engines,
       catalog: project.catalog,
       sensors: project.sensors,
       onEvent: (event, result) => {
@@ -96,14 +96,14 @@ export class ControlPlane {
     const readiness = { ready: false };
     const server = buildApiServer({
       auth: new TokenAuth(tokens),
-      context: { store, engine, catalog: project.catalog, runs: new ApiRunStarter(store, engine, project.catalog), pipeline },
+      context: { store, engine: engines, catalog: project.catalog, runs: new ApiRunStarter(store, engines, project.catalog), pipeline },
       health: { ready: () => readiness.ready, sources: () => sources.map((s) => s.health()) },
       metrics,
       onError: (error, request) => logger.error({ err: error, method: request.method, url: request.url }, 'request failed'),
     });
     for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
-    const plane = new ControlPlane(readiness, address, resumed, store, engine, server, sources, pipeline, options, mirror);
+    const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror);
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook
     // sender that got no answer may never send again, so they are dispatched now.
@@ -145,7 +145,7 @@ export class ControlPlane {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled(this.sources.map((source) => source.stop()));
     this.pipeline.stop();
-    await this.engine.close({ drainMs: this.options.project.server.shutdownGraceMs });
+    await this.engines.close({ drainMs: this.options.project.server.shutdownGraceMs });
     await this.mirror?.stop();
     await this.server.app.close();
     await this.store.close();

@@ -118,7 +118,7 @@ describe('tandem events', () => {
   it('lists events newest first and shows one with the runs it started', async () => {
     const first = await pipeline.receive(hookEvent('listed'));
     await pipeline.receive(hookEvent('other', { sourceName: 'elsewhere', type: 'dev.tandem.other' }));
-    await h.engine.waitForRun(first.runIds[0]!);
+    await h.engine.wait(first.runIds[0]!);
 
     const table = await run(['events', 'list']);
     assert.equal(table.code, 0, table.err);
@@ -160,7 +160,7 @@ describe('tandem events', () => {
     assert.ok(match, replayed.out);
     assert.equal(match[1], original.eventId);
     assert.notEqual(match[3], original.runIds[0]);
-    assert.deepEqual((await h.engine.waitForRun(match[3]!)).params, { what: 'again' });
+    assert.deepEqual((await h.engine.wait(match[3]!)).params, { what: 'again' });
 
     const viaEnv = await run(['events', 'replay', original.eventId, '--token-env', 'MY_TOKEN', '--json'], { MY_TOKEN: TOKEN, TANDEM_SERVER: `${base}/` });
     assert.equal(viaEnv.code, 0, viaEnv.err);
@@ -186,7 +186,7 @@ describe('tandem events', () => {
     assert.equal(posted.code, 0, posted.err);
     const answer = JSON.parse(posted.out) as { eventId: string; runIds: string[] };
     assert.equal(answer.runIds.length, 1);
-    assert.deepEqual((await h.engine.waitForRun(answer.runIds[0]!)).params, { what: 'posted' });
+    assert.deepEqual((await h.engine.wait(answer.runIds[0]!)).params, { what: 'posted' });
 
     writeFileSync(join(cwd, 'body.json'), '{"message":"from a file"}');
     const fromFile = await run(['events', 'post', '--url', url, '--hmac-secret-env', 'HOOK_SECRET', '--prefix', 'sha256=', '--file', 'body.json', '--header', 'X-Extra=1'], env);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import type { CliEngine, Services } from '../../src/cli/runtime.js';
+import type { Services } from '../../src/cli/runtime.js';
+import type { Engines } from '../../src/engines/registry.js';
 import { StoreError } from '../../src/errors.js';
 import type { RunFilter, RunRecord } from '../../src/store/ports/runs.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -55,7 +56,7 @@ function fakeServices(runs: RunRecord[] = [], failOpen?: unknown): Services & { 
     filters,
     // Each command closes the store it opened, so each gets its own.
     openStore: () => (failOpen !== undefined ? Promise.reject(failOpen) : memoryStore(runs, filters)),
-    openEngine: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as CliEngine),
+    openEngines: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as Engines),
   };
 }
 

@@ -1,8 +1,13 @@
-// Test harness: a fresh data directory, SQLite store and embedded engine per test.
+// Test harness: a fresh data directory, SQLite store and embedded engine per test, wired as the
+// composition roots wire it: the local engine registered in an engines registry, which routes
+// every run and takes the local engine's child runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { registerLocalEngine } from '../../src/cli/adapters.js';
+import type { LocalEngine, LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { Engines } from '../../src/engines/registry.js';
+import { runRouter, type RunRouter } from '../../src/router/run-routing.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import type { RunArtifactRecord, RunRecord, TaskRunRecord } from '../../src/store/ports/runs.js';
@@ -11,20 +16,34 @@ import type { WorkflowSpec } from '../../src/spec/schema.js';
 export interface Harness {
   home: string;
   store: Store;
-  engine: LocalEngine;
+  /** What the rest of tandem is handed: the registry (it routes each run, then the local engine executes it). */
+  engine: Engines;
+  /** The local engine itself, registered under `local`. */
+  local: LocalEngine;
   close(): Promise<void>;
 }
 
-export async function makeHarness(options: Partial<LocalEngineOptions> = {}): Promise<Harness> {
+/** Local engine options as a test gives them; `router` decides the lanes (default: the built-in policy, every lane local). */
+export type LocalEnginesOptions = Omit<LocalEngineOptions, 'childRuns'> & { router?: RunRouter };
+
+/** A local engine registered in a registry over `store`, as `tandem` and `tandem serve` wire one. */
+export async function openLocalEngines(options: LocalEnginesOptions): Promise<{ engines: Engines; local: LocalEngine }> {
+  const { router, ...engineOptions } = options;
+  const engines = new Engines({ router: router ?? runRouter(), runs: options.store });
+  return { engines, local: await registerLocalEngine(engines, engineOptions) };
+}
+
+export async function makeHarness(options: Partial<LocalEnginesOptions> = {}): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'tandem-engine-'));
   const store = await openStore({ home });
-  const engine = await LocalEngine.create({ store, home, concurrency: 4, killGracePeriodMs: 500, ...options });
+  const { engines, local } = await openLocalEngines({ store, home, concurrency: 4, killGracePeriodMs: 500, ...options });
   return {
     home,
     store,
-    engine,
+    engine: engines,
+    local,
     async close() {
-      await engine.close();
+      await engines.close();
       await store.close();
       rmSync(home, { recursive: true, force: true });
     },
@@ -53,7 +72,7 @@ export interface RunResult {
 }
 
 export async function readRun(h: Pick<Harness, 'engine' | 'store'>, runId: string): Promise<RunResult> {
-  const run = await h.engine.waitForRun(runId);
+  const run = await h.engine.wait(runId);
   const attempts = await h.store.listTaskRuns(runId);
   const outputs = await h.store.listOutputs(runId);
   const artifacts = await h.store.listArtifacts(runId);

@@ -49,7 +49,7 @@ describe('cron concurrencyPolicy in the trigger layer', () => {
     assert.equal(outcomes.at(-1)?.outcome, 'skipped');
     assert.equal(outcomes.at(-1)?.runId, first.runIds[0]);
     await h.engine.cancel(first.runIds[0]!);
-    await h.engine.waitForRun(first.runIds[0]!);
+    await h.engine.wait(first.runIds[0]!);
     const third = await pipeline.receive(cronTick('Forbid'));
     assert.equal(third.runIds.length, 1, 'once the previous run ended, the next tick runs');
     await h.engine.cancel(third.runIds[0]!);
@@ -61,7 +61,7 @@ describe('cron concurrencyPolicy in the trigger layer', () => {
     const second = await pipeline.receive(cronTick('Replace'));
     assert.equal(second.runIds.length, 1);
     assert.notEqual(second.runIds[0], first.runIds[0]);
-    assert.equal((await h.engine.waitForRun(first.runIds[0]!)).status, 'Cancelled');
+    assert.equal((await h.engine.wait(first.runIds[0]!)).status, 'Cancelled');
     // The replacement starts (on a loaded machine it may still be Pending for a moment).
     const deadline = Date.now() + 10_000;
     while ((await h.store.getRun(second.runIds[0]!))?.status === 'Pending' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -59,7 +59,7 @@ describe('event pipeline', () => {
     const result = await pipeline.receive(upload({ path: 'docs/a.txt', size: 12 }));
     assert.equal(result.duplicate, false);
     assert.equal(result.runIds.length, 1);
-    const run = await h.engine.waitForRun(result.runIds[0]!);
+    const run = await h.engine.wait(result.runIds[0]!);
     assert.equal(run.status, 'Succeeded');
     assert.deepEqual(run.params, { path: 'docs/a.txt', size: 12 });
     assert.equal(run.origin.kind, 'event');
@@ -114,7 +114,7 @@ describe('event pipeline', () => {
     assert.deepEqual(first.runIds, []);
     const second = await pipeline.receive({ ...upload({ path: 'from-b' }), type: 'kind.b' });
     assert.equal(second.runIds.length, 1);
-    const run = await h.engine.waitForRun(second.runIds[0]!);
+    const run = await h.engine.wait(second.runIds[0]!);
     assert.equal(run.params.path, 'from-b');
     assert.deepEqual((run.origin.detail?.eventIds as string[]).sort(), [first.eventId, second.eventId].sort());
   });
@@ -175,7 +175,7 @@ describe('event pipeline', () => {
     assert.deepEqual(after.sensorStates()[0]?.satisfied, ['a']);
     const second = await after.receive({ ...upload({ path: 'from-b' }), type: 'kind.b' });
     assert.equal(second.runIds.length, 1);
-    const run = await h.engine.waitForRun(second.runIds[0]!);
+    const run = await h.engine.wait(second.runIds[0]!);
     assert.equal(run.params.path, 'held-a');
     assert.deepEqual((run.origin.detail?.eventIds as string[]).sort(), [first.eventId, second.eventId].sort());
     // Fired: the saved state holds nothing any more.

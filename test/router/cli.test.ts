@@ -14,7 +14,7 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 const noServices: Services = {
   openStore: () => Promise.reject(new Error('route must not open the store')),
-  openEngine: () => Promise.reject(new Error('route must not open an engine')),
+  openEngines: () => Promise.reject(new Error('route must not open an engine')),
 };
 
 async function tandem(args: string[], cwd = EXAMPLES, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {

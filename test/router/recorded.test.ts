@@ -13,8 +13,8 @@ void describe('routing recorded on runs', () => {
     const batch = workflow({ name: 'nightly-batch', type: 'batch', tasks: [{ name: 'a', ...sh('true') }] });
     const plain = await h.engine.submit({ spec: batch, baseDir: process.cwd() });
     const forced = await h.engine.submit({ spec: batch, baseDir: process.cwd(), laneOverride: { lane: 'kubeflow', by: 'api' } });
-    await h.engine.waitForRun(plain.runId);
-    await h.engine.waitForRun(forced.runId);
+    await h.engine.wait(plain.runId);
+    await h.engine.wait(forced.runId);
 
     const routed = (await h.store.getRun(plain.runId))?.routing;
     assert.equal(routed?.lane, 'argo');
@@ -39,7 +39,7 @@ void describe('routing recorded on runs', () => {
     const h = await makeHarness({ router });
     t.after(() => h.close());
     const { runId } = await h.engine.submit({ spec: workflow({ name: 'nightly-report', tasks: [{ name: 'a', ...sh('true') }] }), baseDir: process.cwd() });
-    await h.engine.waitForRun(runId);
+    await h.engine.wait(runId);
     const routing = (await h.store.getRun(runId))?.routing;
     assert.deepEqual([routing?.lane, routing?.rule, routing?.engines.orchestration], ['kubeflow', 'nightly-on-kfp', 'kfp']);
   });

@@ -53,7 +53,7 @@ describe('HTTP API', () => {
     base = await server.app.listen({ host: '127.0.0.1', port: 0 });
     const started = (await (await call('POST', '/api/v1/workflows/beta/runs', { token: ADMIN, body: {} })).json()) as { runId: string };
     runInB = started.runId;
-    await h.engine.waitForRun(runInB);
+    await h.engine.wait(runInB);
   });
   after(async () => {
     await server.app.close();

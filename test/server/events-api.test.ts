@@ -146,7 +146,7 @@ describe('events, sensors and dead letters API', () => {
     const original = await pipeline.receive(hookEvent({ message: 'replay me' }));
     const [firstRun] = original.runIds;
     assert.ok(firstRun);
-    await h.engine.waitForRun(firstRun);
+    await h.engine.wait(firstRun);
 
     const replayed = await call('POST', `${base}/api/v1/events/${original.eventId}/replay`, ADMIN);
     assert.equal(replayed.status, 202);
@@ -156,7 +156,7 @@ describe('events, sensors and dead letters API', () => {
     assert.notEqual(answer.eventId, original.eventId);
     assert.equal(answer.runIds.length, 1);
     assert.notEqual(answer.runIds[0], firstRun);
-    const run = await h.engine.waitForRun(answer.runIds[0]!);
+    const run = await h.engine.wait(answer.runIds[0]!);
     assert.equal(run.status, 'Succeeded');
     assert.deepEqual(run.params, { what: 'replay me' });
     assert.deepEqual(run.origin.detail?.eventIds, [answer.eventId]);
@@ -189,7 +189,7 @@ describe('events, sensors and dead letters API', () => {
       body: JSON.stringify({ params: { what: 'secret-ish' } }),
     });
     const { runId } = (await started.json()) as { runId: string };
-    const run = await h.engine.waitForRun(runId);
+    const run = await h.engine.wait(runId);
     const eventId = (run.origin.detail?.eventIds as string[])[0]!;
 
     assert.equal((await call('GET', `${base}/api/v1/events/${eventId}`, TEAM_A)).status, 403);
@@ -205,7 +205,7 @@ describe('events, sensors and dead letters API', () => {
     assert.equal(answer.runIds.length, 1);
     assert.notEqual(answer.runIds[0], runId);
     assert.notEqual(answer.eventId, eventId);
-    const again = await h.engine.waitForRun(answer.runIds[0]!);
+    const again = await h.engine.wait(answer.runIds[0]!);
     assert.deepEqual(again.params, { what: 'secret-ish' });
     assert.deepEqual(again.origin.detail?.eventIds, [answer.eventId]);
   });

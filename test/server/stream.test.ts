@@ -208,7 +208,7 @@ describe('live stream (server-sent events)', () => {
     const betaRun = await startRun('beta', 'filtered out');
     const alphaRun = await startRun('alpha', 'kept');
     await reader.until((m) => m.event === 'run' && m.data.id === alphaRun && m.data.status === 'Succeeded');
-    await h.engine.waitForRun(betaRun);
+    await h.engine.wait(betaRun);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await reader.readSome(100);
     assert.ok(!reader.seen.some((m) => m.event === 'run' && m.data.id === betaRun));

@@ -69,7 +69,7 @@ void describe('tracking in runs', () => {
     const asked = await h.engine.submit({ spec, baseDir: process.cwd(), experiment: 'asked' });
     const declared = await h.engine.submit({ spec, baseDir: process.cwd() });
     const named = await h.engine.submit({ spec: pipeline({ name: 'plain' }), baseDir: process.cwd() });
-    for (const { runId } of [asked, declared, named]) await h.engine.waitForRun(runId);
+    for (const { runId } of [asked, declared, named]) await h.engine.wait(runId);
     assert.equal((await h.store.getRun(asked.runId))?.experiment, 'asked');
     assert.equal((await h.store.getRun(declared.runId))?.experiment, 'declared');
     assert.equal((await h.store.getRun(named.runId))?.experiment, 'plain');

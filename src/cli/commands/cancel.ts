@@ -23,18 +23,18 @@ stops the run; a run whose process has died is finalised here.`,
     )
     .action(async (runId: string, _options: unknown, command: Command) => {
       const config = await ctx.config(command);
-      await withRuntime(ctx.services, config, async ({ store, engine }) => {
+      await withRuntime(ctx.services, config, async ({ store, engines }) => {
         const run = await getRunOrThrow(store, runId);
         if (isTerminalRunStatus(run.status)) {
           writeLine(ctx.io.stdout, `run ${runId} already ended ${run.status}; nothing to cancel`);
           return;
         }
-        await engine.cancel(runId);
+        await engines.cancel(runId);
         let after = await store.getRun(runId);
         if (after && !isTerminalRunStatus(after.status) && after.ownerPid === process.pid) {
           // Its process had died: this engine took the run over to cancel it; see it to the end.
           writeLine(ctx.io.stdout, `run ${runId} had no live process; cancelling it here (finally tasks run)`);
-          after = await engine.waitForRun(runId);
+          after = await engines.wait(runId);
         }
         if (after && isTerminalRunStatus(after.status)) writeLine(ctx.io.stdout, `run ${runId} ${after.status}`);
         else writeLine(ctx.io.stdout, `cancellation of run ${runId} requested; \`tandem show ${runId}\` shows when it ends`);

@@ -31,7 +31,7 @@ Examples:
       const config = await ctx.config(command);
       const { io } = ctx;
       const p = paletteFor(io.stdout, io.env);
-      await withRuntime(ctx.services, config, async ({ store, engine }) => {
+      await withRuntime(ctx.services, config, async ({ store, engines }) => {
         await getRunOrThrow(store, runId);
         if (task !== undefined && !options.follow) {
           const known = (await store.listTaskRuns(runId)).some((r) => r.task === task || r.task.startsWith(`${task}[`));
@@ -39,7 +39,7 @@ Examples:
         }
         let current = '';
         let atLineStart = true;
-        for await (const chunk of engine.logs(runId, task, { follow: options.follow === true })) {
+        for await (const chunk of engines.logs(runId, task, { follow: options.follow === true })) {
           const source = `${chunk.task}#${chunk.attempt}`;
           // A header whenever the source changes; none before the first attempt of the one task asked for.
           if (source !== current && (current !== '' || chunk.task !== task)) {

@@ -41,7 +41,7 @@ async function resumeCommand(ctx: CliContext, command: Command, runId: string | 
   const { io } = ctx;
   const config = await ctx.config(command);
   const p = paletteFor(io.stdout, io.env);
-  return withRuntime(ctx.services, config, async ({ store, engine }) => {
+  return withRuntime(ctx.services, config, async ({ store, engines }) => {
     if (runId !== undefined) {
       const run = await getRunOrThrow(store, runId);
       if (isTerminalRunStatus(run.status)) {
@@ -50,7 +50,7 @@ async function resumeCommand(ctx: CliContext, command: Command, runId: string | 
         return EXIT.ok;
       }
     }
-    const ids = await engine.resume(runId);
+    const ids = await engines.resume(runId);
     if (ids.length === 0) {
       if (options.json) writeJson(io.stdout, []);
       else writeLine(io.stdout, runId ? `run ${runId} is owned by a live process; nothing to resume` : 'nothing to resume');
@@ -59,7 +59,7 @@ async function resumeCommand(ctx: CliContext, command: Command, runId: string | 
     if (!options.json) writeLine(io.stdout, `resuming ${ids.length} run${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`);
     const stopListening = handleInterrupts(io, {
       cancel: async () => {
-        await Promise.all(ids.map((id) => engine.cancel(id)));
+        await Promise.all(ids.map((id) => engines.cancel(id)));
       },
       note: (text) => writeLine(io.stderr, text),
       beforeExit: () => writeLine(io.stderr, `left ${ids.join(', ')} in flight; \`tandem resume\` picks them up again`),
@@ -70,12 +70,12 @@ async function resumeCommand(ctx: CliContext, command: Command, runId: string | 
           if (!options.json) {
             const renderer = new PlainRenderer(io.stdout, p, ids.length > 1 ? `${id} ` : '');
             let state = initialProgress({ runId: id, workflow: id, createdAt: Date.now() });
-            for await (const event of engine.watch(id)) {
+            for await (const event of engines.watch(id)) {
               state = applyEvent(state, event);
               renderer.update(state, event);
             }
           }
-          return buildRunReport(store, await engine.waitForRun(id), config.home);
+          return buildRunReport(store, await engines.wait(id), config.home);
         }),
       );
       if (options.json) writeJson(io.stdout, reports);

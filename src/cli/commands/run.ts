@@ -68,8 +68,8 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
   const loaded = await loadWorkflowFile(resolve(io.cwd, file));
   const params = resolveParams(loaded.spec, parseParamAssignments(options.param ?? []), { fromStrings: true });
   const experiment = options.experiment !== undefined ? checkExperimentName(options.experiment) : undefined;
-  return withRuntime(ctx.services, config, async ({ store, engine }) => {
-    const { runId } = await engine.submit({
+  return withRuntime(ctx.services, config, async ({ store, engines }) => {
+    const { runId } = await engines.submit({
       spec: loaded.spec,
       params,
       baseDir: loaded.baseDir,
@@ -91,7 +91,7 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
           live: io.stdout.isTTY === true,
         });
     const stopListening = handleInterrupts(io, {
-      cancel: () => engine.cancel(runId),
+      cancel: () => engines.cancel(runId),
       note: (text) => (follower ? follower.note(text) : writeLine(io.stderr, text)),
       beforeExit: () => {
         follower?.abandon();
@@ -99,8 +99,8 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
       },
     });
     try {
-      await follower?.follow(engine);
-      const run = await engine.waitForRun(runId);
+      await follower?.follow(engines);
+      const run = await engines.wait(runId);
       if (config.mlflow) await mirrorToMlflow(config.mlflow, store, run, (text) => writeLine(io.stderr, text));
       const report = await buildRunReport(store, run, config.home);
       if (options.json) writeJson(io.stdout, report);

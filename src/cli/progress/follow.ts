@@ -37,7 +37,7 @@ export class RunFollower {
   }
 
   /** Consumes `engine.watch` until the run is terminal; the final frame stays on screen. */
-  async follow(engine: Engine): Promise<ProgressState> {
+  async follow(engine: Pick<Engine, 'watch'>): Promise<ProgressState> {
     this.tty?.start(this.state);
     try {
       for await (const event of engine.watch(this.options.runId)) {

@@ -1,10 +1,12 @@
-// The embedded engine: runs workflows on this machine, with every state change in the Store.
+// The embedded engine: runs workflows on this machine, with every state change in the Store. It
+// executes what it is given: runs reach it already routed (engines/registry.ts), and the child
+// runs of its `workflow` tasks leave it through the ChildRuns the composition root hands it.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { LocalEngineStore } from './engine-store.js';
 import type { RunRecord } from '../../store/ports/runs.js';
-import type { Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
+import type { CloseOptions, Engine, LogChunk, LogOptions, SubmitRequest } from '../engine.js';
 import { isTerminalRunStatus, type RunEvent } from '../model.js';
 import { ArtifactStore } from './artifacts.js';
 import { CacheService } from './cache/service.js';
@@ -18,14 +20,14 @@ import type { RunnerRegistry } from './runner.js';
 import { NodeRunner } from './runners/node.js';
 import { ProcessRunner } from './runners/process.js';
 import { ScriptRunner } from './runners/script.js';
-import { WorkflowRunner } from './runners/workflow.js';
+import { WorkflowRunner, type ChildRuns } from './runners/workflow.js';
 import type { EngineServices } from './services.js';
 import { SpawnerPool, type SpawnerKind } from './spawner/pool.js';
 import { WriteBuffer } from './write-buffer.js';
 import { watchStoredRun } from './watch-store.js';
 import { experimentOf } from '../../tracking/experiments.js';
-import { runRouter, type RunRouter } from '../../router/run-routing.js';
 import { errorMessage } from '../../util/error-message.js';
+import { newRunId } from '../../util/ids.js';
 
 export interface LocalEngineOptions {
   store: LocalEngineStore;
@@ -42,8 +44,11 @@ export interface LocalEngineOptions {
   /** Replaces built-in runners (benchmarks register a no-op one). */
   runners?: RunnerRegistry;
   onError?: (error: unknown) => void;
-  /** Decides (and the run records) each run's lane; default the built-in policy, every lane local. */
-  router?: RunRouter;
+  /**
+   * Where the child runs of `workflow` tasks are submitted, followed and cancelled: the engines
+   * registry's child-run submitter (it routes each child and picks the engine of its ML step).
+   */
+  childRuns: ChildRuns;
   /** Called once a run this engine executed has finished and its end is committed (the MLflow mirror listens). */
   onRunFinished?: (runId: string) => void;
 }
@@ -63,7 +68,7 @@ export class LocalEngine implements Engine {
     private readonly store: LocalEngineStore,
     private readonly pool: SpawnerPool,
     services: EngineServices,
-    private readonly router: RunRouter,
+    private readonly childRuns: ChildRuns,
     private readonly onRunFinished: (runId: string) => void,
   ) {
     this.services = services;
@@ -83,8 +88,7 @@ export class LocalEngine implements Engine {
         process: new ProcessRunner(pool, settings),
         script: new ScriptRunner(pool, settings),
         node: new NodeRunner(pool, settings),
-        // Child runs go to this same engine (set below, once it exists).
-        workflow: new WorkflowRunner(() => engine),
+        workflow: new WorkflowRunner(options.childRuns),
         ...options.runners,
       },
       artifacts,
@@ -92,13 +96,14 @@ export class LocalEngine implements Engine {
       runsDir: join(options.home, 'runs'),
       onError,
     };
-    const engine: LocalEngine = new LocalEngine(options.store, pool, services, options.router ?? runRouter(), options.onRunFinished ?? (() => undefined));
-    return Promise.resolve(engine);
+    return Promise.resolve(new LocalEngine(options.store, pool, services, options.childRuns, options.onRunFinished ?? (() => undefined)));
   }
 
   /**
    * Starts a run. With an explicit `runId` the submit is idempotent: a run that already exists
-   * under that id is left as it is (the trigger layer relies on this for exactly-once runs).
+   * under that id is not started again (the trigger layer relies on this for exactly-once runs);
+   * if it was left in flight by a process that is gone, this engine takes it over (a resumed
+   * parent re-attaching to the child run its `workflow` task had started).
    */
   async submit(request: SubmitRequest): Promise<{ runId: string }> {
     const spec = request.spec;
@@ -116,7 +121,7 @@ export class LocalEngine implements Engine {
       ...(request.sourceFile ? { sourceFile: request.sourceFile } : {}),
       origin: request.origin ?? { kind: 'api' },
       experiment: experimentOf(spec, request.experiment),
-      routing: this.router(spec, request.laneOverride),
+      routing: request.routing,
       ...(request.noCache === true ? { noCache: true } : {}),
       createdAt: Date.now(),
       owner: OWNER_ID,
@@ -125,7 +130,10 @@ export class LocalEngine implements Engine {
     };
     if (request.runId === undefined) await this.store.createRun(record);
     // Two submits of one id racing (a redelivered event): only the one that creates the row runs it.
-    else if (!(await this.store.createRunIfAbsent(record))) return { runId };
+    else if (!(await this.store.createRunIfAbsent(record))) {
+      await this.adopt(runId);
+      return { runId };
+    }
     const init = { runId, spec, params, baseDir: request.baseDir, reuseCache: request.noCache !== true };
     this.track(new RunExecution(init, this.services)).start();
     return { runId };
@@ -137,7 +145,7 @@ export class LocalEngine implements Engine {
   }
 
   /** Waits for a run (of this engine, or of another process) to finish; returns its record. */
-  async waitForRun(runId: string): Promise<RunRecord> {
+  async wait(runId: string): Promise<RunRecord> {
     const execution = this.active.get(runId);
     if (execution) await execution.finishedStatus();
     else for await (const _ of watchStoredRun(this.store, runId)); // drain until terminal
@@ -191,9 +199,9 @@ export class LocalEngine implements Engine {
   /**
    * Makes sure a run that exists is being executed by someone: one left in flight by a process
    * that is gone is taken over; a finished run, one of ours or one another live process executes
-   * is left alone. A parent's `workflow` task calls this for the child run it re-attaches to.
+   * is left alone. A submit of an id that exists calls this.
    */
-  async adopt(runId: string): Promise<void> {
+  private async adopt(runId: string): Promise<void> {
     const run = await this.requireRun(runId);
     if (isTerminalRunStatus(run.status) || this.active.has(run.id) || ownerIsAlive(run.owner, run.ownerPid)) return;
     await this.takeOver(run);
@@ -215,7 +223,7 @@ export class LocalEngine implements Engine {
    * exit. Tasks still running are not stopped and their runs stay in flight, for `resume`.
    * With `drainMs`, running tasks first get that long to finish and be recorded.
    */
-  async close(options: { drainMs?: number } = {}): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
     process.off('SIGUSR2', this.onCancelSignal);
     this.closing = true;
     this.services.dispatcher.pause();
@@ -249,11 +257,11 @@ export class LocalEngine implements Engine {
     }
   }
 
-  /** Cancels the child runs (of `workflow` tasks) a run left in flight. */
+  /** Cancels the child runs (of `workflow` tasks) a run left in flight, on whichever engine runs them. */
   private async cancelChildren(parentId: string): Promise<void> {
     for (const run of await this.store.listRuns({ status: ['Pending', 'Running'] })) {
       const parent = run.origin.kind === 'parent' ? (run.origin.detail as { runId?: unknown } | undefined)?.runId : undefined;
-      if (parent === parentId) await this.cancel(run.id).catch(this.services.onError);
+      if (parent === parentId) await this.childRuns.cancel(run.id).catch(this.services.onError);
     }
   }
 
@@ -285,11 +293,4 @@ function defaultParams(params: SubmitRequest['spec']['params']): Record<string, 
   const defaults: Record<string, unknown> = {};
   for (const [name, decl] of Object.entries(params ?? {})) if (decl.default !== undefined) defaults[name] = decl.default;
   return defaults;
-}
-
-/** Sortable, Kubernetes-friendly run ids: the workflow name, then time and randomness in base 36. */
-export function newRunId(workflow: string): string {
-  const time = Date.now().toString(36).padStart(9, '0');
-  const random = Math.floor(Math.random() * 36 ** 5).toString(36).padStart(5, '0');
-  return `${workflow.slice(0, 40)}-${time}${random}`;
 }

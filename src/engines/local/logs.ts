@@ -1,16 +1,21 @@
 // Reads task logs from the files the spawner wrote, for `tandem logs` and the API. Following
 // re-reads new bytes until the run ends, so it also works for a run owned by another process.
+// An unknown run, or a task the run does not have, is a NotFoundError before anything is read.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { NotFoundError } from '../../errors.js';
 import { attemptFiles } from './layout.js';
 import { isTerminalRunStatus } from '../model.js';
 import type { LogChunk, LogOptions } from '../engine.js';
-import type { RunReader, TaskRunRecord } from '../../store/ports/runs.js';
+import type { RunReader, RunRecord, TaskRunRecord } from '../../store/ports/runs.js';
 
 const STREAMS = ['stdout', 'stderr'] as const;
 const FOLLOW_INTERVAL_MS = 200;
 
 export async function* readLogs(store: RunReader, runId: string, task: string | undefined, options: LogOptions = {}): AsyncGenerator<LogChunk> {
   const offsets = new Map<string, number>();
+  const first = await store.getRun(runId);
+  if (!first) throw new NotFoundError('run', runId);
+  if (task !== undefined && !(await hasTask(store, first, task))) throw new NotFoundError('task', task);
   for (;;) {
     const run = await store.getRun(runId);
     const attempts = (await store.listTaskRuns(runId)).filter((r) => r.logDir && matches(r, task));
@@ -24,6 +29,17 @@ export async function* readLogs(store: RunReader, runId: string, task: string | 
     if (!options.follow || !run || isTerminalRunStatus(run.status)) return;
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
   }
+}
+
+/**
+ * Whether `task` names a task of the run: one its workflow declares (a forEach item key,
+ * `name[3]`, by its task's name), or one it has records of. A task that has not started yet
+ * counts, so `--follow` can wait for it.
+ */
+async function hasTask(store: RunReader, run: RunRecord, task: string): Promise<boolean> {
+  const name = /^(.*)\[\d+\]$/.exec(task)?.[1] ?? task;
+  if ([...run.spec.tasks, ...(run.spec.finally ?? [])].some((declared) => declared.name === name)) return true;
+  return (await store.listTaskRuns(run.id)).some((r) => matches(r, task));
 }
 
 function matches(record: TaskRunRecord, task: string | undefined): boolean {

@@ -1,8 +1,10 @@
-// Which process owns a run. A run's owner is recorded in the store as host:pid:start; a run whose
-// owner process is gone was left in flight by a crash and may be resumed.
+// Which process owns a run. A run's owner is recorded in the store as this process's identity
+// (host:pid:start, see util/process-identity.ts); a run whose owner process is gone was left in
+// flight by a crash and may be resumed.
 import { hostname } from 'node:os';
+import { PROCESS_IDENTITY } from '../../util/process-identity.js';
 
-export const OWNER_ID = `${hostname()}:${process.pid}:${Date.now().toString(36)}`;
+export const OWNER_ID = PROCESS_IDENTITY;
 
 /** True when the owner recorded for a run is a live process on this host. */
 export function ownerIsAlive(owner: string | undefined, ownerPid: number | undefined): boolean {

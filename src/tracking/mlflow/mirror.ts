@@ -11,7 +11,7 @@
 // another process leaves the run to it rather than create a second MLflow run beside its own.
 import { randomUUID } from 'node:crypto';
 import { TandemError, NotFoundError } from '../../errors.js';
-import { OWNER_ID } from '../../engines/local/owner.js';
+import { PROCESS_IDENTITY } from '../../util/process-identity.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
 import type { MlflowExportRecord, MlflowExportStore } from '../../store/ports/mlflow-exports.js';
 import type { RunReader, RunRecord } from '../../store/ports/runs.js';
@@ -68,7 +68,7 @@ export class MlflowMirror {
   private readonly inFlight = new Map<string, Promise<MlflowExportResult>>();
   private readonly timer: DueTimer;
   /** This mirror's name on the leases it takes (one process may run several mirrors). */
-  private readonly holder = `${OWNER_ID}:${randomUUID().slice(0, 8)}`;
+  private readonly holder = `${PROCESS_IDENTITY}:${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly options: MlflowMirrorOptions) {
     this.store = options.store;

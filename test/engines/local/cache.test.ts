@@ -5,10 +5,9 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { OWNER_ID } from '../../../src/engines/local/owner.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
-import { makeHarness, readRun, runToEnd, sh, workflow, type Harness, type RunResult } from '../harness.js';
+import { makeHarness, openLocalEngines, readRun, runToEnd, sh, workflow, type Harness, type RunResult } from '../harness.js';
 
 let h: Harness;
 beforeEach(async () => (h = await makeHarness()));
@@ -179,7 +178,7 @@ void describe('component cache on the embedded engine', () => {
     rmSync(gate);
 
     // A second engine on the same store starts the --no-cache run and stops while gate runs.
-    const stopping = await LocalEngine.create({ store: h.store, home: h.home, concurrency: 4 });
+    const { engines: stopping } = await openLocalEngines({ store: h.store, home: h.home, concurrency: 4 });
     const { runId } = await stopping.submit({ spec, baseDir: process.cwd(), noCache: true });
     const deadline = Date.now() + 10_000;
     while (!(await h.store.listTaskRuns(runId)).some((r) => r.task === 'gate' && r.status === 'Running' && r.pid !== undefined)) {

@@ -2,8 +2,7 @@
 // flight for resume, and a new engine finishes it.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { LocalEngine } from '../../../src/engines/local/engine.js';
-import { makeHarness, readRun, workflow } from '../harness.js';
+import { makeHarness, openLocalEngines, readRun, workflow } from '../harness.js';
 
 describe('embedded engine: close with runs in flight', () => {
   it('leaves the run in flight; resume in a new engine finishes it', async () => {
@@ -29,7 +28,7 @@ describe('embedded engine: close with runs in flight', () => {
 
       // Another engine takes over, as after a crash (the store says this process owns the run, so release it first).
       await h.store.releaseRun(runId, stored!.owner!);
-      const next = await LocalEngine.create({ store: h.store, home: h.home, concurrency: 2 });
+      const { engines: next } = await openLocalEngines({ store: h.store, home: h.home, concurrency: 2 });
       try {
         assert.deepEqual(await next.resume(), [runId]);
         const result = await readRun({ store: h.store, engine: next }, runId);

@@ -1,9 +1,9 @@
 // The process the crash tests kill with SIGKILL: it starts a run and waits for it forever.
 // argv: <home> <marker dir> [workflow file]: without a file, it runs crashSpec below.
-import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { loadWorkflowFile } from '../../../src/spec/load.js';
 import { openStore } from '../../../src/store/open.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
+import { openLocalEngines } from '../harness.js';
 
 const [home, markers, file] = process.argv.slice(2) as [string, string, string | undefined];
 // Each task appends a line to a marker file every time it really executes.
@@ -27,8 +27,8 @@ export const crashSpec: WorkflowSpec = {
 };
 
 const store = await openStore({ home });
-const engine = await LocalEngine.create({ store, home, concurrency: 4 });
+const { engines: engine } = await openLocalEngines({ store, home, concurrency: 4 });
 const loaded = file !== undefined ? await loadWorkflowFile(file) : { spec: crashSpec, baseDir: process.cwd() };
 const { runId } = await engine.submit({ spec: loaded.spec, baseDir: loaded.baseDir });
 process.stdout.write(`${runId}\n`);
-await engine.waitForRun(runId);
+await engine.wait(runId);

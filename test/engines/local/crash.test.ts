@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
-import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { childRunId } from '../../../src/engines/local/runners/workflow.js';
+import type { Engines } from '../../../src/engines/registry.js';
 import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/store.js';
-import { makeHarness, pidAlive, readRun } from '../harness.js';
+import { makeHarness, openLocalEngines, pidAlive, readRun } from '../harness.js';
 
 const child = join(import.meta.dirname, 'crash-child.ts');
 
@@ -35,7 +35,7 @@ interface Crashed {
   markers: string;
   runId: string;
   store: Store;
-  engine: LocalEngine;
+  engine: Engines;
 }
 
 /**
@@ -66,7 +66,7 @@ async function crashThenResume(steps: {
     proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));
     await steps.killed?.(store, runId);
-    const engine = await LocalEngine.create({ store, home, concurrency: 4 });
+    const { engines: engine } = await openLocalEngines({ store, home, concurrency: 4 });
     try {
       await steps.resumed({ dir, markers, runId, store, engine });
       assert.deepEqual(await engine.resume(), [], 'nothing is left in flight');
@@ -188,7 +188,7 @@ describe('embedded engine: crash safety', () => {
       ready: childTaskRunning,
       async resumed({ markers, runId, store, engine }) {
         await engine.cancel(runId); // its owner is gone: this engine takes it over to cancel it
-        assert.equal((await engine.waitForRun(runId)).status, 'Cancelled');
+        assert.equal((await engine.wait(runId)).status, 'Cancelled');
         const childId = childRunId(runId, 'train', 1);
         await until(async () => (await store.getRun(childId))?.status === 'Cancelled', 'the child run to be cancelled, not left to run on alone');
         assert.deepEqual(lines(join(markers, 'work')), ['1'], "the child's task was not run again");

@@ -129,7 +129,7 @@ describe('embedded engine: idempotent submit', () => {
       const first = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
       const second = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
       assert.equal(first.runId, second.runId);
-      await h.engine.waitForRun('fixed-run-id');
+      await h.engine.wait('fixed-run-id');
       const third = await h.engine.submit({ spec, baseDir: process.cwd(), runId: 'fixed-run-id' });
       assert.equal(third.runId, 'fixed-run-id');
       assert.equal((await h.store.listRuns()).length, 1);

@@ -111,6 +111,6 @@ void describe('workflow runner (child runs)', () => {
     await h.engine.cancel(runId);
     const result = await readRun(h, runId);
     assert.equal(result.run.status, 'Cancelled');
-    assert.equal((await h.engine.waitForRun(childId)).status, 'Cancelled');
+    assert.equal((await h.engine.wait(childId)).status, 'Cancelled');
   });
 });

@@ -1,0 +1,150 @@
+// The engines registry: the one place an engine is chosen for a run. A new run is routed first
+// (the router decides its lane and records why), then handed to the engine its lane is bound to
+// in `lanes` (tandem.yaml), which only executes it. Everything later done to a run (watch, wait,
+// cancel, logs, resume) reaches the engine that executes it, found from the routing the run
+// recorded. The CLI, `tandem serve`, the API and the event layer hold this registry, never an
+// engine; the composition roots register the engines (today only `local`).
+import { NotFoundError, TandemError } from '../errors.js';
+import type { LaneStep } from '../router/engines.js';
+import { runRouterFromConfig, type LaneOverride, type RunRouter } from '../router/run-routing.js';
+import type { EngineName, LanesConfig, RoutingConfig } from '../router/types.js';
+import type { RunReader, RunRecord } from '../store/ports/runs.js';
+import type { CloseOptions, Engine, LogChunk, LogOptions, SubmitRequest } from './engine.js';
+import type { RunEvent } from './model.js';
+
+/**
+ * The engines that execute runs in this build. A lane bound to another one (`lanes.kubeflow.engine:
+ * kfp`, `lanes.argo.engine: argo`) keeps that binding in the routing every run records, but its runs
+ * execute on FALLBACK_ENGINE. This is the only place the fallback is made: the remote-engines
+ * issue adds argo and kfp here (and registers them in the composition roots), which ends it.
+ */
+const EXECUTABLE_HERE: ReadonlySet<string> = new Set<EngineName>(['local']);
+const FALLBACK_ENGINE: EngineName = 'local';
+/** Runs recorded before the router's decision was (store migration 007) all ran on the local engine. */
+const ENGINE_BEFORE_ROUTING: EngineName = 'local';
+
+/** True when runs bound to `engine` execute on it in this build; false when they fall back to local. */
+export function isRunnableHere(engine: string): boolean {
+  return EXECUTABLE_HERE.has(engine);
+}
+
+/** A run as callers ask for it: the router has not decided its lane yet. */
+export interface RunRequest extends Omit<SubmitRequest, 'routing'> {
+  /** Forces a lane instead of the router's choice; the run records the override and who made it. */
+  laneOverride?: LaneOverride;
+}
+
+/** Where a parent's `workflow` tasks start, follow and cancel their child runs. */
+export interface ChildRunSubmitter {
+  submit(request: RunRequest): Promise<{ runId: string }>;
+  wait(runId: string): Promise<RunRecord>;
+  cancel(runId: string): Promise<void>;
+}
+
+export interface EnginesOptions {
+  /** Decides each new run's lane, and the engines its lane is bound to (router/run-routing.ts). */
+  router: RunRouter;
+  /** Where a run's recorded routing is read, to reach the engine executing it. */
+  runs: Pick<RunReader, 'getRun'>;
+}
+
+/** A run needs an engine this process did not register: a composition root's mistake. */
+class EngineNotRegisteredError extends TandemError {
+  readonly code = 'ENGINE_NOT_REGISTERED';
+  constructor(engine: string) {
+    super(`no ${engine} engine is registered in this process`);
+    this.name = 'EngineNotRegisteredError';
+  }
+}
+
+export class Engines {
+  private readonly registered = new Map<string, Engine>();
+
+  constructor(private readonly options: EnginesOptions) {}
+
+  /** The registry tandem.yaml describes: its `routing` rules decide lanes, its `lanes` bind them to engines. */
+  static fromConfig(config: { routing: RoutingConfig; lanes: LanesConfig }, runs: Pick<RunReader, 'getRun'>): Engines {
+    return new Engines({ router: runRouterFromConfig(config), runs });
+  }
+
+  /** Makes `engine` execute the runs of every lane bound to `name`. */
+  register(name: EngineName, engine: Engine): this {
+    if (!isRunnableHere(name)) throw new TypeError(`engine ${name} cannot execute runs in this build`);
+    this.registered.set(name, engine);
+    return this;
+  }
+
+  /** Routes a new run, then starts it on the engine that orchestrates its lane. */
+  submit(request: RunRequest): Promise<{ runId: string }> {
+    return this.start(request, 'orchestration');
+  }
+
+  /**
+   * What a `workflow` task's child runs go through: routed like any run, and executed by the
+   * engine of their lane's ML step (in a hybrid workflow the children are the KFP pipelines).
+   */
+  childRuns(): ChildRunSubmitter {
+    return { submit: (request) => this.start(request, 'ml'), wait: (runId) => this.wait(runId), cancel: (runId) => this.cancel(runId) };
+  }
+
+  async *watch(runId: string): AsyncIterable<RunEvent> {
+    yield* (await this.engineOf(runId)).watch(runId);
+  }
+
+  async wait(runId: string): Promise<RunRecord> {
+    return (await this.engineOf(runId)).wait(runId);
+  }
+
+  async cancel(runId: string): Promise<void> {
+    return (await this.engineOf(runId)).cancel(runId);
+  }
+
+  async *logs(runId: string, task?: string, options?: LogOptions): AsyncIterable<LogChunk> {
+    yield* (await this.engineOf(runId)).logs(runId, task, options);
+  }
+
+  /** Takes over runs left in flight by dead processes: just `runId`, or every engine's; returns their ids. */
+  async resume(runId?: string): Promise<string[]> {
+    if (runId !== undefined) return (await this.engineOf(runId)).resume(runId);
+    const resumed: string[] = [];
+    for (const engine of this.engines()) resumed.push(...(await engine.resume()));
+    return resumed;
+  }
+
+  /** Closes every registered engine (see Engine.close); the store stays open. */
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.engines().map((engine) => engine.close(options)));
+  }
+
+  private start(request: RunRequest, step: LaneStep): Promise<{ runId: string }> {
+    const { laneOverride, ...rest } = request;
+    // The router decides first (it may throw RouteError); only then is the engine chosen.
+    const routing = this.options.router(request.spec, laneOverride);
+    return this.executor(routing.engines[step]).submit({ ...rest, routing });
+  }
+
+  /** The engine that executes an existing run: the one its recorded routing binds its step to. */
+  private async engineOf(runId: string): Promise<Engine> {
+    const run = await this.options.runs.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return this.executor(run.routing?.engines[stepOf(run)] ?? ENGINE_BEFORE_ROUTING);
+  }
+
+  /** The registered engine that executes runs bound to `bound`, falling back as EXECUTABLE_HERE says. */
+  private executor(bound: string): Engine {
+    const name = isRunnableHere(bound) ? bound : FALLBACK_ENGINE;
+    const engine = this.registered.get(name);
+    if (!engine) throw new EngineNotRegisteredError(name);
+    return engine;
+  }
+
+  /** Each registered engine once (one engine may be registered under several names). */
+  private engines(): Engine[] {
+    return [...new Set(this.registered.values())];
+  }
+}
+
+/** A child run of a `workflow` task is an ML step of its lane; any other run is the orchestration. */
+function stepOf(run: RunRecord): LaneStep {
+  return run.origin.kind === 'parent' ? 'ml' : 'orchestration';
+}
