@@ -5,10 +5,17 @@ import { parse } from '@marcbachmann/cel-js';
 import { ExpressionError } from '../errors.js';
 import { errorMessage } from '../util/error-message.js';
 
-/** The AST node shape of @marcbachmann/cel-js: an operator and its arguments. */
+/**
+ * The AST node shape of @marcbachmann/cel-js: an operator, its arguments (see cel-ast.ts for
+ * their shape by operator) and where it was parsed from: `start` and `end` bound its source text,
+ * `pos` is where its operator is (the field of a selection; else the start).
+ */
 export interface CelNode {
   op: string;
   args: unknown;
+  pos: number;
+  start: number;
+  end: number;
 }
 
 export interface CompiledExpression {

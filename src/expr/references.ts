@@ -1,6 +1,7 @@
 // Finds what an expression or template refers to: params, task outputs, the forEach item, run
 // fields. Validation checks these references and the graph derives implied dependencies from them.
 import { compileCel, type CelNode } from './cel.js';
+import { celMemberPath } from './cel-ast.js';
 import { parseTemplate } from './template.js';
 
 export interface Reference {
@@ -40,29 +41,13 @@ function isNode(value: unknown): value is CelNode {
   return value !== null && typeof value === 'object' && 'op' in value;
 }
 
-/** Turns `a.b["c"].d` into ['a', 'b', 'c', 'd'], or undefined when part of it is computed. */
-function memberPath(node: CelNode): string[] | undefined {
-  if (node.op === 'id' && typeof node.args === 'string') return [node.args];
-  if ((node.op === '.' || node.op === '.?') && Array.isArray(node.args)) {
-    const [target, field] = node.args as [unknown, unknown];
-    const base = isNode(target) ? memberPath(target) : undefined;
-    return base && typeof field === 'string' ? [...base, field] : undefined;
-  }
-  if (node.op === '[]' && Array.isArray(node.args)) {
-    const [target, index] = node.args as [unknown, unknown];
-    const base = isNode(target) ? memberPath(target) : undefined;
-    if (base && isNode(index) && index.op === 'value' && typeof index.args === 'string') return [...base, index.args];
-  }
-  return undefined;
-}
-
 function walk(node: unknown, bound: ReadonlySet<string>, source: string, found: Reference[]): void {
   if (Array.isArray(node)) {
     for (const child of node) walk(child, bound, source, found);
     return;
   }
   if (!isNode(node)) return;
-  const path = memberPath(node);
+  const path = celMemberPath(node, { index: true });
   if (path && path[0] !== undefined) {
     if (!bound.has(path[0])) found.push({ root: path[0], path: path.slice(1), expression: source });
     return;

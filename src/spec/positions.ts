@@ -2,6 +2,7 @@
 // positions come from the yaml Document's node ranges; for JSON from a small scanner that also
 // reports the offset of a syntax error and duplicate keys (JSON.parse reports neither).
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { TandemError } from '../errors.js';
 
 export interface Position {
   line: number;
@@ -126,9 +127,12 @@ export interface JsonScan {
   offsets: Map<string, number>;
 }
 
-class JsonSyntax extends Error {
+/** Ends a scan at its first syntax error; scanJson returns it as a value and never throws it. */
+class JsonSyntax extends TandemError {
+  readonly code = 'JSON_SYNTAX';
   constructor(readonly offset: number, message: string) {
     super(message);
+    this.name = 'JsonSyntax';
   }
 }
 

@@ -72,6 +72,11 @@ void describe('celToGovaluate: precedence', () => {
     assert.equal(translate('(params.n > 1) == true'), '({{params.n}} > 1) == true');
   });
 
+  void it('follows the CEL parser, which binds == and != looser than < <= > >=', () => {
+    assert.equal(translate('params.a == params.b < params.c'), '{{params.a}} == ({{params.b}} < {{params.c}})');
+    assert.equal(translate('params.a < params.b == params.c'), '({{params.a}} < {{params.b}}) == {{params.c}}');
+  });
+
   void it('builds the tree with comparisons below && and ||', () => {
     const node = parseCondition('params.a == 1 || params.b < 2 && params.c');
     assert.equal(node.kind, 'logical');
@@ -147,6 +152,10 @@ void describe('celToGovaluate: refused constructs', () => {
     ["params.x == b'abc'", /bytes literal/],
     ["params.s == 'a{{b'", /\{\{/],
     ['params.n == 1e30', /number/],
+    ['(params.a).b == 1', /field selection on a computed value/],
+    ["'x'.y == 1", /field selection on a computed value/],
+    ['params.x in ([1, 2])', /other than a literal list/],
+    ['params.x in [1 + 2]', /arithmetic operator "\+"/],
   ];
   for (const [expression, construct] of cases) {
     void it(`refuses ${expression}`, () => rejects(expression, construct));
@@ -157,7 +166,25 @@ void describe('celToGovaluate: refused constructs', () => {
     assert.throws(() => translate('(params.a'), ExpressionError);
   });
 
-  void it('names the offset of the refused construct', () => {
+  void it('names the offset of the refused construct, from the CEL parser', () => {
+    const offsetOf = (expression: string): number => {
+      try {
+        translate(expression);
+      } catch (error) {
+        if (error instanceof ExpressionTranslationError) return error.offset;
+        throw error;
+      }
+      return assert.fail(`expected ${expression} to be refused`);
+    };
+    assert.equal(offsetOf('params.name.startsWith("a")'), 12);
+    assert.equal(offsetOf('params.n + 1 > 2'), 9);
+    assert.equal(offsetOf('params.list[0] == 1'), 11);
+    assert.equal(offsetOf('params.a ? 1 : 2'), 9);
+    assert.equal(offsetOf("params.s == 'a{{b'"), 12);
+    assert.equal(offsetOf('params.x in ([1])'), 12);
+  });
+
+  void it('names the offset of a refused function call', () => {
     try {
       translate('params.a && size(params.b) > 1');
       assert.fail('expected a throw');

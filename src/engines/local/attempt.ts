@@ -1,15 +1,15 @@
 // Runs one attempt of one task: resolves its inputs, hands it to its runner under a timeout,
 // and turns the result into an outcome (with outputs and metrics when it succeeded).
-import { ExpressionError } from '../../errors.js';
 import { formatDurationMs } from '../../spec/duration.js';
 import type { TaskSpec } from '../../spec/schema.js';
 import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { attemptFiles } from './layout.js';
-import { buildContext, InputError, resolveInputs, type ContextParts } from './context.js';
-import { collectOutputs, OutputError, readMetrics, type MetricLine } from './outputs.js';
+import { buildContext, resolveInputs, type ContextParts } from './context.js';
+import { collectOutputs, readMetrics, type MetricLine } from './outputs.js';
 import type { FailedStatus } from './retry.js';
 import { RunnerStartError, type Runner, type RunnerRegistry, type TaskExecution } from './runner.js';
+import { attemptFailureStatus } from './task-failure.js';
 import { errorMessage } from '../../util/error-message.js';
 
 export type AttemptOutcome =
@@ -39,8 +39,7 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
   try {
     inputs = await resolveInputs(plan.spec, plan.parts, inputsDir, artifacts);
   } catch (error) {
-    if (error instanceof InputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message };
-    return { status: 'Error', message: `inputs: ${errorMessage(error)}` };
+    return inputsFailed(error);
   }
 
   // A combined signal only when there is a timeout: AbortSignal.any is not free, and most tasks have none.
@@ -86,12 +85,25 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
     const metrics = await readMetrics(metricsFile);
     return { status: 'Succeeded', outputs, metrics, exitCode: 0, ...(result.message !== undefined ? { message: result.message } : {}) };
   } catch (error) {
-    if (error instanceof OutputError || error instanceof ExpressionError) return { status: 'Failed', message: error.message, exitCode: 0 };
-    if (error instanceof RunnerStartError) return { status: 'Error', message: error.message };
-    return { status: 'Error', message: errorMessage(error) };
+    return runFailed(error);
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/** An attempt whose inputs did not resolve. An unforeseen error is named by the step it broke. */
+function inputsFailed(error: unknown): AttemptOutcome {
+  const status = attemptFailureStatus(error);
+  return { status, message: status === 'Failed' ? errorMessage(error) : `inputs: ${errorMessage(error)}` };
+}
+
+/**
+ * An attempt that threw while its runner ran or its outputs were collected. A Failed one is the
+ * task's fault after a clean exit (its outputs are wrong), hence exit code 0.
+ */
+function runFailed(error: unknown): AttemptOutcome {
+  const status = attemptFailureStatus(error);
+  return status === 'Failed' ? { status, message: errorMessage(error), exitCode: 0 } : { status, message: errorMessage(error) };
 }
 
 function exitFields(result: { exitCode: number | null; signal?: string }): { exitCode?: number; signal?: string } {

@@ -8,6 +8,7 @@ import { isArtifactType } from '../../spec/value-types.js';
 import type { ArtifactRef } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { checkType } from './outputs.js';
+import { TaskFailureError } from './task-failure.js';
 import { errorMessage } from '../../util/error-message.js';
 
 const OUTPUT_REFERENCE = /^tasks\.([A-Za-z_][A-Za-z0-9_]*)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -47,7 +48,10 @@ export function asInputDecl(raw: unknown): InputDecl {
   return { value: raw };
 }
 
-export class InputError extends Error {
+/** An input that does not resolve (wrong type, not an artifact): the task's own fault. */
+export class InputError extends TaskFailureError {
+  readonly code = 'TASK_INPUT';
+  readonly status = 'Failed';
   constructor(message: string) {
     super(message);
     this.name = 'InputError';

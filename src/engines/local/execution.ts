@@ -14,7 +14,7 @@ import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { buildContext as contextOf, type ContextParts, type UpstreamView } from './context.js';
 import { Gate } from './dispatcher.js';
 import type { EngineServices } from './services.js';
-import { ForEachError, forEachItems } from './foreach.js';
+import { forEachItems } from './foreach.js';
 import { replayOf } from './resume.js';
 import { retryDelayMs, shouldRetry, type FailedStatus } from './retry.js';
 import { recordInputs, recordMetrics, recordOutputs } from './records.js';
@@ -165,7 +165,7 @@ export class RunExecution {
         }),
       );
     } catch (error) {
-      if (error instanceof ForEachError || error instanceof Error) this.settleNode(node, 'Failed', error.message);
+      if (error instanceof Error) this.settleNode(node, 'Failed', error.message);
     }
   }
 

@@ -2,8 +2,16 @@
 // yields a JSON array (usually an upstream task's output).
 import { renderValue } from '../../expr/template.js';
 import type { ForEach } from '../../spec/schema.js';
+import { TaskFailureError } from './task-failure.js';
 
-export class ForEachError extends Error {
+/**
+ * A forEach that does not expand to a list. The task fails before it has any attempt, so there is
+ * nothing for its retry policy to try again.
+ */
+export class ForEachError extends TaskFailureError {
+  readonly code = 'TASK_FOREACH';
+  readonly status = 'Failed';
+  override readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = 'ForEachError';

@@ -10,9 +10,12 @@ import type { OutputValue } from '../model.js';
 import type { ArtifactStore } from './artifacts.js';
 import { attemptFiles } from './layout.js';
 import { artifactMetadata } from './artifact-metadata.js';
+import { TaskFailureError } from './task-failure.js';
 
 /** The task ran but its outputs are missing or malformed: the attempt fails. */
-export class OutputError extends Error {
+export class OutputError extends TaskFailureError {
+  readonly code = 'TASK_OUTPUT';
+  readonly status = 'Failed';
   constructor(message: string) {
     super(message);
     this.name = 'OutputError';

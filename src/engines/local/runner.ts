@@ -1,6 +1,7 @@
 // The Runner port of the embedded engine: how one attempt of one task is executed.
 // process, script and node runners live beside this file; a benchmark may register its own.
 import type { TaskSpec } from '../../spec/schema.js';
+import { TaskFailureError } from './task-failure.js';
 
 export interface TaskExecution {
   runId: string;
@@ -40,7 +41,9 @@ export interface RunnerResult {
 }
 
 /** Thrown (or rejected) by a runner when the task could not be started at all: an Error status. */
-export class RunnerStartError extends Error {
+export class RunnerStartError extends TaskFailureError {
+  readonly code = 'TASK_NOT_STARTED';
+  readonly status = 'Error';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RunnerStartError';

@@ -4,7 +4,7 @@
 // for their ||. tandem keeps one condition per sensor and Argo Events one per trigger, so every
 // trigger gets the same one. Without a condition, reset or expansion nothing is written: Argo
 // Events' default is tandem's, every dependency ANDed.
-import { parseCondition, type ConditionNode } from '../sensors/conditions.js';
+import { parseDependencyExpression, type DependencyExpression } from '../sensors/conditions.js';
 import type { SensorSpec } from '../sensors/schema.js';
 
 export interface CompiledConditions {
@@ -16,7 +16,7 @@ export function compileConditions(sensor: SensorSpec, names: ReadonlyMap<string,
   const expanded = [...names.values()].some((list) => list.length !== 1);
   const out: CompiledConditions = {};
   if (sensor.conditions !== undefined || expanded || sensor.conditionsReset !== undefined) {
-    const tree = sensor.conditions !== undefined ? parseCondition(sensor.conditions) : allOf(sensor.dependencies.map((dep) => dep.name));
+    const tree = sensor.conditions !== undefined ? parseDependencyExpression(sensor.conditions) : allOf(sensor.dependencies.map((dep) => dep.name));
     out.conditions = render(tree, names);
   }
   if (sensor.conditionsReset !== undefined) {
@@ -25,17 +25,17 @@ export function compileConditions(sensor: SensorSpec, names: ReadonlyMap<string,
   return out;
 }
 
-function allOf(names: readonly string[]): ConditionNode {
-  const nodes: ConditionNode[] = names.map((name) => ({ kind: 'dep', name, offset: 0 }));
+function allOf(names: readonly string[]): DependencyExpression {
+  const nodes: DependencyExpression[] = names.map((name) => ({ kind: 'dep', name, offset: 0 }));
   return nodes.reduce((left, right) => ({ kind: 'and', left, right }));
 }
 
-function render(node: ConditionNode, names: ReadonlyMap<string, string[]>): string {
+function render(node: DependencyExpression, names: ReadonlyMap<string, string[]>): string {
   if (node.kind === 'dep') {
     const list = names.get(node.name) ?? [node.name];
     return list.length === 1 ? list[0]! : `(${list.join(' || ')})`;
   }
-  const side = (child: ConditionNode): string => {
+  const side = (child: DependencyExpression): string => {
     const text = render(child, names);
     return node.kind === 'and' && child.kind === 'or' ? `(${text})` : text;
   };

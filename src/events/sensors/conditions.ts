@@ -1,12 +1,14 @@
 // Sensor conditions: dependency names joined by && and ||, with parentheses — exactly what Argo
-// Events accepts. && binds tighter than ||. Anything else (!, ==, literals, a single & or |) is
-// rejected with the column where it appears.
+// Events accepts as a trigger's `conditions`. && binds tighter than ||. Anything else (!, ==,
+// literals, a single & or |) is rejected with the column where it appears. This is not CEL: a
+// condition here is a dependency expression, parsed by parseDependencyExpression (CEL conditions
+// are parsed by src/expr/).
 import { TandemError } from '../../errors.js';
 import { IDENTIFIER_PATTERN } from '../../spec/schema.js';
 
-export type ConditionNode =
+export type DependencyExpression =
   | { kind: 'dep'; name: string; /** 0-based offset in the source. */ offset: number }
-  | { kind: 'and' | 'or'; left: ConditionNode; right: ConditionNode };
+  | { kind: 'and' | 'or'; left: DependencyExpression; right: DependencyExpression };
 
 export class ConditionError extends TandemError {
   readonly code = 'SENSOR_CONDITION';
@@ -84,15 +86,15 @@ function describeToken(token: Token): string {
   return `"${token.kind}" at ${at(token.offset)}`;
 }
 
-/** Parses a condition; throws ConditionError naming the column of the first problem. */
-export function parseCondition(source: string): ConditionNode {
+/** Parses a sensor's dependency expression; throws ConditionError naming the column of the first problem. */
+export function parseDependencyExpression(source: string): DependencyExpression {
   if (typeof source !== 'string' || source.trim() === '') throw new ConditionError(String(source), 'the condition is empty', 0);
   const tokens = tokenize(source);
   let index = 0;
   const peek = (): Token => tokens[index] ?? { kind: 'end', offset: source.length };
   const next = (): Token => tokens[index++] ?? { kind: 'end', offset: source.length };
 
-  const parseOr = (): ConditionNode => {
+  const parseOr = (): DependencyExpression => {
     let left = parseAnd();
     while (peek().kind === '||') {
       next();
@@ -100,7 +102,7 @@ export function parseCondition(source: string): ConditionNode {
     }
     return left;
   };
-  const parseAnd = (): ConditionNode => {
+  const parseAnd = (): DependencyExpression => {
     let left = parsePrimary();
     while (peek().kind === '&&') {
       next();
@@ -108,7 +110,7 @@ export function parseCondition(source: string): ConditionNode {
     }
     return left;
   };
-  const parsePrimary = (): ConditionNode => {
+  const parsePrimary = (): DependencyExpression => {
     const token = next();
     if (token.kind === 'name') {
       if (peek().kind === 'name') {
@@ -138,18 +140,18 @@ export function parseCondition(source: string): ConditionNode {
 }
 
 /** Every dependency reference in a condition, in order of appearance (repeats included). */
-export function conditionReferences(node: ConditionNode): Array<{ name: string; offset: number }> {
+export function conditionReferences(node: DependencyExpression): Array<{ name: string; offset: number }> {
   if (node.kind === 'dep') return [{ name: node.name, offset: node.offset }];
   return [...conditionReferences(node.left), ...conditionReferences(node.right)];
 }
 
 /** The distinct dependency names a condition mentions. */
-export function conditionDependencies(node: ConditionNode): string[] {
+export function conditionDependencies(node: DependencyExpression): string[] {
   return [...new Set(conditionReferences(node).map((r) => r.name))];
 }
 
 /** Whether the condition holds when exactly the given dependencies are satisfied. */
-export function conditionHolds(node: ConditionNode, satisfied: ReadonlySet<string>): boolean {
+export function conditionHolds(node: DependencyExpression, satisfied: ReadonlySet<string>): boolean {
   switch (node.kind) {
     case 'dep':
       return satisfied.has(node.name);
@@ -167,7 +169,7 @@ export function defaultCondition(dependencies: readonly string[]): string {
 
 export interface CompiledCondition {
   readonly source: string;
-  readonly tree: ConditionNode;
+  readonly tree: DependencyExpression;
   /** The dependencies the condition mentions: the ones a firing uses and consumes. */
   readonly dependencies: readonly string[];
   holds(satisfied: ReadonlySet<string>): boolean;
@@ -179,7 +181,7 @@ export interface CompiledCondition {
  */
 export function compileCondition(condition: string | undefined, dependencies: readonly string[]): CompiledCondition {
   const source = condition ?? defaultCondition(dependencies);
-  const tree = parseCondition(source);
+  const tree = parseDependencyExpression(source);
   const known = new Set(dependencies);
   const unknown = conditionReferences(tree).filter((r) => !known.has(r.name));
   const first = unknown[0];

@@ -10,7 +10,7 @@ import { ajvIssues } from '../../spec/ajv-issues.js';
 import { pointer } from '../../spec/positions.js';
 import { describeValue, didYouMean } from '../../spec/value-types.js';
 import { locate, type ValidateOptions } from '../../spec/validate.js';
-import { ConditionError, conditionReferences, defaultCondition, parseCondition } from './conditions.js';
+import { ConditionError, conditionReferences, defaultCondition, parseDependencyExpression } from './conditions.js';
 import { errorText } from './context.js';
 import { filterRegex, parseBool, parseNumber } from './filters.js';
 import { patternProblem } from './patterns.js';
@@ -161,7 +161,7 @@ function checkConditions(doc: Obj, names: readonly string[], issues: SpecIssue[]
   if (condition === undefined) return;
   const path = '/conditions';
   try {
-    const tree = parseCondition(condition);
+    const tree = parseDependencyExpression(condition);
     const known = new Set(names);
     const reported = new Set<string>();
     for (const ref of conditionReferences(tree)) {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConditionError, compileCondition, conditionDependencies, conditionHolds, parseCondition } from '../../../src/events/sensors/conditions.js';
+import { ConditionError, compileCondition, conditionDependencies, conditionHolds, parseDependencyExpression } from '../../../src/events/sensors/conditions.js';
 
 function holds(condition: string, satisfied: string[]): boolean {
-  return conditionHolds(parseCondition(condition), new Set(satisfied));
+  return conditionHolds(parseDependencyExpression(condition), new Set(satisfied));
 }
 
 function syntaxError(condition: string): ConditionError {
   try {
-    parseCondition(condition);
+    parseDependencyExpression(condition);
   } catch (error) {
     assert.ok(error instanceof ConditionError, `expected a ConditionError, got ${String(error)}`);
     return error;
@@ -23,7 +23,7 @@ describe('condition parsing and evaluation', () => {
     assert.equal(holds('(a || b) && c', ['b', 'c']), true);
     assert.equal(holds('a && (b || c)', ['a', 'c']), true);
     assert.equal(holds('((a))', ['a']), true);
-    assert.deepEqual(conditionDependencies(parseCondition('a && (b || a) && c_2')), ['a', 'b', 'c_2']);
+    assert.deepEqual(conditionDependencies(parseDependencyExpression('a && (b || a) && c_2')), ['a', 'b', 'c_2']);
   });
 
   it('rejects what Argo Events does not support, naming the column', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SpecValidationError } from '../../../src/errors.js';
 import type { IncomingEvent } from '../../../src/events/model.js';
-import { conditionHolds, parseCondition } from '../../../src/events/sensors/conditions.js';
+import { conditionHolds, parseDependencyExpression } from '../../../src/events/sensors/conditions.js';
 import { matchesDependency } from '../../../src/events/sensors/filters.js';
 import { RateLimiter } from '../../../src/events/sensors/rate-limit.js';
 import type { Dependency } from '../../../src/events/sensors/schema.js';
@@ -186,7 +186,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(tree, fc.subarray(['a', 'b', 'c', 'd']), (t, satisfied) => {
         const set = new Set(satisfied);
-        assert.equal(conditionHolds(parseCondition(print(t)), set), evaluate(t, set));
+        assert.equal(conditionHolds(parseDependencyExpression(print(t)), set), evaluate(t, set));
       }),
       { numRuns: 500 },
     );

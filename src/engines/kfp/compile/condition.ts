@@ -6,6 +6,7 @@
 // carry over; macros (all, exists, map, filter) and map literals are rejected with a CompileError.
 import type { CelNode } from '../../../expr/cel.js';
 import { compileCel } from '../../../expr/cel.js';
+import { CEL_MACROS, celSource, viewCel } from '../../../expr/cel-ast.js';
 import type { CompileContext } from './context.js';
 import { plainPath } from './context.js';
 import { channelName, type Scope } from './scopes.js';
@@ -17,46 +18,46 @@ interface Printed {
   atomic: boolean;
 }
 
-const BINARY = new Set(['&&', '||', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in']);
-const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter', 'has']);
-
 /** The KFP trigger condition for `expression`; binds every operand into `scope` (the condition sub-DAG). */
 export function kfpCondition(ctx: CompileContext, expression: string, task: string, scope: Scope, loop: Scope | undefined): string {
   const print = (node: CelNode): Printed => {
-    const source = nodeSource(expression, node);
-    if (source !== undefined && plainPath(source) !== undefined) return operand(source);
-    switch (node.op) {
-      case 'value':
-        return literal(node.args);
-      case '!_':
-      case '-_': {
-        const inner = print(node.args as CelNode);
-        return { text: `${node.op[0]}${wrap(inner)}`, kind: node.op === '!_' ? 'other' : inner.kind, atomic: true };
+    const view = viewCel(node);
+    // A member path (`params.n`, `tasks.a.outputs["x"]`) is an operand the condition sub-DAG binds.
+    if (view.kind === 'identifier' || ((view.kind === 'select' || view.kind === 'index') && !view.optional)) {
+      const source = celSource(expression, node);
+      if (plainPath(source) !== undefined) return operand(source);
+    }
+    switch (view.kind) {
+      case 'literal':
+        return literal(view.value);
+      case 'not':
+        return { text: `!${wrap(print(view.operand))}`, kind: 'other', atomic: true };
+      case 'negate': {
+        const inner = print(view.operand);
+        return { text: `-${wrap(inner)}`, kind: inner.kind, atomic: true };
       }
-      case '?:': {
-        const [c, a, b] = (node.args as CelNode[]).map(print) as [Printed, Printed, Printed];
+      case 'conditional': {
+        const [c, a, b] = [view.condition, view.then, view.otherwise].map(print) as [Printed, Printed, Printed];
         return { text: `${wrap(c)} ? ${wrap(a)} : ${wrap(b)}`, kind: a.kind, atomic: false };
       }
       case 'list':
-        return { text: `[${(node.args as CelNode[]).map((n) => print(n).text).join(', ')}]`, kind: 'other', atomic: true };
+        return { text: `[${view.items.map((n) => print(n).text).join(', ')}]`, kind: 'other', atomic: true };
       case 'call': {
-        const [name, args] = node.args as [string, CelNode[]];
-        if (MACROS.has(name)) unsupported(name);
+        const { name, target, args } = view;
+        if (CEL_MACROS.has(name)) unsupported(name);
+        if (target !== undefined) {
+          return { text: `${wrap(print(target))}.${name}(${args.map((n) => print(n).text).join(', ')})`, kind: name === 'size' ? 'int' : 'other', atomic: true };
+        }
         const kind: Kind = name === 'int' || name === 'size' ? 'int' : name === 'double' ? 'double' : 'other';
         return { text: `${name}(${args.map((n) => print(n).text).join(', ')})`, kind, atomic: true };
       }
-      case 'rcall': {
-        const [name, target, args] = node.args as [string, CelNode, CelNode[]];
-        if (MACROS.has(name)) unsupported(name);
-        return { text: `${wrap(print(target))}.${name}(${args.map((n) => print(n).text).join(', ')})`, kind: name === 'size' ? 'int' : 'other', atomic: true };
+      case 'binary': {
+        const [l, r] = [view.left, view.right].map(print) as [Printed, Printed];
+        const [left, right] = alignNumbers(l, r);
+        const arithmetic = ['+', '-', '*', '/', '%'].includes(view.op);
+        return { text: `${wrap(left)} ${view.op} ${wrap(right)}`, kind: arithmetic ? left.kind : 'other', atomic: false };
       }
       default:
-        if (BINARY.has(node.op)) {
-          const [l, r] = (node.args as CelNode[]).map(print) as [Printed, Printed];
-          const [left, right] = alignNumbers(l, r);
-          const arithmetic = ['+', '-', '*', '/', '%'].includes(node.op);
-          return { text: `${wrap(left)} ${node.op} ${wrap(right)}`, kind: arithmetic ? left.kind : 'other', atomic: false };
-        }
         return unsupported(node.op);
     }
   };
@@ -102,11 +103,4 @@ function alignNumbers(left: Printed, right: Printed): [Printed, Printed] {
 
 function wrap(p: Printed): string {
   return p.atomic ? p.text : `(${p.text})`;
-}
-
-/** The source text of a node, when it is a member path (the parser keeps start/end offsets). */
-function nodeSource(expression: string, node: CelNode): string | undefined {
-  if (node.op !== 'id' && node.op !== '.' && node.op !== '[]') return undefined;
-  const { start, end } = node as CelNode & { start?: number; end?: number };
-  return start !== undefined && end !== undefined ? expression.slice(start, end) : undefined;
 }

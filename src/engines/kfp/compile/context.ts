@@ -2,7 +2,8 @@
 // was placed, the binder that threads values between DAG scopes, and the resolution of a tandem
 // reference (`params.x`, `tasks.t.outputs.o`, `item.f`, `run.id`…) to what KFP can read.
 import { CompileError } from '../../../errors.js';
-import { compileCel, type CelNode } from '../../../expr/cel.js';
+import { compileCel } from '../../../expr/cel.js';
+import { celMemberPath } from '../../../expr/cel-ast.js';
 import { referencesInValue } from '../../../expr/references.js';
 import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
@@ -144,21 +145,7 @@ const NO_VALUE: Record<string, string> = {
 
 /** `a.b["c"]` as ['a', 'b', 'c'] when the expression is nothing but that path; else undefined. */
 export function plainPath(expression: string): string[] | undefined {
-  const path = memberPath(compileCel(expression).ast);
+  const path = celMemberPath(compileCel(expression).ast, { index: true });
   return path && path.length > 0 ? path : undefined;
 }
 
-function memberPath(node: CelNode): string[] | undefined {
-  if (node.op === 'id' && typeof node.args === 'string') return [node.args];
-  if (node.op === '.' && Array.isArray(node.args)) {
-    const [target, field] = node.args as [CelNode, unknown];
-    const base = memberPath(target);
-    return base && typeof field === 'string' ? [...base, field] : undefined;
-  }
-  if (node.op === '[]' && Array.isArray(node.args)) {
-    const [target, index] = node.args as [CelNode, CelNode];
-    const base = memberPath(target);
-    return base && index.op === 'value' && typeof index.args === 'string' ? [...base, index.args] : undefined;
-  }
-  return undefined;
-}

@@ -2,9 +2,11 @@
 // dropped, arrays in order. Two values that mean the same thing as JSON — whatever order their
 // keys were written in — give the same text, hence the same digest.
 import { createHash } from 'node:crypto';
+import { TandemError } from '../../../errors.js';
 
 /** A value that cannot be part of a cache key (a function, a bigint, a cycle...). */
-export class CanonicalJsonError extends Error {
+export class CanonicalJsonError extends TandemError {
+  readonly code = 'CACHE_KEY_VALUE';
   constructor(message: string) {
     super(message);
     this.name = 'CanonicalJsonError';

@@ -3,6 +3,7 @@
 // the digest recorded when it was stored. What cannot be resolved now (a template that fails, a
 // missing node module) makes the task uncacheable for this attempt: it runs, and is not stored.
 import { isAbsolute, resolve } from 'node:path';
+import { TandemError } from '../../../errors.js';
 import { referencesInValue, type Reference } from '../../../expr/references.js';
 import { parseTemplate, renderValue } from '../../../expr/template.js';
 import type { OutputDecl, TaskSpec } from '../../../spec/schema.js';
@@ -15,7 +16,8 @@ import type { CachePolicy } from './policy.js';
 import { errorMessage } from '../../../util/error-message.js';
 
 /** The task cannot be keyed this time; it runs uncached. The message says why. */
-export class UncacheableError extends Error {
+export class UncacheableError extends TandemError {
+  readonly code = 'UNCACHEABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UncacheableError';

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { TandemError } from '../../../errors.js';
 import { encodeRequest, parseReply, type Reply, type SpawnRequest } from './protocol.js';
 
 export type { SpawnRequest } from './protocol.js';
@@ -15,10 +16,19 @@ export interface SpawnOutcome {
   truncated: boolean;
 }
 
-export class SpawnFailedError extends Error {
-  constructor(message: string) {
+/**
+ * A process the pool could not start, or whose helper died under it. The runner that asked
+ * reports it as a task that could not run (RunnerStartError). Only a dead helper is retryable: the
+ * next request gets a fresh one, while a command that does not spawn (not found, not executable)
+ * and a pool that is closing fail the same way again.
+ */
+export class SpawnFailedError extends TandemError {
+  readonly code = 'SPAWN_FAILED';
+  override readonly retryable: boolean;
+  constructor(message: string, options: { retryable?: boolean } = {}) {
     super(message);
     this.name = 'SpawnFailedError';
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -131,7 +141,7 @@ export class SpawnerPool {
     const index = this.helpers.indexOf(helper);
     if (index >= 0) this.helpers.splice(index, 1);
     for (const pending of helper.pending.values()) {
-      pending.reject(new SpawnFailedError(`spawner helper exited (${signal ?? `code ${code}`}) while the task was running`));
+      pending.reject(new SpawnFailedError(`spawner helper exited (${signal ?? `code ${code}`}) while the task was running`, { retryable: true }));
     }
     helper.pending.clear();
   }
