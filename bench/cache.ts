@@ -17,7 +17,7 @@ import { cachePolicy } from '../src/engines/local/cache/policy.js';
 import type { ContextParts } from '../src/engines/local/context.js';
 import { openBenchEngines } from './lib/engines.js';
 import type { TaskSpec, WorkflowSpec } from '../src/spec/schema.js';
-import { openStore } from '../src/store/open.js';
+import { openStore } from '../src/store/sqlite/open.js';
 import { interleavedMedians, median, Report, repetitions, timeMs } from './lib/harness.js';
 
 const REPS = repetitions(3);

@@ -18,7 +18,7 @@ import { EventPipeline } from '../src/events/pipeline.js';
 import type { SensorSpec } from '../src/events/sensors/schema.js';
 import { NatsEventSource } from '../src/events/sources/nats/source.js';
 import { WorkflowCatalog } from '../src/project/catalog.js';
-import { openStore } from '../src/store/open.js';
+import { openStore } from '../src/store/sqlite/open.js';
 import { Report } from './lib/harness.js';
 
 const NATS_URL = process.env.NATS_URL || 'nats://127.0.0.1:4222';

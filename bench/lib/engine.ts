@@ -10,7 +10,7 @@ import { openBenchEngines } from './engines.js';
 import type { RunnerRegistry } from '../../src/engines/local/runner.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 import type { RunRecord } from '../../src/store/ports/runs.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 
 /**
  * Data dirs are removed when the benchmark process exits, not after each run: removing a few

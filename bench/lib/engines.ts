@@ -1,6 +1,6 @@
 // The engines registry a benchmark runs on: the built-in routing policy (every lane local) and the
 // local engine registered under `local`, wired as `tandem` wires them.
-import { registerLocalEngine } from '../../src/cli/adapters.js';
+import { registerLocalEngine } from '../../src/wiring/engines.js';
 import type { LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { Engines } from '../../src/engines/registry.js';
 import { runRouter } from '../../src/router/run-routing.js';

@@ -3,7 +3,7 @@
 // a previous process left in flight; shutdown stops taking events first, lets running tasks finish
 // up to a grace period, and commits everything before it closes the store.
 import type { TandemConfig } from '../config.js';
-import { openEngines } from '../cli/adapters.js';
+import { openEngines } from '../wiring/engines.js';
 import type { Engines } from '../engines/registry.js';
 import { ApiRunStarter } from '../events/api-runs.js';
 import { EventPipeline } from '../events/pipeline.js';
@@ -14,7 +14,7 @@ import { NatsEventSource } from '../events/sources/nats/source.js';
 import { WebhookEventSource } from '../events/sources/webhook/source.js';
 import type { Project } from '../project/load.js';
 import { readSecret } from '../secrets.js';
-import { openStore } from '../store/open.js';
+import { openStore } from '../store/sqlite/open.js';
 import { createMlflowMirror } from '../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../tracking/mlflow/lane.js';
 import type { MlflowMirror } from '../tracking/mlflow/mirror.js';

@@ -1,14 +1,9 @@
 // Experiments: a named group of runs whose params and metrics are compared. A run's experiment is
-// chosen when it is submitted — the one asked for (`tandem run --experiment`, the API body), else
-// the one its workflow declares (`experiment:`), else the workflow's name — and stored on the run.
+// chosen when it is submitted (experimentOf in spec/run-naming.ts) and stored on the run. Here:
+// the checks on names users give, and the error for an experiment without runs.
 import { NotFoundError, UsageError } from '../errors.js';
-import type { WorkflowSpec } from '../spec/schema.js';
 
 export const MAX_EXPERIMENT_NAME = 200;
-
-export function experimentOf(spec: Pick<WorkflowSpec, 'name' | 'experiment'>, asked?: string): string {
-  return asked ?? spec.experiment ?? spec.name;
-}
 
 /** Checks an experiment name given on the command line or in a request; returns it trimmed. */
 export function checkExperimentName(name: string, where = '--experiment'): string {

@@ -7,7 +7,7 @@
 import type { ArtifactRef } from '../engines/model.js';
 import type { RunArtifactRecord, RunReader, RunRecord, TaskInputRecord, TaskRunRecord } from '../store/ports/runs.js';
 import type { TrackingStore } from '../store/ports/tracking.js';
-import { baseTask } from './metrics.js';
+import { baseTask } from '../spec/run-naming.js';
 
 export type LineageRoot =
   | { kind: 'artifact'; digest: string; producer?: { runId: string; task: string; output: string } }

@@ -2,6 +2,7 @@
 // of a metric is the final one: per task and metric name, the value at the largest step, and among
 // lines with the same step (or with no step at all) the one logged last. Lines with a step outrank
 // lines without one.
+import { baseTask } from '../spec/run-naming.js';
 import type { MetricDecl, WorkflowSpec } from '../spec/schema.js';
 import type { MetricRecord } from '../store/ports/runs.js';
 
@@ -28,12 +29,6 @@ export function finalMetrics(metrics: readonly MetricRecord[]): FinalMetric[] {
     else current.points = points;
   }
   return [...finals.values()];
-}
-
-/** The task name of a task key: `train[2]` → `train`. */
-export function baseTask(key: string): string {
-  const bracket = key.indexOf('[');
-  return bracket === -1 ? key : key.slice(0, bracket);
 }
 
 /**

@@ -2,7 +2,8 @@
 // summary of every ClassificationMetrics artifact, and the metadata tasks attached to artifacts.
 import { readFile } from 'node:fs/promises';
 import type { RunReader } from '../store/ports/runs.js';
-import { parseClassificationMetrics, summarizeClassification, type ClassificationSummary } from './classification.js';
+import { parseClassificationMetrics } from '../spec/classification-metrics.js';
+import { summarizeClassification, type ClassificationSummary } from './classification.js';
 import { finalMetrics, type FinalMetric } from './metrics.js';
 import { errorMessage } from '../util/error-message.js';
 

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerLocalEngine } from '../../src/cli/adapters.js';
+import { registerLocalEngine } from '../../src/wiring/engines.js';
 import type { LocalEngine, LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { Engines } from '../../src/engines/registry.js';
 import { runRouter, type RunRouter } from '../../src/router/run-routing.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import type { Store } from '../../src/store/store.js';
 import type { RunArtifactRecord, RunRecord, TaskRunRecord } from '../../src/store/ports/runs.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';

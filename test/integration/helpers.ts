@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { DB_FILE } from '../../src/store/open.js';
+import { DB_FILE } from '../../src/store/sqlite/open.js';
 
 const CHILD = join(import.meta.dirname, 'serve-child.ts');
 

@@ -33,7 +33,7 @@ import { after, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { publishEvents } from '../../src/events/sources/nats/publish.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../helpers/services.js';
 import { logLines, sourceHealth, startServeChild, StoreCounts, until, writeNatsProject, type ServeChild } from './helpers.js';
 

@@ -16,7 +16,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { IncomingEvent } from '../../src/events/model.js';
 import { publishEvents } from '../../src/events/sources/nats/publish.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../helpers/services.js';
 import { sleep, sourceHealth, startServeChild, StoreCounts, until, writeNatsProject, type ServeChild } from './helpers.js';
 

@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import type { Store } from '../../src/store/store.js';
 
 const DISTINCT = 1000;

@@ -12,7 +12,7 @@ import { publishEvents } from '../../src/events/sources/nats/publish.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';
 import { createLogger } from '../../src/server/log.js';
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../helpers/services.js';
 
 const SECRET = 'webhook-secret-for-tests';

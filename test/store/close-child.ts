@@ -1,6 +1,6 @@
 // Child process for the close test: a write lands while the store is closing (as a task finishing
 // while the engine stops would), then the process must exit by itself. argv: <home>
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 import { makeRun } from './fixtures.js';
 
 const home = process.argv[2];

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors.js';
-import { DB_FILE, openStore } from '../../src/store/open.js';
+import { DB_FILE, openStore } from '../../src/store/sqlite/open.js';
 import { GroupCommit } from '../../src/store/sqlite/group-commit.js';
 import { makeEvent, makeRun } from './fixtures.js';
 

@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { DB_FILE, openStore } from '../../src/store/open.js';
+import { DB_FILE, openStore } from '../../src/store/sqlite/open.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { StoreWrite } from '../../src/store/ports/runs.js';
 import { storeContract } from './contract/all.js';

@@ -1,6 +1,6 @@
 // Child process for the multi-process test: opens the store at argv[2], then for `count` rounds
 // appends an event to run argv[3] and tries to claim run argv[4]; prints how many claims it won.
-import { openStore } from '../../src/store/open.js';
+import { openStore } from '../../src/store/sqlite/open.js';
 
 const [home, runId, claimPrefix, countText, name] = process.argv.slice(2);
 if (home === undefined || runId === undefined || claimPrefix === undefined || name === undefined) {

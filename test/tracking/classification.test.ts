@@ -3,13 +3,8 @@
 // for a run's tracking data, and the experiment a run is put in.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  ClassificationMetricsError,
-  parseClassificationMetrics,
-  rocAuc,
-  summarizeClassification,
-  validateClassificationMetrics,
-} from '../../src/tracking/classification.js';
+import { ClassificationMetricsError, parseClassificationMetrics, validateClassificationMetrics } from '../../src/spec/classification-metrics.js';
+import { rocAuc, summarizeClassification } from '../../src/tracking/classification.js';
 import { runTracking } from '../../src/tracking/run-tracking.js';
 import { formatTracking } from '../../src/tracking/run-tracking-format.js';
 import { makeHarness, runToEnd, type Harness } from '../engines/harness.js';

@@ -4,7 +4,7 @@
 // a ClassificationMetrics file that does not follow its format fails the attempt that wrote it.
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { parseClassificationMetrics } from '../../tracking/classification.js';
+import { parseClassificationMetrics } from '../../spec/classification-metrics.js';
 import { errorMessage } from '../../util/error-message.js';
 import { isRecord } from '../../util/is-record.js';
 

@@ -25,7 +25,7 @@ import type { EngineServices } from './services.js';
 import { SpawnerPool, type SpawnerKind } from './spawner/pool.js';
 import { WriteBuffer } from './write-buffer.js';
 import { watchStoredRun } from './watch-store.js';
-import { experimentOf } from '../../tracking/experiments.js';
+import { experimentOf } from '../../spec/run-naming.js';
 import { errorMessage } from '../../util/error-message.js';
 import { newRunId } from '../../util/ids.js';
 

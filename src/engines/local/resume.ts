@@ -6,7 +6,7 @@
 // RunExecution.unitReady).
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { RunReader, TaskRunRecord } from '../../store/ports/runs.js';
-import { baseTask } from '../../tracking/metrics.js';
+import { baseTask } from '../../spec/run-naming.js';
 import type { ArtifactRef, OutputValue } from '../model.js';
 import type { FailedStatus } from './retry.js';
 import { signalGroup } from './runners/spawn-task.js';

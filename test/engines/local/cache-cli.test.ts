@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main.js';
 import { defaultServices } from '../../../src/cli/runtime.js';
-import { openStore } from '../../../src/store/open.js';
+import { openStore } from '../../../src/store/sqlite/open.js';
 import type { CacheEntryRecord } from '../../../src/store/ports/cache.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tandem-cache-cli-'));

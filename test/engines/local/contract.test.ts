@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Engine } from '../../../src/engines/engine.js';
 import type { RunRouting } from '../../../src/engines/model.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
-import { openStore } from '../../../src/store/open.js';
+import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
 import { engineContract, type EngineFixture } from '../contract.js';
 import { openLocalEngines } from '../harness.js';

@@ -1,7 +1,7 @@
 // The process the crash tests kill with SIGKILL: it starts a run and waits for it forever.
 // argv: <home> <marker dir> [workflow file]: without a file, it runs crashSpec below.
 import { loadWorkflowFile } from '../../../src/spec/load.js';
-import { openStore } from '../../../src/store/open.js';
+import { openStore } from '../../../src/store/sqlite/open.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import { openLocalEngines } from '../harness.js';
 

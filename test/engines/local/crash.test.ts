@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { childRunId } from '../../../src/engines/local/runners/workflow.js';
 import type { Engines } from '../../../src/engines/registry.js';
-import { openStore } from '../../../src/store/open.js';
+import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
 import { makeHarness, openLocalEngines, pidAlive, readRun } from '../harness.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '../../../src/engines/local/artifacts.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
-import { openStore } from '../../../src/store/open.js';
+import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
 import type { MetricRecord, RunRecord, StoreWrite } from '../../../src/store/ports/runs.js';
 

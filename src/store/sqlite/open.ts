@@ -1,11 +1,12 @@
-// openStore: the one way the CLI and the engine get a Store. Creates the data directory if
-// missing, opens <home>/tandem.db and migrates it; every failure is a StoreError naming the path.
+// openStore: how the composition roots open the SQLite store, the single-machine default. Creates
+// the data directory if missing, opens <home>/tandem.db and migrates it; every failure is a
+// StoreError naming the path.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreError } from '../errors.js';
-import { SqliteStore } from './sqlite/index.js';
-import type { Store } from './store.js';
-import { errorMessage } from '../util/error-message.js';
+import { StoreError } from '../../errors.js';
+import { SqliteStore } from './index.js';
+import type { Store } from '../store.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export interface OpenStoreOptions {
   /** The data directory (e.g. `.tandem`); holds tandem.db. */
