@@ -1,8 +1,9 @@
-// Lint: typed rules that catch what the compiler does not (floating promises, misused promises)
-// and import cycles between modules.
+// Lint: typed rules that catch what the compiler does not (floating promises, misused promises),
+// import cycles between modules, and imports against the layers (eslint.layers.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import { LAYER_ZONES } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.tandem/**', 'examples/**/.tandem/**'] },
@@ -14,6 +15,9 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
+    // Imports name the compiled file (`./x.js`, as NodeNext requires); the resolver maps them to
+    // the TypeScript source, without which import-x sees no edge and its rules check nothing.
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })] },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -25,6 +29,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
+      'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
     },
   },
   {

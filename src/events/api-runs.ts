@@ -10,8 +10,24 @@ import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
 import type { EventStore } from '../store/ports/events.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
-import type { RunStarter, StartRunRequest } from '../server/context.js';
 import type { IncomingEvent } from './model.js';
+
+export interface StartRunRequest {
+  workflow: string;
+  params: Record<string, unknown>;
+  /** The Idempotency-Key header: repeats of a request with the same key return the same run. */
+  idempotencyKey?: string;
+  /** Who asked (the API token's name), recorded on the event and the run. */
+  principal: { name: string };
+  /** Forces the lane (recorded as an override by the API). */
+  lane?: 'kubeflow' | 'argo' | 'hybrid';
+  experiment?: string;
+}
+
+/** Starts runs for API calls (the server's run routes hold one); ApiRunStarter records each as an event. */
+export interface RunStarter {
+  startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }>;
+}
 
 export const API_SOURCE_NAME = 'api';
 /** How long an Idempotency-Key holds (as Stripe keeps them). */

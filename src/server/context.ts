@@ -1,5 +1,6 @@
 // What the HTTP routes need from the rest of tandem.
 import type { Engines } from '../engines/registry.js';
+import type { RunStarter } from '../events/api-runs.js';
 import type { SensorDescription } from '../events/sensor-runner.js';
 import type { DispatchResult } from '../events/source.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
@@ -8,23 +9,6 @@ import type { EventStore } from '../store/ports/events.js';
 import type { RunReader } from '../store/ports/runs.js';
 import type { TrackingStore } from '../store/ports/tracking.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
-import type { Principal } from './auth.js';
-
-export interface StartRunRequest {
-  workflow: string;
-  params: Record<string, unknown>;
-  /** The Idempotency-Key header: repeats of a request with the same key return the same run. */
-  idempotencyKey?: string;
-  principal: Principal;
-  /** Forces the lane (recorded as an override by the API). */
-  lane?: 'kubeflow' | 'argo' | 'hybrid';
-  experiment?: string;
-}
-
-/** Starts runs for API calls; the event pipeline implements it so API calls are events too. */
-export interface RunStarter {
-  startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }>;
-}
 
 /** What the events and sensors routes use of the event pipeline (EventPipeline implements it). */
 export interface EventPipelineApi {
