@@ -116,7 +116,7 @@ export class Engines {
     await Promise.all(this.engines().map((engine) => engine.close(options)));
   }
 
-  private start(request: RunRequest, step: LaneStep): Promise<{ runId: string }> {
+  private async start(request: RunRequest, step: LaneStep): Promise<{ runId: string }> {
     const { laneOverride, ...rest } = request;
     // The router decides first (it may throw RouteError); only then is the engine chosen.
     const routing = this.options.router(request.spec, laneOverride);
