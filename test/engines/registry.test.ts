@@ -10,7 +10,7 @@ import { NotFoundError } from '../../src/errors.js';
 import { RouteError } from '../../src/router/policy.js';
 import type { LaneOverride, RunRouter } from '../../src/router/run-routing.js';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
-import type { RunRecord } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/store/ports/runs.js';
 
 /** An engine that records what it is asked, and keeps the runs it was given as a store would. */
 class RecordingEngine implements Engine {
