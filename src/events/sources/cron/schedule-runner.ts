@@ -9,7 +9,8 @@
 import type { IncomingEvent } from '../../model.js';
 import type { EventSink } from '../../source.js';
 import type { CronClock } from './clock.js';
-import type { CatchUpPolicy, ConcurrencyPolicy } from './schema.js';
+import { CONCURRENCY_POLICY_EXTENSION, type ConcurrencyPolicy } from '../../concurrency.js';
+import type { CatchUpPolicy } from './schema.js';
 import { tickId, type Schedule } from './ticks.js';
 import { backoffDelay } from '../../../util/backoff.js';
 
@@ -157,7 +158,7 @@ export class ScheduleRunner {
       datacontenttype: 'application/json',
       data: { schedule: schedule.expression, scheduledTime, firedTime: new Date(this.s.clock.now()).toISOString(), catchUp },
       extensions: {
-        concurrencypolicy: this.s.concurrencyPolicy,
+        [CONCURRENCY_POLICY_EXTENSION]: this.s.concurrencyPolicy,
         scheduleindex: String(index),
         ...(schedule.timezone !== undefined ? { timezone: schedule.timezone } : {}),
       },

@@ -6,7 +6,7 @@
 // Missed ticks (the server was down) follow catchUp.policy: none skips them, last fires the latest,
 // all fires the latest `limit` of them, oldest first. Jitter delays a tick's firing, not its identity.
 // concurrencyPolicy is carried on every event (extensions.concurrencypolicy) for the trigger layer,
-// which alone knows whether the previous run is still going (see concurrency.ts).
+// which alone knows whether the previous run is still going (see src/events/concurrency.ts).
 import { durationMs } from '../../../spec/duration.js';
 import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
 import { systemClock, type CronClock } from './clock.js';
