@@ -40,6 +40,7 @@ export class NatsEventSource implements EventSource {
   private watcher: Promise<void> = Promise.resolve();
   private inflight: InFlight;
   private stopping = false;
+  private starting: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -49,8 +50,16 @@ export class NatsEventSource implements EventSource {
     this.inflight = new InFlight(config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
-  async start(sink: EventSink): Promise<void> {
-    if (this.nc) throw new NatsSourceError(`nats source ${JSON.stringify(this.name)} is already started`);
+  /** Connects and starts the intake; a second call while started (or starting) does nothing. */
+  start(sink: EventSink): Promise<void> {
+    this.starting ??= this.connectAndStart(sink).catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async connectAndStart(sink: EventSink): Promise<void> {
     this.stopping = false;
     this.state = 'starting';
     this.lastError = undefined;
@@ -110,6 +119,9 @@ export class NatsEventSource implements EventSource {
   }
 
   async stop(): Promise<void> {
+    // A stop during start waits for it: otherwise the connection it is opening would outlive stop().
+    await this.starting?.catch(() => undefined);
+    this.starting = undefined;
     const nc = this.nc;
     if (!nc) {
       if (this.state !== 'failed') this.state = 'stopped';
