@@ -12,7 +12,9 @@ import { readSecret } from '../../../secrets.js';
 import { durationMs } from '../../../spec/duration.js';
 import { PayloadError } from '../../payload.js';
 import type { EventSink, EventSource, HttpRouteHost, SourceHealth, SourceState } from '../../source.js';
-import { buildEvent, DeliveryError, header } from './event.js';
+import { CloudEventError } from './cloudevent.js';
+import { buildEvent, DeliveryError } from './event.js';
+import { header } from './headers.js';
 import { WEBHOOK_DEFAULTS, type WebhookSourceConfig } from './schema.js';
 import { verifyBearer, verifyHmac, type AuthFailure, type AuthResult } from './verify.js';
 import { errorMessage } from '../../../util/error-message.js';
@@ -175,7 +177,7 @@ export class WebhookEventSource implements EventSource {
         ...(this.config.payload !== undefined ? { payload: this.config.payload } : {}),
       });
     } catch (error) {
-      if (error instanceof PayloadError || error instanceof DeliveryError) {
+      if (error instanceof PayloadError || error instanceof DeliveryError || error instanceof CloudEventError) {
         this.count('bad-payload', 400);
         return reply.status(400).send({ error: 'bad request', message: error.message });
       }
