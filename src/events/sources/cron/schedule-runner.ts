@@ -62,6 +62,10 @@ export class ScheduleRunner {
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
     this.stopped = false;
+    // Started again after a stop, the runner knows only what the store knows, as a new process
+    // would: the tick it was armed for, or was retrying, passed while stopped and goes by catchUp.
+    this.armedFor = undefined;
+    this.failures = 0;
     const stored = await this.s.store.getCronTick(this.s.sourceName, this.s.schedule.expression);
     this.lastFired = stored;
     this.cursor = stored ?? this.s.clock.now();
