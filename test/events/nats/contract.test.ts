@@ -1,13 +1,17 @@
 // The EventSource contract (test/events/source-contract.ts) against the nats source on a real
 // server, in both modes, each test on a subject prefix (and, for JetStream, a stream) of its own:
 //   core       a delivery is a publish with a Nats-Msg-Id; nothing to acknowledge; a rejected event
-//              cannot come again and is reported as lastError (docs/nats.md); a lost connection is
-//              shown on a throwaway nats-server the fixture kills and brings back on the same port.
+//              cannot come again and is reported as lastError (docs/nats.md).
 //   JetStream  a delivery is a stored message; its acknowledgement the consumer's ack floor; a
 //              rejected one is nak'ed with backoff and redelivered by the server; one published
 //              while the source is stopped waits in the stream for the next start.
-// Skipped loudly when NATS is unreachable (failed under CI=true), as every NATS test is.
+// In both, a source at a port nothing listens on fails to start, and a lost connection is shown on
+// a throwaway nats-server the fixture kills and brings back on the same port. Skipped loudly when
+// NATS is unreachable (failed under CI=true), as every NATS test is.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect, headers as natsHeaders, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
@@ -15,7 +19,7 @@ import type { NatsSourceConfig } from '../../../src/events/sources/nats/schema.j
 import { NatsEventSource } from '../../../src/events/sources/nats/source.js';
 import type { EventSink } from '../../../src/events/source.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../../helpers/services.js';
-import { sourceContract, type Delivery, type SourceUnderTest } from '../source-contract.js';
+import { sourceContract, type Delivery, type SourceFixture, type SourceUnderTest } from '../source-contract.js';
 import { waitUntil } from './helpers.js';
 import { freePort, serverBinary, spawnNatsServer, type TestServer } from './server.js';
 
@@ -67,26 +71,27 @@ function coreSource(url: string, publisher: () => NatsConnection, holdStart?: Pr
   return { under, source, connections };
 }
 
-function jetStreamSource(publisher: NatsConnection, holdStart?: Promise<void>) {
+function jetStreamSource(url: string, publisher: () => NatsConnection, holdStart?: Promise<void>) {
   const prefix = uniquePrefix('contract');
   const subject = `${prefix}.events`;
   const config: NatsSourceConfig = {
-    url: natsUrl(),
+    url,
     subject,
     reconnect: RECONNECT,
     // A short backoff keeps the redelivery test quick; ackWait well above a loaded machine's pauses
     // (the source tells the server it is still working every third of it).
     jetStream: { stream: prefix, consumer: CONSUMER, createStream: true, ackWait: '10s', backoff: { initial: '100ms', max: '1s' } },
   };
-  const source = new NatsEventSource(prefix, config, { connect: recordingConnect([], holdStart) });
+  const connections: NatsConnection[] = [];
+  const source = new NatsEventSource(prefix, config, { connect: recordingConnect(connections, holdStart) });
   const sequences = new Map<string, number>();
-  const consumerInfo = async () => (await jetstreamManager(publisher)).consumers.info(prefix, CONSUMER);
+  const consumerInfo = async () => (await jetstreamManager(publisher())).consumers.info(prefix, CONSUMER);
   let sent = 0;
   const under: SourceUnderTest = {
     source,
     async deliver(): Promise<Delivery> {
       // The stream exists once the source has started; a delivery made before that has nowhere to go.
-      const ack = await jetstream(publisher).publish(subject, JSON.stringify({ n: ++sent }));
+      const ack = await jetstream(publisher()).publish(subject, JSON.stringify({ n: ++sent }));
       const id = `${prefix}:${ack.seq}`;
       sequences.set(id, ack.seq);
       return { id };
@@ -107,10 +112,54 @@ function jetStreamSource(publisher: NatsConnection, holdStart?: Promise<void>) {
     },
     async close() {
       await source.stop();
-      await deleteStreams(publisher, prefix);
+      await deleteStreams(publisher(), prefix);
     },
   };
-  return { under, source };
+  return { under, source, connections };
+}
+
+/**
+ * A started source on a nats-server of its own, which the test kills and brings back on the same
+ * port (the shared server must stay up). JetStream keeps its store in a directory of the test's,
+ * so the stream and the consumer outlive the restart.
+ */
+function interruptible(mode: 'core' | 'jetstream'): Pick<SourceFixture, 'interruptible'> {
+  if (serverBinary === undefined) return {};
+  return {
+    async interruptible(sink: EventSink) {
+      const storeDir = mode === 'jetstream' ? await mkdtemp(join(tmpdir(), 'tandem-contract-')) : undefined;
+      const args = storeDir !== undefined ? ['-js', '-sd', storeDir] : [];
+      let server: TestServer = await spawnNatsServer(args);
+      // The test's publisher is opened again once the server is back, rather than left to reconnect.
+      let own = await natsConnect({ servers: server.url, reconnect: false });
+      const made = mode === 'core' ? coreSource(server.url, () => own) : jetStreamSource(server.url, () => own);
+      const { under, source, connections } = made;
+      await source.start(sink);
+      return {
+        under: {
+          ...under,
+          async close() {
+            await under.close();
+            await own.close();
+            await server.stop();
+            if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
+          },
+        },
+        async interrupt() {
+          await server.stop(true);
+          await own.close().catch(() => undefined);
+        },
+        async restore() {
+          server = await spawnNatsServer(args, server.port);
+          await waitUntil(() => source.health().state === 'connected', WAIT_MS, () => source.health().state);
+          // The source sent its subscription on reconnecting; a round trip on its connection makes
+          // sure the server has it before the test publishes from another one.
+          await connections.at(-1)?.flush();
+          own = await natsConnect({ servers: server.url, reconnect: false });
+        },
+      };
+    },
+  };
 }
 
 /** One publisher connection per test file, opened on first use. */
@@ -131,40 +180,7 @@ sourceContract({
     return coreSource(natsUrl(), () => nc, options?.holdStart).under;
   },
   unreachable,
-  // Its own server, killed and brought back on the same port: the shared one must stay up.
-  ...(serverBinary !== undefined
-    ? {
-        async interruptible(sink: EventSink) {
-          let server: TestServer = await spawnNatsServer();
-          // The test's publisher is opened again once the server is back, rather than left to reconnect.
-          let own = await natsConnect({ servers: server.url, reconnect: false });
-          const { under, source, connections } = coreSource(server.url, () => own);
-          await source.start(sink);
-          return {
-            under: {
-              ...under,
-              async close() {
-                await under.close();
-                await own.close();
-                await server.stop();
-              },
-            },
-            async interrupt() {
-              await server.stop(true);
-              await own.close().catch(() => undefined);
-            },
-            async restore() {
-              server = await spawnNatsServer([], server.port);
-              await waitUntil(() => source.health().state === 'connected', WAIT_MS, () => source.health().state);
-              // The source sent its subscription on reconnecting; a round trip on its connection
-              // makes sure the server has it before the test publishes from another one.
-              await connections.at(-1)?.flush();
-              own = await natsConnect({ servers: server.url, reconnect: false });
-            },
-          };
-        },
-      }
-    : {}),
+  ...interruptible('core'),
 });
 
 sourceContract({
@@ -175,7 +191,9 @@ sourceContract({
   canHoldStart: true,
   available: requireNats,
   async create(options) {
-    return jetStreamSource(await publisher(), options?.holdStart).under;
+    const nc = await publisher();
+    return jetStreamSource(natsUrl(), () => nc, options?.holdStart).under;
   },
   unreachable,
+  ...interruptible('jetstream'),
 });
