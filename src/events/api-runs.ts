@@ -1,7 +1,9 @@
-// The `api` event source: a POST /api/v1/workflows/{name}/runs call is an event like any other —
-// persisted first, then turned into a run through a trigger claim — so API runs record the event
-// that started them, and an Idempotency-Key makes repeats (even after a restart) return the run
-// the first call started.
+// Runs started through the HTTP API: a POST /api/v1/workflows/{name}/runs call is recorded as an
+// event of the reserved source name `api` — persisted first, then turned into a run through a
+// trigger claim — so API runs record the event that started them, and an Idempotency-Key makes
+// repeats (even after a restart) return the run the first call started. The API is not an
+// EventSource: nothing to start or stop, and its events start the workflow the call names without
+// being offered to sensors (a call scoped to one namespace cannot fire sensors of another).
 import { randomUUID } from 'node:crypto';
 import type { Engines } from '../engines/registry.js';
 import { newEventId, newRunId } from '../util/ids.js';
@@ -10,7 +12,7 @@ import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
 import type { EventStore } from '../store/ports/events.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
-import type { IncomingEvent } from './model.js';
+import { API_SOURCE_NAME, type IncomingEvent } from './model.js';
 
 export interface StartRunRequest {
   workflow: string;
@@ -29,7 +31,6 @@ export interface RunStarter {
   startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }>;
 }
 
-export const API_SOURCE_NAME = 'api';
 /** How long an Idempotency-Key holds (as Stripe keeps them). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 

@@ -1,6 +1,12 @@
 // Events as tandem keeps them: CloudEvents-shaped records (id, source, type, subject, time,
 // datacontenttype, data), persisted before anything acts on them.
 
+/**
+ * The source name of the events the HTTP API records (one per `POST /workflows/{name}/runs`):
+ * reserved, never an EventSource, never offered to sensors (see src/events/api-runs.ts).
+ */
+export const API_SOURCE_NAME = 'api';
+
 /** What a source hands the event pipeline: a CloudEvent plus where it came from. */
 export interface IncomingEvent {
   /** Name of the event source (as configured) that received it. */

@@ -18,7 +18,7 @@ import { resolveTriggerParams } from './sensors/params.js';
 import { RateLimiter } from './sensors/rate-limit.js';
 import type { SensorSpec, Trigger } from './sensors/schema.js';
 import { SensorState, type DependencySeen, type Firing } from './sensors/state.js';
-import { ConcurrencyGate, concurrencyPolicyOf } from './sources/cron/concurrency.js';
+import { ConcurrencyGate, concurrencyPolicyOf } from './concurrency.js';
 import { isTerminalRunStatus } from '../engines/model.js';
 import { errorMessage } from '../util/error-message.js';
 

@@ -101,7 +101,7 @@ export class ControlPlane {
       metrics,
       onError: (error, request) => logger.error({ err: error, method: request.method, url: request.url }, 'request failed'),
     });
-    for (const source of sources) if (source instanceof WebhookEventSource) source.register(server.app);
+    for (const source of sources) source.mountRoutes?.(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
     const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror);
     metrics.watchSources(() => sources.map((source) => source.health()));

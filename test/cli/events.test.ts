@@ -91,7 +91,7 @@ describe('tandem events', () => {
       metrics: new ServerMetrics(),
     });
     const hooks = new WebhookEventSource('hooks', { hmac: { secret: { env: 'HOOK_SECRET' }, prefix: 'sha256=' } }, { env: { HOOK_SECRET } });
-    hooks.register(server.app);
+    hooks.mountRoutes(server.app);
     base = await server.app.listen({ host: '127.0.0.1', port: 0 });
     await hooks.start(pipeline);
   });

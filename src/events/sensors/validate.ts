@@ -18,6 +18,7 @@ import { cronProblem } from './reset.js';
 import { SensorDecl, type DataFilter, type SensorSpec, type Trigger } from './schema.js';
 import { isTimeZone, parseTimeOfDay } from './time-window.js';
 import { isRecord } from '../../util/is-record.js';
+import { API_SOURCE_NAME } from '../model.js';
 
 export type { ValidateOptions } from '../../spec/validate.js';
 
@@ -94,6 +95,15 @@ function duplicates(items: Obj[], base: string, what: string, issues: SpecIssue[
 }
 
 function checkDependency(dep: Obj, path: string, issues: SpecIssue[]): void {
+  if (dep.eventSource === API_SOURCE_NAME) {
+    // The name is taken by the HTTP API's own events, which start the workflow a call names and are
+    // never offered to sensors: a dependency on it would load and then never be satisfied.
+    issues.push({
+      path: `${path}/eventSource`,
+      message: `"${API_SOURCE_NAME}" is the HTTP API, not an event source sensors can depend on: its calls start the workflow they name; declare a webhook source to trigger sensors over HTTP`,
+      found: describeValue(dep.eventSource),
+    });
+  }
   for (const field of ['eventType', 'subject'] as const) {
     const pattern = str(dep[field]);
     const problem = pattern === undefined ? undefined : patternProblem(pattern);

@@ -8,8 +8,7 @@
 // params, and takes that workflow's namespace.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { API_SOURCE_NAME } from '../../events/api-runs.js';
-import type { StoredEvent } from '../../events/model.js';
+import { API_SOURCE_NAME, type StoredEvent } from '../../events/model.js';
 import { NotFoundError } from '../../errors.js';
 import type { WorkflowCatalog } from '../../project/catalog.js';
 import type { Principal } from '../auth.js';

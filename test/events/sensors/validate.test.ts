@@ -128,6 +128,12 @@ triggers:
     assertIssue(issues, { path: '/triggers/0/params/0/src/dependencyName', message: /a dataKey needs dependencyName/ });
   });
 
+  it('refuses a dependency on the HTTP API, whose events are never offered to sensors', () => {
+    const issues = sensorIssues({ name: 'a', dependencies: [{ name: 'call', eventSource: 'api' }], triggers: [{ name: 't', workflow: 'w' }] });
+    assertIssue(issues, { path: '/dependencies/0/eventSource', message: /"api" is the HTTP API, not an event source sensors can depend on/ });
+    assert.equal(issues.length, 1);
+  });
+
   it('reports structural and semantic problems in one round', () => {
     const issues = sensorIssues({
       name: 'Bad_Name',

@@ -37,7 +37,7 @@ export async function startHarness(
   // Another route on the same instance, to show the webhook's parser stays in its own context.
   app.post('/other', async (request) => ({ parsed: request.body }));
   const source = new WebhookEventSource('github', config, { env: ENV, ...options });
-  source.register(app);
+  source.mountRoutes(app);
   const sink = new RecordingSink();
   if (options.start !== false) await source.start(sink);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -291,7 +291,7 @@ void describe('webhook source: on the tandem server', () => {
   void it('is served without an API token, and shows in the route list as such', async () => {
     const server = createServer({ auth: new TokenAuth([{ name: 'ci', token: 'api-token', namespaces: ['*'] }]) });
     const source = new WebhookEventSource('shop', { idHeader: 'X-Delivery' });
-    source.register(server.app);
+    source.mountRoutes(server.app);
     const sink = new RecordingSink();
     await source.start(sink);
     await server.app.listen({ host: '127.0.0.1', port: 0 });

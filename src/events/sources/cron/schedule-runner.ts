@@ -9,7 +9,8 @@
 import type { IncomingEvent } from '../../model.js';
 import type { EventSink } from '../../source.js';
 import type { CronClock } from './clock.js';
-import type { CatchUpPolicy, ConcurrencyPolicy } from './schema.js';
+import { CONCURRENCY_POLICY_EXTENSION, type ConcurrencyPolicy } from '../../concurrency.js';
+import type { CatchUpPolicy } from './schema.js';
 import { tickId, type Schedule } from './ticks.js';
 import { backoffDelay } from '../../../util/backoff.js';
 import type { CronTickStore } from '../../../store/ports/cron-ticks.js';
@@ -55,6 +56,10 @@ export class ScheduleRunner {
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
     this.stopped = false;
+    // Started again after a stop, the runner knows only what the store knows, as a new process
+    // would: the tick it was armed for, or was retrying, passed while stopped and goes by catchUp.
+    this.armedFor = undefined;
+    this.failures = 0;
     const stored = await this.s.store.getCronTick(this.s.sourceName, this.s.schedule.expression);
     this.lastFired = stored;
     this.cursor = stored ?? this.s.clock.now();
@@ -151,7 +156,7 @@ export class ScheduleRunner {
       datacontenttype: 'application/json',
       data: { schedule: schedule.expression, scheduledTime, firedTime: new Date(this.s.clock.now()).toISOString(), catchUp },
       extensions: {
-        concurrencypolicy: this.s.concurrencyPolicy,
+        [CONCURRENCY_POLICY_EXTENSION]: this.s.concurrencyPolicy,
         scheduleindex: String(index),
         ...(schedule.timezone !== undefined ? { timezone: schedule.timezone } : {}),
       },

@@ -7,9 +7,8 @@ import { Cron } from 'croner';
 import { SpecValidationError, type SpecIssue } from '../../../errors.js';
 import { Duration } from '../../../spec/schema.js';
 import { errorMessage } from '../../../util/error-message.js';
+import { CONCURRENCY_POLICIES } from '../../concurrency.js';
 
-export const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
-export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
 export const CATCH_UP_DEFAULT_LIMIT = 10;
 export const CATCH_UP_MAX_LIMIT = 1000;
 

@@ -6,7 +6,7 @@
 // Missed ticks (the server was down) follow catchUp.policy: none skips them, last fires the latest,
 // all fires the latest `limit` of them, oldest first. Jitter delays a tick's firing, not its identity.
 // concurrencyPolicy is carried on every event (extensions.concurrencypolicy) for the trigger layer,
-// which alone knows whether the previous run is still going (see concurrency.ts).
+// which alone knows whether the previous run is still going (see src/events/concurrency.ts).
 import { durationMs } from '../../../spec/duration.js';
 import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
 import { systemClock, type CronClock } from './clock.js';
@@ -15,6 +15,7 @@ import type { CronTickStore } from '../../../store/ports/cron-ticks.js';
 import { CATCH_UP_DEFAULT_LIMIT, type CronSourceConfig } from './schema.js';
 import { Schedule } from './ticks.js';
 import { errorMessage } from '../../../util/error-message.js';
+import { Lifecycle } from '../../lifecycle.js';
 
 export type { CronClock } from './clock.js';
 export type { CronTickStore } from '../../../store/ports/cron-ticks.js';
@@ -34,7 +35,7 @@ export class CronEventSource implements EventSource {
   private state: SourceState = 'starting';
   private lastError: string | undefined;
   private received = 0;
-  private starting: Promise<void> | undefined;
+  private readonly lifecycle = new Lifecycle();
 
   constructor(
     readonly name: string,
@@ -74,29 +75,31 @@ export class CronEventSource implements EventSource {
   /**
    * Fires the catch-up ticks and arms every schedule. Resolves once the catch-up ticks were handed
    * over (or, when the sink refused one, its retry was scheduled). Calling it again while started
-   * does nothing.
+   * does nothing; a call made while stop() is under way starts once that stop has finished.
    */
   start(sink: EventSink): Promise<void> {
-    this.starting ??= this.startAll(sink).catch((error: unknown) => {
-      this.starting = undefined;
-      this.state = 'failed';
-      this.lastError = errorMessage(error);
-      throw error;
+    return this.lifecycle.start(async () => {
+      this.state = 'starting';
+      const started = await Promise.allSettled(this.runners.map((runner) => runner.start(sink)));
+      const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failure !== undefined) {
+        // A schedule that could not read its last tick: the others are stopped too, so the source
+        // is not half running, and a later start() begins them all again from the store.
+        await Promise.all(this.runners.map((runner) => runner.stop()));
+        this.state = 'failed';
+        this.lastError = errorMessage(failure.reason);
+        throw failure.reason;
+      }
+      if (this.state === 'starting') this.state = 'connected';
     });
-    return this.starting;
   }
 
-  private async startAll(sink: EventSink): Promise<void> {
-    this.state = 'starting';
-    await Promise.all(this.runners.map((runner) => runner.start(sink)));
-    if (this.state === 'starting') this.state = 'connected';
-  }
-
-  async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
-    this.starting = undefined;
-    await Promise.all(this.runners.map((runner) => runner.stop()));
-    this.state = 'stopped';
+  /** Cancels the timers and waits for a tick being handed over; a second call does nothing more. */
+  stop(): Promise<void> {
+    return this.lifecycle.stop(async () => {
+      await Promise.all(this.runners.map((runner) => runner.stop()));
+      this.state = 'stopped';
+    });
   }
 
   /** Resolves when no schedule is handing a tick over (tests drive a fake clock with it). */

@@ -5,6 +5,7 @@ import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions
 import { durationMs } from '../../../spec/duration.js';
 import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
 import { errorMessage } from '../../../util/error-message.js';
+import { Lifecycle } from '../../lifecycle.js';
 import { startCore } from './core.js';
 import { InFlight } from './inflight.js';
 import { zeroCounters, type Intake, type NatsCounters } from './intake.js';
@@ -31,7 +32,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 export class NatsEventSource implements EventSource {
   readonly kind = 'nats' as const;
-  private state: SourceState = 'disconnected';
+  private state: SourceState = 'starting';
   private lastError: string | undefined;
   private readonly counts: NatsCounters = zeroCounters();
   private nc: NatsConnection | undefined;
@@ -40,6 +41,7 @@ export class NatsEventSource implements EventSource {
   private watcher: Promise<void> = Promise.resolve();
   private inflight: InFlight;
   private stopping = false;
+  private readonly lifecycle = new Lifecycle();
 
   constructor(
     readonly name: string,
@@ -49,8 +51,15 @@ export class NatsEventSource implements EventSource {
     this.inflight = new InFlight(config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
-  async start(sink: EventSink): Promise<void> {
-    if (this.nc) throw new NatsSourceError(`nats source ${JSON.stringify(this.name)} is already started`);
+  /**
+   * Connects and starts the intake. A second call while started (or starting) does nothing; one
+   * made while stop() is under way connects once that stop has finished (see lifecycle.ts).
+   */
+  start(sink: EventSink): Promise<void> {
+    return this.lifecycle.start(() => this.connectAndStart(sink));
+  }
+
+  private async connectAndStart(sink: EventSink): Promise<void> {
     this.stopping = false;
     this.state = 'starting';
     this.lastError = undefined;
@@ -109,10 +118,19 @@ export class NatsEventSource implements EventSource {
     );
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking messages, lets what the pipeline holds settle, closes the connection. A stop made
+   * during start() waits for it, so the connection it opens does not outlive the stop. lastError
+   * keeps what went wrong before.
+   */
+  stop(): Promise<void> {
+    return this.lifecycle.stop(() => this.disconnect());
+  }
+
+  private async disconnect(): Promise<void> {
     const nc = this.nc;
     if (!nc) {
-      if (this.state !== 'failed') this.state = 'stopped';
+      this.state = 'stopped';
       return;
     }
     this.stopping = true;
@@ -166,8 +184,9 @@ export class NatsEventSource implements EventSource {
   }
 
   private async watch(nc: NatsConnection, backoff: ReconnectBackoff): Promise<void> {
+    // Only the current connection speaks for the source: one a stop() closed is past.
     void nc.closed().then((error) => {
-      if (this.stopping) return;
+      if (this.stopping || this.nc !== nc) return;
       this.state = 'failed';
       this.problem(`connection closed${error ? `: ${errorMessage(error)}` : ''}`);
     });

@@ -1,13 +1,14 @@
 // From an authenticated HTTP delivery to an IncomingEvent: identity, type, payload. Pure: headers
-// and bytes in, an event out (or a PayloadError / DeliveryError for a request that can never be
-// accepted, answered 400).
+// and bytes in, an event out (or a PayloadError / DeliveryError / CloudEventError for a request
+// that can never be accepted, answered 400). A request that declares itself a CloudEvent is read
+// by the CloudEvents HTTP binding (cloudevent.ts); any other is a plain delivery, whose `ce-*`
+// headers, if it has some without `ce-specversion`, are still taken as hints, as they always were.
 import { createHash } from 'node:crypto';
 import { TandemError } from '../../../errors.js';
 import type { IncomingEvent } from '../../model.js';
-import { decodePayload, mediaType, type PayloadMode } from '../../payload.js';
-import { isRecord } from '../../../util/is-record.js';
-
-export type Headers = Record<string, string | string[] | undefined>;
+import { decodePayload, OCTET_TYPE, type PayloadMode } from '../../payload.js';
+import { cloudEventMode, readCloudEvent, type CloudEventRead } from './cloudevent.js';
+import { header, type Headers } from './headers.js';
 
 /** A delivery that is well authenticated but malformed (an id header that is too long...). */
 export class DeliveryError extends TandemError {
@@ -20,8 +21,7 @@ export class DeliveryError extends TandemError {
 
 export const WEBHOOK_EVENT_TYPE = 'dev.tandem.webhook';
 const MAX_ID_LENGTH = 512;
-const STRUCTURED_TYPE = 'application/cloudevents+json';
-/** Binary-mode CloudEvents attributes that become event fields rather than extensions. */
+/** `ce-*` headers of a plain delivery that become event fields rather than extensions. */
 const CE_CORE = new Set(['id', 'type', 'source', 'subject', 'time', 'specversion', 'datacontenttype', 'dataschema']);
 
 export interface DeliveryOptions {
@@ -33,13 +33,6 @@ export interface DeliveryOptions {
   payload?: PayloadMode;
   /** Receive time (epoch ms), the event time when the sender gives none. */
   now: number;
-}
-
-/** One header's value: the first when repeated, undefined when absent or empty. */
-export function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === '' ? undefined : first;
 }
 
 /** The id used when the sender gives none: the same body is the same event. */
@@ -57,9 +50,6 @@ function extensionName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
 /** The sender's time when it is a time at all, else the receive time. */
 function eventTime(value: string | undefined, now: number): string {
   const at = value === undefined ? Number.NaN : Date.parse(value);
@@ -67,44 +57,28 @@ function eventTime(value: string | undefined, now: number): string {
 }
 
 /**
- * Builds the event. Identity: the configured id header, else the CloudEvents id (`ce-id` header, or
- * `id` of a structured `application/cloudevents+json` body), else the SHA-256 of the body. Type: the
+ * Builds the event. Identity: the configured id header, else the CloudEvents id (the `id` of a
+ * CloudEvent, or a plain delivery's `ce-id` header), else the SHA-256 of the body. Type: the
  * CloudEvents type, else the configured event type header's value, else `dev.tandem.webhook`.
  */
 export function buildEvent(headers: Headers, body: Uint8Array, options: DeliveryOptions): IncomingEvent {
-  const contentType = header(headers, 'content-type');
   const extensions: Record<string, string> = {};
   const typeHeader = options.eventTypeHeader !== undefined ? header(headers, options.eventTypeHeader) : undefined;
   if (typeHeader !== undefined) extensions.webhookevent = typeHeader;
   const configuredId = options.idHeader !== undefined ? header(headers, options.idHeader) : undefined;
 
+  const mode = cloudEventMode(headers);
+  if (mode !== undefined) {
+    const read = readCloudEvent(mode, headers, body, options.sourceName);
+    return fromCloudEvent(read, { ...options, extensions, ...(configuredId !== undefined ? { configuredId } : {}) });
+  }
+
+  const contentType = header(headers, 'content-type');
   const decoded = decodePayload(body, {
     source: options.sourceName,
     ...(options.payload !== undefined ? { mode: options.payload } : {}),
     ...(contentType !== undefined ? { contentType } : {}),
   });
-
-  // Structured mode: the body is the whole CloudEvent.
-  if (contentType !== undefined && mediaType(contentType) === STRUCTURED_TYPE && isRecord(decoded.data) && str(decoded.data.id)) {
-    const envelope = decoded.data;
-    for (const [key, value] of Object.entries(envelope)) {
-      if (!CE_CORE.has(key) && key !== 'data' && key !== 'data_base64' && typeof value === 'string') extensions[extensionName(key)] = value;
-    }
-    const subject = str(envelope.subject);
-    return {
-      sourceName: options.sourceName,
-      id: checkedId(configuredId ?? str(envelope.id) ?? bodyDigest(body)),
-      source: str(envelope.source) ?? options.path,
-      type: str(envelope.type) ?? typeHeader ?? WEBHOOK_EVENT_TYPE,
-      ...(subject !== undefined ? { subject } : {}),
-      time: eventTime(str(envelope.time), options.now),
-      datacontenttype: str(envelope.datacontenttype) ?? (envelope.data_base64 !== undefined ? 'application/octet-stream' : 'application/json'),
-      data: envelope.data_base64 ?? envelope.data ?? null,
-      ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
-    };
-  }
-
-  // Binary mode (ce-* headers) or a plain webhook.
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('ce-') || CE_CORE.has(name.slice(3))) continue;
     const first = Array.isArray(value) ? value[0] : value;
@@ -120,6 +94,45 @@ export function buildEvent(headers: Headers, body: Uint8Array, options: Delivery
     time: eventTime(header(headers, 'ce-time'), options.now),
     datacontenttype: decoded.datacontenttype,
     data: decoded.data,
+    ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
+  };
+}
+
+/**
+ * A CloudEvent's attributes become the event's; its extensions (and `dataschema`, which the event
+ * model has no field for) become extensions. Data in bytes (a binary-mode body, a structured
+ * `data_base64`) is decoded by its `datacontenttype` and the source's `payload` setting; a
+ * structured `data` member is taken as it is. No data is `null`.
+ */
+function fromCloudEvent(
+  read: CloudEventRead,
+  options: DeliveryOptions & { extensions: Record<string, string>; configuredId?: string },
+): IncomingEvent {
+  const extensions = { ...read.extensions, ...(read.dataschema !== undefined ? { dataschema: read.dataschema } : {}), ...options.extensions };
+  let payload: { datacontenttype: string; data: unknown };
+  if (read.data === undefined || ('bytes' in read.data && read.data.bytes.length === 0)) {
+    payload = { datacontenttype: read.datacontenttype ?? 'application/json', data: null };
+  } else if ('bytes' in read.data) {
+    // Bytes in structured mode without a declared type are opaque (data_base64 says so); in binary
+    // mode an absent Content-Type is guessed as for a plain delivery.
+    const declared = read.datacontenttype ?? (read.mode === 'structured' ? OCTET_TYPE : undefined);
+    payload = decodePayload(read.data.bytes, {
+      source: options.sourceName,
+      ...(options.payload !== undefined ? { mode: options.payload } : {}),
+      ...(declared !== undefined ? { contentType: declared } : {}),
+    });
+  } else {
+    payload = { datacontenttype: read.datacontenttype ?? 'application/json', data: read.data.value };
+  }
+  return {
+    sourceName: options.sourceName,
+    id: checkedId(options.configuredId ?? read.id),
+    source: read.source,
+    type: read.type,
+    ...(read.subject !== undefined ? { subject: read.subject } : {}),
+    time: read.time ?? new Date(options.now).toISOString(),
+    datacontenttype: payload.datacontenttype,
+    data: payload.data,
     ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
   };
 }

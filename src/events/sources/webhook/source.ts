@@ -6,13 +6,15 @@
 //   handler    HMAC over the raw bytes → payload decoded → IncomingEvent → sink.receive →
 //              202 { eventId, duplicate, runIds } once it resolves, 503 + Retry-After if it rejects
 // Every authentication failure is the same 401 body; the reason is counted, never sent.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TandemError } from '../../../errors.js';
 import { readSecret } from '../../../secrets.js';
 import { durationMs } from '../../../spec/duration.js';
 import { PayloadError } from '../../payload.js';
-import type { EventSink, EventSource, SourceHealth, SourceState } from '../../source.js';
-import { buildEvent, DeliveryError, header } from './event.js';
+import type { EventSink, EventSource, HttpRouteHost, SourceHealth, SourceState } from '../../source.js';
+import { CloudEventError } from './cloudevent.js';
+import { buildEvent, DeliveryError } from './event.js';
+import { header } from './headers.js';
 import { WEBHOOK_DEFAULTS, type WebhookSourceConfig } from './schema.js';
 import { verifyBearer, verifyHmac, type AuthFailure, type AuthResult } from './verify.js';
 import { errorMessage } from '../../../util/error-message.js';
@@ -73,11 +75,11 @@ export class WebhookEventSource implements EventSource {
   }
 
   /**
-   * Adds the route to a Fastify instance, in its own encapsulated context (its content-type parser
-   * and error handler touch no other route). Call before `app.listen()` / `app.ready()`.
+   * Adds the route to the server (a Fastify instance), in its own encapsulated context: its
+   * content-type parser and error handler touch no other route. Call before the server listens.
    */
-  register(app: FastifyInstance): void {
-    void app.register(async (scope) => {
+  mountRoutes(host: HttpRouteHost): void {
+    void host.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: this.maxBodyBytes }, (_request, body, done) => {
         done(null, body);
@@ -94,7 +96,9 @@ export class WebhookEventSource implements EventSource {
     });
   }
 
+  /** Reads the secrets and opens the route to deliveries; a second call while started does nothing. */
   async start(sink: EventSink): Promise<void> {
+    if (this.sink !== undefined) return;
     try {
       const secrets: Secrets = {};
       if (this.config.hmac) secrets.hmac = readSecret(this.config.hmac.secret, this.options.env);
@@ -173,7 +177,7 @@ export class WebhookEventSource implements EventSource {
         ...(this.config.payload !== undefined ? { payload: this.config.payload } : {}),
       });
     } catch (error) {
-      if (error instanceof PayloadError || error instanceof DeliveryError) {
+      if (error instanceof PayloadError || error instanceof DeliveryError || error instanceof CloudEventError) {
         this.count('bad-payload', 400);
         return reply.status(400).send({ error: 'bad request', message: error.message });
       }

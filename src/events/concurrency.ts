@@ -1,12 +1,18 @@
-// Argo CronWorkflow's concurrencyPolicy, for the trigger layer. The cron source cannot know whether
-// the run its previous tick started is still going, so each tick carries the policy
-// (`extensions.concurrencypolicy`) and the trigger, which knows the sensor's previous run from this
-// source, asks this gate before starting a new one:
+// Argo CronWorkflow's concurrencyPolicy, enforced by the trigger layer. It lives here, beside the
+// event model, because it is a property of events that both sides read: a source cannot know
+// whether the run its previous event started is still going, so it only puts the policy on each
+// event (`extensions.concurrencypolicy`; the cron source does), and the trigger, which knows the
+// sensor's previous run, asks this gate before starting a new one. Sensors never import a source.
 //   Allow   — start it, whatever runs;
-//   Forbid  — skip the tick while the previous run is not finished;
+//   Forbid  — skip the event while the previous run is not finished;
 //   Replace — cancel the previous run if it is still going, then start.
-import type { IncomingEvent } from '../../model.js';
-import { CONCURRENCY_POLICIES, type ConcurrencyPolicy } from './schema.js';
+import type { IncomingEvent } from './model.js';
+
+export const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
+export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
+
+/** The event extension that carries the policy. */
+export const CONCURRENCY_POLICY_EXTENSION = 'concurrencypolicy';
 
 export interface RunControl {
   /** True while the run has not reached a final state. */
@@ -19,9 +25,9 @@ export type GateDecision =
   | { action: 'skip'; previousRunId: string }
   | { action: 'replace'; previousRunId: string };
 
-/** The policy a cron tick carries; undefined for events from other sources or without one. */
+/** The policy an event carries (a cron tick does); undefined for events without one. */
 export function concurrencyPolicyOf(event: Pick<IncomingEvent, 'extensions'>): ConcurrencyPolicy | undefined {
-  const value = event.extensions?.concurrencypolicy;
+  const value = event.extensions?.[CONCURRENCY_POLICY_EXTENSION];
   return (CONCURRENCY_POLICIES as readonly string[]).includes(value ?? '') ? (value as ConcurrencyPolicy) : undefined;
 }
 
