@@ -1,8 +1,9 @@
 // What every command gets: the process surface, the services, and its effective configuration
 // (tandem.yaml < TANDEM_* < flags) computed from the global and command flags.
 import type { Command } from 'commander';
-import type { ConfigFlags, TandemConfig } from '../config.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/load.js';
+import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/types.js';
+import { loadServedProject, type Project } from '../project/load.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
 
@@ -11,6 +12,8 @@ export interface CliContext {
   services: Services;
   /** Loads the configuration for `command`, taking --home, --config and `extra` flags into account. */
   config(command: Command, extra?: Omit<ConfigFlags, 'home' | 'config'>): Promise<TandemConfig>;
+  /** Loads the configuration and the project of the same file (tandem serve): every problem of both at once. */
+  project(command: Command): Promise<{ config: TandemConfig; project: Project }>;
 }
 
 interface GlobalOptions {
@@ -19,15 +22,17 @@ interface GlobalOptions {
 }
 
 export function createContext(io: CliIo, services: Services): CliContext {
+  const options = (command: Command, extra: Omit<ConfigFlags, 'home' | 'config'> = {}): LoadConfigOptions => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const flags: ConfigFlags = { ...extra };
+    if (globals.home !== undefined) flags.home = globals.home;
+    if (globals.config !== undefined) flags.config = globals.config;
+    return { cwd: io.cwd, env: io.env, flags };
+  };
   return {
     io,
     services,
-    config(command, extra = {}) {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const flags: ConfigFlags = { ...extra };
-      if (globals.home !== undefined) flags.home = globals.home;
-      if (globals.config !== undefined) flags.config = globals.config;
-      return loadConfig({ cwd: io.cwd, env: io.env, flags });
-    },
+    config: (command, extra) => loadConfig(options(command, extra)),
+    project: (command) => loadServedProject(options(command)),
   };
 }

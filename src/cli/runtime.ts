@@ -1,7 +1,7 @@
 // Opens what a command needs from its configuration: the store, and the local engine over it.
 // The concrete adapters live in adapters.ts, loaded only when a command needs them (so that
 // `--help` and `validate` stay fast); tests may pass their own Services.
-import type { TandemConfig } from '../config.js';
+import type { TandemConfig } from '../config/types.js';
 import type { Engine } from '../engines/engine.js';
 import type { RunRecord, Store } from '../store/store.js';
 

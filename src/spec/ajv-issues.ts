@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import type { SpecIssue } from '../errors.js';
 import { escapePointerSegment } from './positions.js';
-import { DURATION_PATTERN, IDENTIFIER_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
+import { DURATION_PATTERN, IDENTIFIER_PATTERN, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
 import { describeValue, didYouMean, listWords } from './value-types.js';
 
 interface SchemaLike {
@@ -20,7 +20,11 @@ const PATTERN_WORDS: Record<string, string> = {
   [IDENTIFIER_PATTERN]: 'a CEL identifier (letters, digits and _, not starting with a digit)',
   [WORKFLOW_NAME_PATTERN]: 'a lowercase name of letters, digits and "-" that starts and ends with a letter or digit',
   [DURATION_PATTERN]: 'a duration such as "30s", "5m", "1h30m" or "250ms"',
+  [NON_BLANK_PATTERN]: 'a non-blank string',
 };
+
+/** Objects with at most this many fields name them when a value of another type is found. */
+const LISTED_FIELDS_MAX = 10;
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'a string',
@@ -91,6 +95,14 @@ function unionIssues(union: ErrorObject, children: readonly ErrorObject[]): Spec
   const branches = parent?.anyOf ?? [];
   const value: unknown = union.data;
   const path = union.instancePath;
+  // A nullable value (`engine:` with every key commented out is null) that is not null is judged
+  // by its one other branch alone, as if the union were not there.
+  const nonNull = branches.map((b, i) => ({ b, i })).filter(({ b }) => b.type !== 'null');
+  if (value !== null && branches.length === 2 && nonNull.length === 1) {
+    const prefix = `${union.schemaPath}/${nonNull[0]!.i}/`;
+    const inBranch = children.filter((e) => e.schemaPath.startsWith(prefix));
+    if (inBranch.length > 0) return reduce(inBranch, undefined);
+  }
   if (branches.length > 0 && branches.every((b) => b.const !== undefined)) {
     const allowed = branches.map((b) => String(b.const));
     const named = typeof value === 'string' ? ` ${JSON.stringify(value)}${didYouMean(value, allowed)}` : '';
@@ -142,7 +154,10 @@ function simpleIssue(error: ErrorObject, hint: string | undefined): SpecIssue {
     }
     case 'type': {
       const types = String(params.type).split(',');
-      return { path, message: 'wrong type', expected: hint ?? listWords(types.map((t) => TYPE_WORDS[t] ?? t)), found };
+      const fields = Object.keys(parent.properties ?? {});
+      const listed = types.length === 1 && types[0] === 'object' && fields.length > 0 && fields.length <= LISTED_FIELDS_MAX;
+      const expected = hint ?? (listed ? `an object with ${listWords(fields)}` : listWords(types.map((t) => TYPE_WORDS[t] ?? t)));
+      return { path, message: 'wrong type', expected, found };
     }
     case 'const':
       return { path, message: 'invalid value', expected: JSON.stringify(params.allowedValue), found };

@@ -43,8 +43,11 @@ export function offsetPosition(text: string, offset: number): Position {
   return { line, column: end - lineStart + 1 };
 }
 
-/** Positions from a parsed YAML document: a map entry points at its key, a list item at the item. */
-export function yamlPositions(doc: Document, lineCounter: LineCounter): PositionLookup {
+/**
+ * Positions from a parsed YAML document: a map entry points at its key (or, anchored at `value`,
+ * at its value: where a wrong setting's value is), a list item at the item.
+ */
+export function yamlPositions(doc: Document, lineCounter: LineCounter, anchor: 'key' | 'value' = 'key'): PositionLookup {
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -57,7 +60,7 @@ export function yamlPositions(doc: Document, lineCounter: LineCounter): Position
         if (isMap(node)) {
           const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === segment);
           if (!pair) break;
-          offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? offset;
+          offset = (anchor === 'key' ? rangeStart(pair.key) ?? rangeStart(pair.value) : rangeStart(pair.value) ?? rangeStart(pair.key)) ?? offset;
           node = pair.value;
         } else if (isSeq(node)) {
           const item: unknown = node.items[Number(segment)];

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_LOG_CAP_BYTES, loadConfig, redactSecrets } from '../../src/config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { redactSecrets } from '../../src/config/redact.js';
+import { DEFAULT_LOG_CAP_BYTES } from '../../src/config/settings.js';
 import { parseDuration, parseSize } from '../../src/config/values.js';
 
 function dir(yaml?: string): string {

@@ -16,7 +16,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paletteFor } from '../format/color.js';
 import { formatTable } from '../format/table.js';
-import { writeJson, writeLine } from '../io.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
 
 interface CompileOptions {
   target: CompileTarget;
@@ -76,7 +76,7 @@ everything compiled, 2 when any file is invalid or cannot be expressed.`,
       const warnings: string[] = [];
       for (const file of files) {
         try {
-          const result = await compileFile(resolve(ctx.io.cwd, file), options.target, settings);
+          const result = await compileFile(resolve(ctx.io.cwd, file), options.target, settings, ctx.io);
           compiled.push(...result.files);
           warnings.push(...result.warnings);
         } catch (error) {
@@ -114,9 +114,9 @@ function settingsFrom(options: CompileOptions, policy: CompileSettings['policy']
   };
 }
 
-async function compileFile(path: string, target: CompileTarget, settings: CompileSettings): Promise<{ files: CompiledFile[]; warnings: string[] }> {
+async function compileFile(path: string, target: CompileTarget, settings: CompileSettings, io: Pick<CliIo, 'cwd' | 'env'>): Promise<{ files: CompiledFile[]; warnings: string[] }> {
   if (isProjectFile(path)) {
-    const project = await loadProject(path);
+    const project = await loadProject(path, { cwd: io.cwd, env: io.env });
     const files: CompiledFile[] = [];
     if (target !== 'argo-events') {
       for (const entry of project.catalog.list()) files.push(...(await compileWorkflow(entry.spec, entry.baseDir, target, settings)));

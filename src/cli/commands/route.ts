@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import type { TandemConfig } from '../../config.js';
+import type { TandemConfig } from '../../config/types.js';
 import { SpecLoadError, SpecValidationError, UsageError, formatIssue, type SpecIssue } from '../../errors.js';
 import { buildPolicy, isRunnableHere, laneEngines, route } from '../../router/index.js';
 import type { EngineName, FeatureName, RouteDecision, RoutingPolicy, WorkflowFeatures } from '../../router/index.js';

@@ -18,7 +18,7 @@ import { LANES, type Lane } from '../../spec/schema.js';
 import type { RunRecord, Store } from '../../store/store.js';
 import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
-import type { MlflowConfig } from '../../tracking/mlflow/settings.js';
+import type { MlflowConfig } from '../../config/types.js';
 
 interface RunOptions {
   param?: string[];

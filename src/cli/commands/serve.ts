@@ -1,8 +1,7 @@
 // tandem serve: the long-running control plane for a project file (tandem.yaml).
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_PERIOD } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
-import { loadProject } from '../../project/load.js';
 import { ControlPlane } from '../../server/control-plane.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -19,8 +18,8 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
   program
     .command('serve')
     .description('run the control plane: HTTP API, event sources and sensors of the project file')
-    .option('--port <port>', 'listen on this port (default: server.port in tandem.yaml, else 8080; 0 for any)')
-    .option('--host <host>', 'listen on this address (default: server.host, else 127.0.0.1)')
+    .option('--port <port>', `listen on this port (default: server.port in tandem.yaml, else ${DEFAULT_PORT}; 0 for any)`)
+    .option('--host <host>', `listen on this address (default: server.host, else ${DEFAULT_HOST})`)
     .addHelpText(
       'after',
       `
@@ -29,7 +28,7 @@ Examples:
   $ tandem --config examples/tandem.yaml serve --port 9090
 
 The project file is --config FILE, TANDEM_CONFIG, or ./tandem.yaml. SIGTERM or Ctrl-C stops taking
-events, lets running tasks finish (server.shutdownGracePeriod, default 30s) and exits 0.
+events, lets running tasks finish (server.shutdownGracePeriod, default ${DEFAULT_SHUTDOWN_GRACE_PERIOD}) and exits 0.
 Runs left in flight by a previous process are resumed at start-up.`,
     )
     .action(async (options: ServeOptions, command: Command) => {
@@ -39,9 +38,7 @@ Runs left in flight by a previous process are resumed at start-up.`,
 
 async function serveCommand(ctx: CliContext, command: Command, options: ServeOptions): Promise<number> {
   const { io } = ctx;
-  const config = await ctx.config(command);
-  const file = config.file ?? resolve(io.cwd, 'tandem.yaml');
-  const project = await loadProject(file);
+  const { config, project } = await ctx.project(command);
   const port = options.port !== undefined ? parsePort(options.port) : undefined;
   const plane = await ControlPlane.start({
     project,

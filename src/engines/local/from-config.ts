@@ -1,5 +1,5 @@
 // The embedded engine as tandem's configuration (tandem.yaml < TANDEM_* < flags) sets it up.
-import type { TandemConfig } from '../../config.js';
+import type { TandemConfig } from '../../config/types.js';
 import { runRouterFromConfig } from '../../router/run-routing.js';
 import type { Store } from '../../store/store.js';
 import type { LocalEngineOptions } from './engine.js';

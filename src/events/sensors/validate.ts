@@ -42,6 +42,18 @@ export function sensorIssues(doc: unknown, options: ValidateOptions = {}): SpecI
   return options.positions ? located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) : located;
 }
 
+/**
+ * The checks beyond the schema, for a sensor whose structural issues are already known (a project
+ * file validates its sensors' structure with the rest of the file). Never throws.
+ */
+export function sensorSemanticIssues(doc: unknown, structural: readonly SpecIssue[]): SpecIssue[] {
+  try {
+    return semanticIssues(doc, structural);
+  } catch (error) {
+    return [{ path: '', message: `cannot validate the sensor: ${errorText(error)}` }];
+  }
+}
+
 /** Validates a sensor document and returns it typed; throws SpecValidationError listing every issue. */
 export function validateSensor(doc: unknown, options: ValidateOptions = {}): SensorSpec {
   const issues = sensorIssues(doc, options);
