@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/types.js';
 import { loadServedProject, type Project } from '../project/load.js';
+import { CONFIG_CHECKS } from './config-checks.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
 
@@ -27,7 +28,7 @@ export function createContext(io: CliIo, services: Services): CliContext {
     const flags: ConfigFlags = { ...extra };
     if (globals.home !== undefined) flags.home = globals.home;
     if (globals.config !== undefined) flags.config = globals.config;
-    return { cwd: io.cwd, env: io.env, flags };
+    return { cwd: io.cwd, env: io.env, flags, checks: CONFIG_CHECKS };
   };
   return {
     io,

@@ -6,11 +6,12 @@ import { Value } from '@sinclair/typebox/value';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SpecValidationError, type SpecIssue } from '../errors.js';
 import { ajvIssues } from '../spec/ajv-issues.js';
-import type { PositionLookup } from '../spec/positions.js';
+import { splitPointer, type PositionLookup } from '../spec/positions.js';
 import { locate } from '../spec/validate.js';
 import { parseYamlText } from '../spec/yaml.js';
 import { valueAt, within } from './pointer.js';
 import { withoutSecretValue } from './redact.js';
+import { SECTIONS } from './settings.js';
 import { LAYERED_KEYS, PROJECT_SECTIONS, TandemFileDecl, sectionOf, settingPointer, type FileKey, type FileValue, type SettingKey } from './schema.js';
 
 /** The file settings that are lists, and what their items are. */
@@ -46,7 +47,15 @@ let validator: ValidateFunction | undefined;
 function shapeIssues(document: unknown): SpecIssue[] {
   if (Value.Check(TandemFileDecl, document)) return [];
   validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(TandemFileDecl);
-  return validator(document) ? [] : ajvIssues(validator.errors ?? []);
+  return validator(document) ? [] : ajvIssues(validator.errors ?? []).map(withSectionHint);
+}
+
+/** An unknown key in a section that has a word for it (`lanes.hybrid`: hybrid uses both) gets that word. */
+function withSectionHint(issue: SpecIssue): SpecIssue {
+  if (issue.expected === undefined || !issue.message.startsWith('unknown field')) return issue;
+  const section = splitPointer(issue.path).slice(0, -1).join('.');
+  const hint = SECTIONS[section]?.unknownKeyHint;
+  return hint === undefined ? issue : { ...issue, expected: `${issue.expected}; ${hint}` };
 }
 
 const LAYERED_POINTERS = LAYERED_KEYS.map(settingPointer);

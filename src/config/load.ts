@@ -20,14 +20,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
   const { file, explicit } = configFileOf({ cwd, env, flags });
   const text = await readConfigText(file, explicit);
   const parsed = text !== undefined ? parseTandemFile(file, text) : undefined;
-  const { config, issues } = resolveConfig(parsed, { cwd, env, flags });
+  const { config, issues } = resolveConfig(parsed, { cwd, env, flags, checks: options.checks });
   const problems = [...(parsed ? settingsIssues(parsed) : []), ...issues];
   if (problems.length > 0) throw new ConfigError(inReadingOrder(problems, file));
   return config;
 }
 
 /** The configuration file: --config, else TANDEM_CONFIG (both "explicit": it must exist), else ./tandem.yaml. */
-export function configFileOf(options: Required<LoadConfigOptions>): { file: string; explicit: boolean } {
+export function configFileOf(options: Required<Pick<LoadConfigOptions, 'cwd' | 'env' | 'flags'>>): { file: string; explicit: boolean } {
   const named = options.flags.config ?? nonEmpty(options.env[CONFIG_FILE_ENV]);
   return named !== undefined ? { file: resolve(options.cwd, named), explicit: true } : { file: resolve(options.cwd, CONFIG_FILE_NAME), explicit: false };
 }

@@ -1,27 +1,27 @@
-// From the layers to the configuration commands use, with the checks a schema cannot make:
-// routing rules compiled (CEL), the MLflow section complete. Returns every problem beside the
-// result, so a caller can report them together with its own.
+// From the layers to the configuration commands use, with the checks a schema cannot make: the
+// MLflow section complete, and those the caller passes (the router compiles the routing rules'
+// CEL). Returns every problem beside the result, so a caller can report them with its own.
 import { resolve } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import { routingIssues } from '../router/config-section.js';
 import type { SecretRef } from '../secrets.js';
 import type { TandemFile } from './file.js';
 import { resolveLayers, type LayeredValues } from './layers.js';
 import { layeredSetting, settingPointer } from './schema.js';
 import { DEFAULT_KILL_GRACE_MS } from './settings.js';
 import { parseDuration } from './values.js';
-import type { ConfigFlags, MlflowConfig, TandemConfig } from './types.js';
+import type { ConfigFlags, FileCheck, MlflowConfig, TandemConfig } from './types.js';
 
 export interface ResolveOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   flags: ConfigFlags;
+  checks?: readonly FileCheck[] | undefined;
 }
 
 export interface Resolved {
   /** The configuration; where a value had a problem, the default or the layer below stands in. */
   config: TandemConfig;
-  /** Problems of values (file, variables, flags), of routing rules and of the mlflow section; not the file's shape. */
+  /** Problems of values (file, variables, flags), of the mlflow section and the callers' checks; not the file's shape. */
   issues: SpecIssue[];
 }
 
@@ -34,7 +34,7 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
     return value as NonNullable<LayeredValues[K]>;
   };
   const killGracePeriod = need('engine.killGracePeriod');
-  const routing = routingIssues(file);
+  const checked = file !== undefined && file.parsed ? (options.checks ?? []).flatMap((check) => check(file)) : [];
   const mlflow = mlflowConfig(file, values['mlflow.trackingUri']);
   const config: TandemConfig = {
     home: need('home'),
@@ -45,13 +45,14 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
       killGracePeriodMs: parseDuration(killGracePeriod) ?? DEFAULT_KILL_GRACE_MS,
       spawner: need('engine.spawner'),
     },
-    routing: routing.config,
+    // The rules of the declared shape; the router's check (among options.checks) compiles them.
+    routing: { rules: file?.items('routing.rules').map(({ value }) => value) ?? [], replaceDefaults: file?.value('routing.replaceDefaults') ?? false },
     lanes: { kubeflow: { engine: need('lanes.kubeflow.engine') }, argo: { engine: need('lanes.argo.engine') } },
     ...(mlflow.config ? { mlflow: mlflow.config } : {}),
     ...(file ? { file: file.file } : {}),
     sources,
   };
-  return { config, issues: [...issues, ...routing.issues, ...mlflow.issues] };
+  return { config, issues: [...issues, ...mlflow.issues, ...checked] };
 }
 
 /** The mlflow section with the URI's layers applied; none without a URI. */

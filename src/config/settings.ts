@@ -22,9 +22,15 @@ export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SHUTDOWN_GRACE_PERIOD = '30s';
+export const DEFAULT_SPAWNER = 'auto' as const;
 export const DEFAULT_SHUTDOWN_GRACE_MS = parseDuration(DEFAULT_SHUTDOWN_GRACE_PERIOD) ?? 30_000;
 /** MLflow's own variable for its token, used when mlflow.token is not set. */
 export const MLFLOW_TOKEN_FALLBACK_ENV = 'MLFLOW_TRACKING_TOKEN';
+
+/** As many tasks at once as the machine has CPUs. */
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}
 
 const POSITIVE_INT_TEXT = '^\\s*0*[1-9][0-9]*\\s*$';
 const SIZE_TEXT = '^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$';
@@ -54,7 +60,7 @@ export const SETTINGS = {
     description: 'Tasks running at once on this machine: a positive integer.',
     env: 'TANDEM_CONCURRENCY',
     flag: { name: '--concurrency', key: 'concurrency', usage: 'run --concurrency N' },
-    default: { doc: 'number of CPUs', value: () => availableParallelism() },
+    default: { doc: 'number of CPUs', value: defaultConcurrency },
     expected: 'a positive integer',
     parse: parsePositiveInt,
   }),
@@ -86,7 +92,7 @@ export const SETTINGS = {
     description: 'The helper process that starts tasks: `auto` (perl where it is installed, else node), `perl` or `node`.',
     see: ['engine.md'],
     env: 'TANDEM_SPAWNER',
-    default: { value: 'auto' as const },
+    default: { value: DEFAULT_SPAWNER },
     expected: 'auto, perl or node',
     parse: oneOf(['auto', 'perl', 'node']),
   }),
@@ -185,11 +191,14 @@ export const SETTINGS = {
   }),
 } as const satisfies Record<string, Setting>;
 
-/** The sections that group settings: what editors show for them, and whether they may be left empty. */
-export const SECTIONS: Record<string, { description: string; nullable?: true }> = {
+/**
+ * The sections that group settings: what editors show for them, whether they may be left empty,
+ * and what to add when an unknown key is found in them.
+ */
+export const SECTIONS: Record<string, { description: string; nullable?: true; unknownKeyHint?: string }> = {
   engine: { description: 'How the embedded engine runs tasks on this machine.', nullable: true },
   routing: { description: 'Rules the router tries before (or instead of) its built-in policy.', nullable: true },
-  lanes: { description: 'Which engine executes each lane; a hybrid workflow uses both.', nullable: true },
+  lanes: { description: 'Which engine executes each lane; a hybrid workflow uses both.', nullable: true, unknownKeyHint: 'hybrid uses both' },
   'lanes.kubeflow': { description: 'The kubeflow lane: ML work.' },
   'lanes.argo': { description: 'The argo lane: everything else.' },
   mlflow: { description: 'Mirror ML-lane runs into an MLflow tracking server.', nullable: true },

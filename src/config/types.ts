@@ -1,6 +1,8 @@
 // tandem's effective configuration, as commands use it: defaults < tandem.yaml < TANDEM_* <
 // flags, resolved. The value types come from the settings' declarations (settings.ts).
+import type { SpecIssue } from '../errors.js';
 import type { SecretRef } from '../secrets.js';
+import type { TandemFile } from './file.js';
 import type { FlagKey, LayeredKey, SettingValue } from './schema.js';
 import type { RoutingRuleDecl } from './shapes.js';
 
@@ -54,8 +56,17 @@ export type ConfigFlags = {
   config?: string;
 } & { [K in FlagKey]?: string | number };
 
+/**
+ * A check of tandem.yaml that needs knowledge from above config/ (the router compiles the routing
+ * rules' CEL against its features). The composition roots pass them in, so that config/ does not
+ * import the layers that read it; its issues are reported with every other problem.
+ */
+export type FileCheck = (file: TandemFile) => SpecIssue[];
+
 export interface LoadConfigOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   flags?: ConfigFlags;
+  /** Checks beyond the declaration's, run on the file once it is read. */
+  checks?: readonly FileCheck[];
 }

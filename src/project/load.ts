@@ -50,7 +50,7 @@ export async function loadProject(file: string, options: LoadConfigOptions = {})
  * for `tandem serve`: one read, every problem of both in one SpecValidationError.
  */
 export async function loadServedProject(options: LoadConfigOptions = {}): Promise<{ config: TandemConfig; project: Project }> {
-  const full = { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {} };
+  const full = { ...options, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {} };
   const { file, explicit } = configFileOf(full);
   // A file named on purpose and missing is a configuration error, as for every command.
   const text = explicit ? await readConfigText(file, true) : await readProjectText(file);
@@ -68,7 +68,7 @@ async function readProjectText(file: string): Promise<string> {
 
 async function projectFromText(file: string, text: string, options: LoadConfigOptions): Promise<{ config: TandemConfig; project: Project }> {
   const tandem = parseTandemFile(file, text);
-  const { config, issues } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {} });
+  const { config, issues } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {}, checks: options.checks });
   issues.unshift(...tandem.issues);
   const project = tandem.parsed ? await projectOf(tandem, issues) : undefined;
   if (project === undefined || issues.length > 0) throw new SpecValidationError(inReadingOrder(issues, file));

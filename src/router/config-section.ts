@@ -1,22 +1,18 @@
 // The checks of tandem.yaml's `routing` section that its schema cannot make. Every rule is
 // compiled here, at load time, so a typo in a CEL condition is reported once with the file,
 // line:column, the JSON path (`/routing/rules/2/when`) and what was expected — not when the first
-// run starts. Rules of the wrong shape are left to the schema's problems.
+// run starts. Rules of the wrong shape are left to the schema's problems. The composition roots
+// pass routingIssues to the configuration loader (config/ sits below the router).
 import type { TandemFile } from '../config/file.js';
 import type { SpecIssue } from '../errors.js';
 import { DEFAULT_RULES } from './default-policy.js';
 import { RoutingRuleError, compileRule, isCatchAll } from './policy.js';
 import type { RoutingConfig } from './types.js';
 
-export function emptyRouting(): RoutingConfig {
-  return { rules: [], replaceDefaults: false };
-}
-
-/** The usable rules of the file's routing section, and one issue per mistake in them. */
-export function routingIssues(file: TandemFile | undefined): { config: RoutingConfig; issues: SpecIssue[] } {
-  const routing = emptyRouting();
+/** One issue per mistake in the rules of the file's routing section. */
+export function routingIssues(file: TandemFile): SpecIssue[] {
+  const routing: RoutingConfig = { rules: [], replaceDefaults: false };
   const issues: SpecIssue[] = [];
-  if (file === undefined) return { config: routing, issues };
   const report = (path: string, expected: string, found: string) => issues.push(file.place({ path, message: '', expected, found }));
   routing.replaceDefaults = file.value('routing.replaceDefaults') ?? false;
   const names = new Map<string, number>();
@@ -49,5 +45,5 @@ export function routingIssues(file: TandemFile | undefined): { config: RoutingCo
     const found = last === undefined ? 'no rules' : `last rule "${last.name}" with when ${JSON.stringify(last.when)}`;
     report('/routing/rules', 'a last rule with when: "true" when replaceDefaults is true, so every workflow gets a lane', found);
   }
-  return { config: routing, issues };
+  return issues;
 }

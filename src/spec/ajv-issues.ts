@@ -8,6 +8,7 @@ import { describeValue, didYouMean, listWords } from './value-types.js';
 
 interface SchemaLike {
   type?: string;
+  items?: SchemaLike;
   const?: unknown;
   description?: string;
   properties?: Record<string, unknown>;
@@ -131,6 +132,12 @@ function describeSchema(schema: SchemaLike): string {
   return schema.type ? (TYPE_WORDS[schema.type] ?? schema.type) : 'any value';
 }
 
+/** The fields of an object schema, as words, when there are few enough to name. */
+function listedFields(schema: SchemaLike | undefined): string | undefined {
+  const fields = Object.keys(schema?.type === 'object' ? (schema.properties ?? {}) : {});
+  return fields.length > 0 && fields.length <= LISTED_FIELDS_MAX ? listWords(fields) : undefined;
+}
+
 function simpleIssue(error: ErrorObject, hint: string | undefined): SpecIssue {
   const path = error.instancePath;
   const params = error.params as Record<string, unknown>;
@@ -154,9 +161,10 @@ function simpleIssue(error: ErrorObject, hint: string | undefined): SpecIssue {
     }
     case 'type': {
       const types = String(params.type).split(',');
-      const fields = Object.keys(parent.properties ?? {});
-      const listed = types.length === 1 && types[0] === 'object' && fields.length > 0 && fields.length <= LISTED_FIELDS_MAX;
-      const expected = hint ?? (listed ? `an object with ${listWords(fields)}` : listWords(types.map((t) => TYPE_WORDS[t] ?? t)));
+      const only = types.length === 1 ? types[0] : undefined;
+      const fields = listedFields(only === 'object' ? parent : only === 'array' ? parent.items : undefined);
+      const shaped = fields === undefined ? undefined : only === 'object' ? `an object with ${fields}` : `a list of objects with ${fields}`;
+      const expected = hint ?? shaped ?? listWords(types.map((t) => TYPE_WORDS[t] ?? t));
       return { path, message: 'wrong type', expected, found };
     }
     case 'const':

@@ -12,6 +12,7 @@ import { COMPILE_TARGETS, compileProjectEvents, compileWorkflow, type CompileSet
 import { loadProject } from '../../project/load.js';
 import { buildPolicy } from '../../router/index.js';
 import { loadWorkflowFile } from '../../spec/index.js';
+import { CONFIG_CHECKS } from '../config-checks.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paletteFor } from '../format/color.js';
@@ -116,7 +117,7 @@ function settingsFrom(options: CompileOptions, policy: CompileSettings['policy']
 
 async function compileFile(path: string, target: CompileTarget, settings: CompileSettings, io: Pick<CliIo, 'cwd' | 'env'>): Promise<{ files: CompiledFile[]; warnings: string[] }> {
   if (isProjectFile(path)) {
-    const project = await loadProject(path, { cwd: io.cwd, env: io.env });
+    const project = await loadProject(path, { cwd: io.cwd, env: io.env, checks: CONFIG_CHECKS });
     const files: CompiledFile[] = [];
     if (target !== 'argo-events') {
       for (const entry of project.catalog.list()) files.push(...(await compileWorkflow(entry.spec, entry.baseDir, target, settings)));
