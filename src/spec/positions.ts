@@ -2,6 +2,7 @@
 // positions come from the yaml Document's node ranges; for JSON from a small scanner that also
 // reports the offset of a syntax error and duplicate keys (JSON.parse reports neither).
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { SpecIssue } from '../errors.js';
 
 export interface Position {
   line: number;
@@ -247,4 +248,18 @@ export function jsonPositions(text: string, offsets: Map<string, number>): Posit
       }
     },
   };
+}
+
+/** The issue with the file named and, when the lookup knows the path, its line:column. */
+export function locate(issue: SpecIssue, options: { file?: string; positions?: PositionLookup }): SpecIssue {
+  const located: SpecIssue = { ...issue };
+  if (options.file !== undefined && located.file === undefined) located.file = options.file;
+  if (located.line === undefined && options.positions) {
+    const position = options.positions.position(issue.path);
+    if (position) {
+      located.line = position.line;
+      located.column = position.column;
+    }
+  }
+  return located;
 }
