@@ -1,9 +1,9 @@
 // What every command gets: the process surface, the services, and its effective configuration
 // (tandem.yaml < TANDEM_* < flags) computed from the global and command flags.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { configFileOf, loadConfig } from '../config/load.js';
 import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/types.js';
-import { loadServedProject, type Project } from '../project/load.js';
+import { loadServedProject, readServedProject, type Project, type ProjectReading } from '../project/load.js';
 import { CONFIG_CHECKS } from './config-checks.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
@@ -15,6 +15,10 @@ export interface CliContext {
   config(command: Command, extra?: Omit<ConfigFlags, 'home' | 'config'>): Promise<TandemConfig>;
   /** Loads the configuration and the project of the same file (tandem serve): every problem of both at once. */
   project(command: Command): Promise<{ config: TandemConfig; project: Project }>;
+  /** As project, with the problems returned rather than thrown (tandem compile reports them per file). */
+  readProject(command: Command): Promise<ProjectReading>;
+  /** The absolute path of the configuration file the command reads: --config, TANDEM_CONFIG or ./tandem.yaml. */
+  configFile(command: Command): string;
 }
 
 interface GlobalOptions {
@@ -34,6 +38,10 @@ export function createContext(io: CliIo, services: Services): CliContext {
     io,
     services,
     config: (command, extra) => loadConfig(options(command, extra)),
-    project: (command) => loadServedProject(options(command)),
+    // The project loader (sensors, event sources, workflow files) is loaded only by the commands
+    // that read a project: every other command starts without it.
+    project: async (command) => (await import('../project/load.js')).loadServedProject(options(command)),
+    readProject: (command) => readServedProject(options(command)),
+    configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: options(command).flags ?? {} }).file,
   };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { inReadingOrder } from '../config/errors.js';
 import { parseTandemFile, type TandemFile } from '../config/file.js';
-import { configFileOf, readConfigText } from '../config/load.js';
+import { configFileOf, readConfigText, settingsIssues } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
 import { DEFAULT_HOST, DEFAULT_NAMESPACE, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from '../config/settings.js';
 import type { ApiTokenDecl } from '../config/shapes.js';
@@ -42,7 +42,14 @@ export { DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS };
 
 /** The project of a file; its settings are checked too (with `options`' variables), since the file is read whole. */
 export async function loadProject(file: string, options: LoadConfigOptions = {}): Promise<Project> {
-  return (await projectFromText(file, await readProjectText(file), options)).project;
+  const reading = await readProjectFromText(file, await readProjectText(file), options);
+  if (reading.project === undefined) throw new SpecValidationError(reading.issues);
+  return reading.project;
+}
+
+/** A project file: tandem.yaml, or any YAML/JSON file whose name says project. */
+export function isProjectFile(path: string): boolean {
+  return /(^|\/)(tandem|[^/]*project)\.(ya?ml|json)$/.test(path);
 }
 
 /**
@@ -50,11 +57,30 @@ export async function loadProject(file: string, options: LoadConfigOptions = {})
  * for `tandem serve`: one read, every problem of both in one SpecValidationError.
  */
 export async function loadServedProject(options: LoadConfigOptions = {}): Promise<{ config: TandemConfig; project: Project }> {
+  const reading = await readServedProject(options);
+  if (reading.project === undefined) throw new SpecValidationError(reading.issues);
+  return { config: reading.config, project: reading.project };
+}
+
+/** A project file read whole, its problems collected rather than thrown. */
+export interface ProjectReading {
+  /** The settings; where a value had a problem, the layer below (or the default) stands in. */
+  config: TandemConfig;
+  /** The project; undefined when any problem was found. */
+  project: Project | undefined;
+  /** Every problem of the settings and the project, in the file's reading order. */
+  issues: SpecIssue[];
+  /** Whether the settings themselves are sound, so that a command needing only them may go on. */
+  settingsSound: boolean;
+}
+
+/** As loadServedProject, for a command that reports the problems itself (tandem compile of the configuration file). */
+export async function readServedProject(options: LoadConfigOptions = {}): Promise<ProjectReading> {
   const full = { ...options, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {} };
   const { file, explicit } = configFileOf(full);
   // A file named on purpose and missing is a configuration error, as for every command.
   const text = explicit ? await readConfigText(file, true) : await readProjectText(file);
-  return projectFromText(file, text ?? '', full);
+  return readProjectFromText(file, text ?? '', full);
 }
 
 async function readProjectText(file: string): Promise<string> {
@@ -66,13 +92,14 @@ async function readProjectText(file: string): Promise<string> {
   }
 }
 
-async function projectFromText(file: string, text: string, options: LoadConfigOptions): Promise<{ config: TandemConfig; project: Project }> {
+async function readProjectFromText(file: string, text: string, options: LoadConfigOptions): Promise<ProjectReading> {
   const tandem = parseTandemFile(file, text);
-  const { config, issues } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {}, checks: options.checks });
-  issues.unshift(...tandem.issues);
+  const { config, issues: settings } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {}, checks: options.checks });
+  const issues = [...tandem.issues, ...settings];
+  const settingsSound = settings.length === 0 && settingsIssues(tandem).length === 0;
   const project = tandem.parsed ? await projectOf(tandem, issues) : undefined;
-  if (project === undefined || issues.length > 0) throw new SpecValidationError(inReadingOrder(issues, file));
-  return { config, project };
+  const sound = project !== undefined && issues.length === 0;
+  return { config, project: sound ? project : undefined, issues: inReadingOrder(issues, file), settingsSound };
 }
 
 /** The project sections, each part read where its shape is sound; adds the problems found to `issues`. */

@@ -1,7 +1,7 @@
 // tandem serve: the long-running control plane for a project file (tandem.yaml).
 import type { Command } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_PERIOD } from '../../config/settings.js';
-import { UsageError } from '../../errors.js';
+import { SpecValidationError, UsageError, formatIssue, type SpecIssue } from '../../errors.js';
 import { ControlPlane } from '../../server/control-plane.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -38,14 +38,14 @@ Runs left in flight by a previous process are resumed at start-up.`,
 
 async function serveCommand(ctx: CliContext, command: Command, options: ServeOptions): Promise<number> {
   const { io } = ctx;
-  const { config, project } = await ctx.project(command);
-  const port = options.port !== undefined ? parsePort(options.port) : undefined;
+  const { port, level, issues } = serveSettings(options, io.env);
+  const { config, project } = await loadWithOwnProblems(ctx, command, issues);
   const plane = await ControlPlane.start({
     project,
     config,
     ...(port !== undefined ? { port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
-    logger: createLogger(io.stderr, logLevel(io.env.TANDEM_LOG_LEVEL)),
+    logger: createLogger(io.stderr, level),
   });
   printServeBanner(io.stdout, plane, project);
   await new Promise<void>((done) => {
@@ -63,14 +63,37 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
   return EXIT.ok;
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, found ${JSON.stringify(text)}`);
-  return port;
+/**
+ * The project, with the problems of serve's own flag and variable in the same report as the
+ * project's when both have some; alone, such a problem is a usage error.
+ */
+async function loadWithOwnProblems(ctx: CliContext, command: Command, own: SpecIssue[]): Promise<Awaited<ReturnType<CliContext['project']>>> {
+  let loaded: Awaited<ReturnType<CliContext['project']>>;
+  try {
+    loaded = await ctx.project(command);
+  } catch (error) {
+    if (error instanceof SpecValidationError && own.length > 0) throw new SpecValidationError([...error.issues, ...own]);
+    throw error;
+  }
+  if (own.length > 0) throw new UsageError(own.map(formatIssue).join('\n'));
+  return loaded;
 }
 
-function logLevel(value: string | undefined): string {
-  if (value === undefined || value === '') return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`TANDEM_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(value)}`);
-  return value;
+/** --port and TANDEM_LOG_LEVEL, which only serve reads: a bad value becomes an issue, and its default stands in. */
+function serveSettings(options: ServeOptions, env: NodeJS.ProcessEnv): { port?: number; level: string; issues: SpecIssue[] } {
+  const issues: SpecIssue[] = [];
+  const bad = (origin: string, expected: string, found: string) => issues.push({ origin, path: '', message: '', expected, found: JSON.stringify(found) });
+  let port: number | undefined;
+  if (options.port !== undefined) {
+    const n = Number(options.port);
+    if (Number.isInteger(n) && n >= 0 && n <= 65535) port = n;
+    else bad('--port', 'a port number 0-65535', options.port);
+  }
+  let level = 'info';
+  const named = env.TANDEM_LOG_LEVEL;
+  if (named !== undefined && named !== '') {
+    if ((LOG_LEVELS as readonly string[]).includes(named)) level = named;
+    else bad('TANDEM_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, named);
+  }
+  return { ...(port !== undefined ? { port } : {}), level, issues };
 }
