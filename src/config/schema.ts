@@ -2,7 +2,7 @@
 // becomes a property inside its sections, each setting's description and constant default go
 // on its node. The loader validates against it and schema/tandem.schema.json is rendered from it.
 import { CloneType, Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
-import { defaultValue, type FileSetting, type LayeredSetting, type Setting } from './setting.js';
+import { defaultValue, type LayeredSetting, type Setting } from './setting.js';
 import { SECTIONS, SETTINGS } from './settings.js';
 import { Nullable } from './shapes.js';
 
@@ -27,10 +27,6 @@ export function settingOf(key: SettingKey): Setting {
 
 export function layeredSetting<K extends LayeredKey>(key: K): LayeredSetting<TSchema, SettingValue<K>> {
   return SETTINGS[key] as unknown as LayeredSetting<TSchema, SettingValue<K>>;
-}
-
-export function fileSettingOf<K extends FileKey>(key: K): FileSetting<Table[K]['type']> {
-  return SETTINGS[key];
 }
 
 /** `engine.concurrency` → `/engine/concurrency` (no key holds "/" or "~"). */

@@ -34,7 +34,6 @@ export const WorkflowRef = Type.Union([
 ]);
 
 export const SOURCE_KINDS = ['nats', 'webhook', 'cron'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export const EventSourceDecl = Type.Object(
   {

@@ -34,7 +34,7 @@ export interface TandemConfig {
   /** The tandem.yaml that was read, if any. */
   file?: string;
   /** Where each layered setting's value came from. */
-  sources: Record<ConfigKey, ConfigSource>;
+  sources: Record<LayeredKey, ConfigSource>;
 }
 
 export interface MlflowConfig {
@@ -46,8 +46,6 @@ export interface MlflowConfig {
   token?: SecretRef;
 }
 
-/** The settings whose value may come from more than one layer. */
-export type ConfigKey = LayeredKey;
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
 
 /** Values given on the command line; strings are parsed like environment variables. */

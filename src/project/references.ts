@@ -8,7 +8,7 @@ import { isRecord } from '../util/is-record.js';
 import type { WorkflowCatalog } from './catalog.js';
 
 /** The name sensors use for events made from API calls. */
-export const API_SOURCE = 'api';
+const API_SOURCE = 'api';
 
 export function crossReferences(tandem: TandemFile, sensors: ReadonlyArray<{ index: number; sensor: SensorSpec }>, catalog: WorkflowCatalog): SpecIssue[] {
   const issues: SpecIssue[] = [];

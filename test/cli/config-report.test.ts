@@ -63,7 +63,7 @@ function tandem(...args: string[]) {
 }
 
 function tandemWith(vars: NodeJS.ProcessEnv, config: string, ...args: string[]) {
-  const env = { ...process.env, TANDEM_HOME: join(dir, 'home'), NO_COLOR: '1', ...vars };
+  const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_HOME: join(dir, 'home'), NO_COLOR: '1', ...vars };
   delete env.TANDEM_DEBUG;
   delete env.TANDEM_CONFIG;
   return spawnSync(process.execPath, [BIN, '--config', config, ...args], { cwd: dir, encoding: 'utf8', env });

@@ -27,11 +27,13 @@ void test('schema/tandem.schema.json equals what scripts/write-schema.ts generat
   assert.equal(await readFile(tandemSchemaFile, 'utf8'), renderTandemSchema());
 });
 
-void test('the published tandem.yaml schema, read as plain JSON, accepts the example project and rejects a typo and an inline token', async () => {
+void test('the published tandem.yaml schema, read as plain JSON, accepts the example projects and rejects a typo and an inline token', async () => {
   const schema = JSON.parse(await readFile(tandemSchemaFile, 'utf8')) as object;
   const validate = new Ajv({ allErrors: true }).compile(schema);
-  const example: unknown = parse(await readFile(new URL('../../examples/tandem.yaml', import.meta.url), 'utf8'));
-  assert.equal(validate(example), true, JSON.stringify(validate.errors));
+  for (const file of ['../../examples/tandem.yaml', '../../examples/cluster/tandem.yaml']) {
+    const example: unknown = parse(await readFile(new URL(file, import.meta.url), 'utf8'));
+    assert.equal(validate(example), true, `${file}: ${JSON.stringify(validate.errors)}`);
+  }
   assert.equal(validate({ engine: { concurency: 2 } }), false);
   assert.equal(validate({ server: { tokens: [{ name: 'ci', token: 'abc', namespaces: ['*'] }] } }), false);
   assert.equal(validate({ home: '.tandem', engine: { concurrency: '4', logCapBytes: '10MiB', killGracePeriod: 5 }, lanes: { kubeflow: { engine: 'kfp' } } }), true, JSON.stringify(validate.errors));
