@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { configFileOf, loadConfig } from '../config/load.js';
 import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/types.js';
-import { loadServedProject, readServedProject, type Project, type ProjectReading } from '../project/load.js';
+import type { Project, ProjectReading } from '../project/load.js';
 import { CONFIG_CHECKS } from './config-checks.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
@@ -38,10 +38,8 @@ export function createContext(io: CliIo, services: Services): CliContext {
     io,
     services,
     config: (command, extra) => loadConfig(options(command, extra)),
-    // The project loader (sensors, event sources, workflow files) is loaded only by the commands
-    // that read a project: every other command starts without it.
-    project: async (command) => (await import('../project/load.js')).loadServedProject(options(command)),
-    readProject: (command) => readServedProject(options(command)),
+    project: (command) => loadServedProject(options(command)),
+    readProject: async (command) => (await import('../project/load.js')).readServedProject(options(command)),
     configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: options(command).flags ?? {} }).file,
   };
 }
