@@ -38,7 +38,9 @@ export function createContext(io: CliIo, services: Services): CliContext {
     io,
     services,
     config: (command, extra) => loadConfig(options(command, extra)),
-    project: (command) => loadServedProject(options(command)),
+    // The project loader (sensors, event sources, workflow files) is loaded only by the commands
+    // that read a project: every other command starts without it.
+    project: async (command) => (await import('../project/load.js')).loadServedProject(options(command)),
     readProject: async (command) => (await import('../project/load.js')).readServedProject(options(command)),
     configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: options(command).flags ?? {} }).file,
   };
