@@ -17,27 +17,27 @@ export interface FilledPage {
   missing: SettingKey[];
 }
 
-/** The page with every marked table rendered afresh. */
-export function fillSettingsTables(markdown: string): FilledPage {
+/** The page with every marked table rendered afresh; `page` (`mlflow.md`) is not linked from its own tables. */
+export function fillSettingsTables(markdown: string, page?: string): FilledPage {
   const covered = new Set<string>();
   const text = markdown.replace(TABLE, (_whole, list: string) => {
     const sections = list.trim().split(/\s+/);
     for (const section of sections) covered.add(section);
-    return `<!-- settings table (npm run docs:config): ${sections.join(' ')} -->\n${settingsTable(sections)}<!-- end of settings table -->`;
+    return `<!-- settings table (npm run docs:config): ${sections.join(' ')} -->\n${settingsTable(sections, page)}<!-- end of settings table -->`;
   });
   return { text, missing: SETTING_KEYS.filter((key) => !covered.has(sectionOf(settingPointer(key)))) };
 }
 
 /** The table of the settings under the given top-level sections, in the declaration's order. */
-export function settingsTable(sections: readonly string[]): string {
-  const rows = SETTING_KEYS.filter((key) => sections.includes(sectionOf(settingPointer(key)))).map((key) => row(key, settingOf(key)));
+export function settingsTable(sections: readonly string[], page?: string): string {
+  const rows = SETTING_KEYS.filter((key) => sections.includes(sectionOf(settingPointer(key)))).map((key) => row(key, settingOf(key), page));
   return ['| key | default | env | flag | value |', '| --- | --- | --- | --- | --- |', ...rows].map((line) => `${line}\n`).join('');
 }
 
-function row(key: SettingKey, setting: Setting): string {
+function row(key: SettingKey, setting: Setting, page: string | undefined): string {
   const env = setting.kind === 'layered' && setting.env !== undefined ? code(setting.env) : '';
   const flag = setting.flag?.usage !== undefined ? code(setting.flag.usage) : '';
-  const see = (setting.see ?? []).map((page) => `[${page}](${page})`);
+  const see = (setting.see ?? []).filter((other) => other !== page).map((other) => `[${other}](${other})`);
   const value = `${setting.description}${see.length > 0 ? ` See ${see.join(', ')}.` : ''}`;
   return `| ${[code(key), defaultText(setting), env, flag, value].map(cell).join(' | ')} |`;
 }
