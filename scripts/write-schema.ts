@@ -1,26 +1,36 @@
-// Writes schema/workflow.schema.json from the TypeBox declaration in src/spec/schema.ts.
-// Usage: npm run schema            (write the file)
-//        tsx scripts/write-schema.ts --check   (exit 1 if the checked-in file is stale)
+// Writes the published JSON Schemas from their TypeBox declarations: schema/workflow.schema.json
+// (src/spec/schema.ts) and schema/tandem.schema.json (src/config/settings.ts).
+// Usage: npm run schema            (write the files)
+//        tsx scripts/write-schema.ts --check   (exit 1 if a checked-in file is stale)
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderTandemSchema } from '../src/config/json-schema.js';
 import { renderWorkflowSchema } from '../src/spec/json-schema.js';
 
-export const SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'workflow.schema.json');
+const SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
+
+const SCHEMAS: ReadonlyArray<{ file: string; render: () => string }> = [
+  { file: resolve(SCHEMA_DIR, 'workflow.schema.json'), render: renderWorkflowSchema },
+  { file: resolve(SCHEMA_DIR, 'tandem.schema.json'), render: renderTandemSchema },
+];
 
 async function main(): Promise<void> {
-  const text = renderWorkflowSchema();
-  if (process.argv.includes('--check')) {
-    const current = await readFile(SCHEMA_FILE, 'utf8').catch(() => '');
-    if (current !== text) {
-      console.error(`${SCHEMA_FILE} is stale: run npm run schema`);
-      process.exitCode = 1;
+  const check = process.argv.includes('--check');
+  if (!check) await mkdir(SCHEMA_DIR, { recursive: true });
+  for (const { file, render } of SCHEMAS) {
+    const text = render();
+    if (check) {
+      const current = await readFile(file, 'utf8').catch(() => '');
+      if (current !== text) {
+        console.error(`${file} is stale: run npm run schema`);
+        process.exitCode = 1;
+      }
+      continue;
     }
-    return;
+    await writeFile(file, text);
+    console.log(`wrote ${file}`);
   }
-  await mkdir(dirname(SCHEMA_FILE), { recursive: true });
-  await writeFile(SCHEMA_FILE, text);
-  console.log(`wrote ${SCHEMA_FILE}`);
 }
 
 await main();

@@ -12,6 +12,11 @@ export abstract class TandemError extends Error {
 /** One problem found in a definition: where it is and what was expected there. */
 export interface SpecIssue {
   file?: string;
+  /**
+   * Where the problem is when it has no place inside a file: an environment variable
+   * (`TANDEM_CONCURRENCY`), a flag (`--concurrency`), or a whole file that cannot be read.
+   */
+  origin?: string;
   /** JSON pointer into the document, e.g. `/tasks/2/when`. */
   path: string;
   line?: number;
@@ -22,14 +27,17 @@ export interface SpecIssue {
 }
 
 export function formatIssue(issue: SpecIssue): string {
-  const where = [issue.file ?? '<input>', issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
-    .filter(Boolean)
-    .join(':');
   const details = [
     issue.expected !== undefined ? `expected ${issue.expected}` : undefined,
     issue.found !== undefined ? `found ${issue.found}` : undefined,
   ].filter(Boolean);
-  return `${where} ${issue.path || '/'}: ${issue.message}${details.length ? ` (${details.join(', ')})` : ''}`;
+  // An issue with no message of its own is all expectation: "expected X, found Y".
+  const text = issue.message === '' ? details.join(', ') : `${issue.message}${details.length ? ` (${details.join(', ')})` : ''}`;
+  if (issue.origin !== undefined) return `${issue.origin}: ${text}`;
+  const where = [issue.file ?? '<input>', issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
+    .filter(Boolean)
+    .join(':');
+  return `${where} ${issue.path || '/'}: ${text}`;
 }
 
 /** A definition that does not validate; holds every issue found, not just the first. */

@@ -9,7 +9,11 @@ export const SecretRef = Type.Union(
     Type.Object({ env: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
     Type.Object({ file: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   ],
-  { description: 'Where a secret is: { env: NAME } or { file: PATH }. Secrets are never written inline.' },
+  {
+    // Read as "expected ..." when a value does not fit (a token written inline, most often), so it
+    // says what a SecretRef is rather than what the field is for.
+    description: 'a SecretRef: { env: NAME } (an environment variable holding the secret) or { file: PATH } (a file holding it), never the secret itself',
+  },
 );
 export type SecretRef = Static<typeof SecretRef>;
 

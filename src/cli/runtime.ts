@@ -1,7 +1,7 @@
 // Opens what a command needs from its configuration: the store, and the engines registry over it.
 // The concrete adapters live in adapters.ts, loaded only when a command needs them (so that
 // `--help` and `validate` stay fast); tests may pass their own Services.
-import type { TandemConfig } from '../config.js';
+import type { TandemConfig } from '../config/types.js';
 import type { Engines } from '../engines/registry.js';
 import type { Store } from '../store/store.js';
 

@@ -1,5 +1,5 @@
-// Parsing of configuration values given as text (tandem.yaml, TANDEM_* variables, flags),
-// and redaction for anything that prints configuration.
+// Parsing of configuration values given as text (tandem.yaml, TANDEM_* variables, flags): the
+// same check whichever layer a value comes from, so a file and an environment variable agree.
 import { durationMs } from '../spec/duration.js';
 
 /** `"10s"`, `"1m30s"`, `"250ms"` or a number of seconds (also as text) → milliseconds; undefined when malformed. */
@@ -47,20 +47,4 @@ export function parseSize(value: unknown): number | undefined {
 export function parsePositiveInt(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-const SECRET_KEY = /token|password|passwd|secret|credential|api[-_]?key|private[-_]?key/i;
-
-/** A deep copy with the values of secret-looking keys replaced, for printing configuration. */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-        k,
-        SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '<redacted>' : redactSecrets(v),
-      ]),
-    );
-  }
-  return value;
 }

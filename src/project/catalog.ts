@@ -1,8 +1,7 @@
 // The workflows a control plane serves: loaded definitions by name, each in a namespace (API tokens
 // are scoped to namespaces).
+import { DEFAULT_NAMESPACE } from '../config/settings.js';
 import type { WorkflowSpec } from '../spec/schema.js';
-
-export const DEFAULT_NAMESPACE = 'default';
 
 export interface CatalogEntry {
   spec: WorkflowSpec;

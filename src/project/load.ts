@@ -1,27 +1,27 @@
-// Loads a project file (tandem.yaml): its workflows, event sources, sensors and server settings,
-// every problem reported at once with the file, JSON path and line:column — including problems
-// in the workflow files it names and references between the parts (a sensor naming a source
-// that does not exist, a trigger naming a workflow that is not served).
+// Loads a project file (tandem.yaml) whole: its settings (config/) and its project — the workflows
+// it serves, its event sources, sensors and server — every problem reported at once with the
+// file, JSON path and line:column: the file's shape, bad settings and variables, routing rules,
+// problems inside the workflow files it names and references between the parts (a sensor naming
+// a source that does not exist, a trigger naming a workflow that is not served).
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { inReadingOrder } from '../config/errors.js';
+import { parseTandemFile, type TandemFile } from '../config/file.js';
+import { configFileOf, readConfigText, settingsIssues } from '../config/load.js';
+import { resolveConfig } from '../config/resolve.js';
+import { DEFAULT_HOST, DEFAULT_NAMESPACE, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from '../config/settings.js';
+import type { ApiTokenDecl } from '../config/shapes.js';
+import type { LoadConfigOptions, TandemConfig } from '../config/types.js';
 import { SpecLoadError, SpecValidationError, type SpecIssue } from '../errors.js';
-import { validateSensor } from '../events/sensors/validate.js';
 import type { SensorSpec } from '../events/sensors/schema.js';
-import { parseCronConfig } from '../events/sources/cron/schema.js';
 import type { CronSourceConfig } from '../events/sources/cron/schema.js';
-import { parseNatsSourceConfig } from '../events/sources/nats/options.js';
 import type { NatsSourceConfig } from '../events/sources/nats/schema.js';
-import { parseWebhookConfig, type WebhookSourceConfig } from '../events/sources/webhook/schema.js';
-import { ajvIssues } from '../spec/ajv-issues.js';
+import type { WebhookSourceConfig } from '../events/sources/webhook/schema.js';
 import { durationMs } from '../spec/duration.js';
-import { loadWorkflowFile } from '../spec/load.js';
-import type { PositionLookup } from '../spec/positions.js';
-import { locate } from '../spec/validate.js';
-import { parseYamlText } from '../spec/yaml.js';
-import { DEFAULT_NAMESPACE, WorkflowCatalog } from './catalog.js';
-import { ProjectDecl, SOURCE_KINDS, type ApiTokenDecl } from './schema.js';
 import { errorMessage } from '../util/error-message.js';
+import { WorkflowCatalog } from './catalog.js';
+import { crossReferences } from './references.js';
+import { parseSensors, parseSources } from './sections.js';
+import { loadWorkflows } from './workflows.js';
 
 export type EventSourceConfig = (
   | { name: string; kind: 'nats'; config: NatsSourceConfig }
@@ -38,140 +38,90 @@ export interface Project {
   server: { host: string; port: number; tokens: ApiTokenDecl[]; shutdownGraceMs: number };
 }
 
-export const DEFAULT_PORT = 8080;
-export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
-/** The name sensors use for events made from API calls. */
-export const API_SOURCE = 'api';
+export { DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS };
 
-let projectValidator: ReturnType<Ajv['compile']> | undefined;
+/** The project of a file; its settings are checked too (with `options`' variables), since the file is read whole. */
+export async function loadProject(file: string, options: LoadConfigOptions = {}): Promise<Project> {
+  const reading = await readProjectFromText(file, await readProjectText(file), options);
+  if (reading.project === undefined) throw new SpecValidationError(reading.issues);
+  return reading.project;
+}
 
-export async function loadProject(file: string): Promise<Project> {
-  let text: string;
+/** A project file: tandem.yaml, or any YAML/JSON file whose name says project. */
+export function isProjectFile(path: string): boolean {
+  return /(^|\/)(tandem|[^/]*project)\.(ya?ml|json)$/.test(path);
+}
+
+/**
+ * The configuration and the project of the same file — --config, TANDEM_CONFIG or ./tandem.yaml —
+ * for `tandem serve`: one read, every problem of both in one SpecValidationError.
+ */
+export async function loadServedProject(options: LoadConfigOptions = {}): Promise<{ config: TandemConfig; project: Project }> {
+  const reading = await readServedProject(options);
+  if (reading.project === undefined) throw new SpecValidationError(reading.issues);
+  return { config: reading.config, project: reading.project };
+}
+
+/** A project file read whole, its problems collected rather than thrown. */
+export interface ProjectReading {
+  /** The settings; where a value had a problem, the layer below (or the default) stands in. */
+  config: TandemConfig;
+  /** The project; undefined when any problem was found. */
+  project: Project | undefined;
+  /** Every problem of the settings and the project, in the file's reading order. */
+  issues: SpecIssue[];
+  /** Whether the settings themselves are sound, so that a command needing only them may go on. */
+  settingsSound: boolean;
+}
+
+/** As loadServedProject, for a command that reports the problems itself (tandem compile of the configuration file). */
+export async function readServedProject(options: LoadConfigOptions = {}): Promise<ProjectReading> {
+  const full = { ...options, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {} };
+  const { file, explicit } = configFileOf(full);
+  // A file named on purpose and missing is a configuration error, as for every command.
+  const text = explicit ? await readConfigText(file, true) : await readProjectText(file);
+  return readProjectFromText(file, text ?? '', full);
+}
+
+async function readProjectText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${errorMessage(error)}`);
   }
-  const { value, positions } = parseYamlText(text, file);
-  const issues: SpecIssue[] = [];
-  const place = (list: SpecIssue[]) => issues.push(...list.map((issue) => locate(issue, { file, positions })));
-  projectValidator ??= new Ajv({ allErrors: true, strict: true }).compile(ProjectDecl);
-  if (!projectValidator(value ?? {})) {
-    place(ajvIssues(projectValidator.errors ?? []));
-    throw new SpecValidationError(issues);
-  }
-  const doc = (value ?? {}) as ProjectDecl;
-  const dir = dirname(resolve(file));
+}
+
+async function readProjectFromText(file: string, text: string, options: LoadConfigOptions): Promise<ProjectReading> {
+  const tandem = parseTandemFile(file, text);
+  const { config, issues: settings } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {}, checks: options.checks });
+  const issues = [...tandem.issues, ...settings];
+  const settingsSound = settings.length === 0 && settingsIssues(tandem).length === 0;
+  const project = tandem.parsed ? await projectOf(tandem, issues) : undefined;
+  const sound = project !== undefined && issues.length === 0;
+  return { config, project: sound ? project : undefined, issues: inReadingOrder(issues, file), settingsSound };
+}
+
+/** The project sections, each part read where its shape is sound; adds the problems found to `issues`. */
+async function projectOf(tandem: TandemFile, issues: SpecIssue[]): Promise<Project> {
   const catalog = new WorkflowCatalog();
-  await loadWorkflows(doc, dir, catalog, issues, place);
-  const eventSources = parseSources(doc, place);
-  const sensors = parseSensors(doc, file, positions, issues);
-  place(crossReferences(doc, eventSources, sensors, catalog));
-  if (issues.length > 0) throw new SpecValidationError(issues);
+  const namespace = tandem.value('namespace') ?? DEFAULT_NAMESPACE;
+  await loadWorkflows(tandem, namespace, catalog, issues);
+  const eventSources = parseSources(tandem, issues);
+  const sensors = parseSensors(tandem, issues);
+  issues.push(...crossReferences(tandem, sensors, catalog).map((issue) => tandem.place(issue)));
+  const grace = tandem.value('server.shutdownGracePeriod');
   return {
-    file,
-    dir,
+    file: tandem.file,
+    dir: tandem.dir,
     catalog,
     eventSources,
-    sensors,
+    sensors: sensors.map(({ sensor }) => sensor),
     server: {
-      host: doc.server?.host ?? '127.0.0.1',
-      port: doc.server?.port ?? DEFAULT_PORT,
-      tokens: doc.server?.tokens ?? [],
-      shutdownGraceMs: doc.server?.shutdownGracePeriod !== undefined ? durationMs(doc.server.shutdownGracePeriod) : DEFAULT_SHUTDOWN_GRACE_MS,
+      host: tandem.value('server.host') ?? DEFAULT_HOST,
+      port: tandem.value('server.port') ?? DEFAULT_PORT,
+      tokens: tandem.value('server.tokens') ?? [],
+      shutdownGraceMs: grace !== undefined ? durationMs(grace) : DEFAULT_SHUTDOWN_GRACE_MS,
     },
   };
 }
-
-async function loadWorkflows(
-  doc: ProjectDecl,
-  dir: string,
-  catalog: WorkflowCatalog,
-  issues: SpecIssue[],
-  place: (list: SpecIssue[]) => void,
-): Promise<void> {
-  for (const [index, ref] of (doc.workflows ?? []).entries()) {
-    const path = typeof ref === 'string' ? ref : ref.file;
-    const namespace = (typeof ref === 'string' ? undefined : ref.namespace) ?? doc.namespace ?? DEFAULT_NAMESPACE;
-    try {
-      const loaded = await loadWorkflowFile(resolve(dir, path));
-      if (catalog.get(loaded.spec.name)) {
-        place([{ path: `/workflows/${index}`, message: `workflow "${loaded.spec.name}" is listed twice` }]);
-        continue;
-      }
-      catalog.add({ spec: loaded.spec, namespace, baseDir: loaded.baseDir, sourceFile: loaded.file });
-    } catch (error) {
-      // Problems inside a workflow file keep that file's own name and positions.
-      if (error instanceof SpecValidationError) issues.push(...error.issues);
-      else if (error instanceof SpecLoadError) place([{ path: `/workflows/${index}`, message: error.message }]);
-      else throw error;
-    }
-  }
-}
-
-function parseSources(doc: ProjectDecl, place: (list: SpecIssue[]) => void): EventSourceConfig[] {
-  const sources: EventSourceConfig[] = [];
-  for (const [index, decl] of (doc.eventSources ?? []).entries()) {
-    const base = `/eventSources/${index}`;
-    const kinds = SOURCE_KINDS.filter((kind) => decl[kind] !== undefined);
-    if (kinds.length !== 1) {
-      place([{ path: base, message: `event source "${decl.name}" must have exactly one of ${SOURCE_KINDS.join(', ')}`, found: kinds.join(', ') || 'none' }]);
-      continue;
-    }
-    const kind = kinds[0]!;
-    const example = decl.example !== undefined ? { example: decl.example } : {};
-    try {
-      if (kind === 'nats') sources.push({ name: decl.name, kind, config: parseNatsSourceConfig(decl.nats), ...example });
-      else if (kind === 'webhook') sources.push({ name: decl.name, kind, config: parseWebhookConfig(decl.webhook), ...example });
-      else sources.push({ name: decl.name, kind, config: parseCronConfig(decl.cron), ...example });
-    } catch (error) {
-      if (!(error instanceof SpecValidationError)) throw error;
-      place(error.issues.map((issue) => ({ ...issue, path: `${base}/${kind}${issue.path === '/' ? '' : issue.path}` })));
-    }
-  }
-  return sources;
-}
-
-function parseSensors(doc: ProjectDecl, file: string, positions: PositionLookup, issues: SpecIssue[]): SensorSpec[] {
-  const sensors: SensorSpec[] = [];
-  for (const [index, raw] of (doc.sensors ?? []).entries()) {
-    const base = `/sensors/${index}`;
-    // The sensor validator sees the sensor alone; its paths are placed back inside the project file.
-    const shifted: PositionLookup = { position: (pointer) => positions.position(`${base}${pointer === '/' ? '' : pointer}`) };
-    try {
-      sensors.push(validateSensor(raw, { file, positions: shifted }));
-    } catch (error) {
-      if (!(error instanceof SpecValidationError)) throw error;
-      issues.push(...error.issues.map((issue) => ({ ...issue, path: `${base}${issue.path === '/' ? '' : issue.path}` })));
-    }
-  }
-  return sensors;
-}
-
-function crossReferences(doc: ProjectDecl, sources: EventSourceConfig[], sensors: SensorSpec[], catalog: WorkflowCatalog): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  const names = new Set<string>([API_SOURCE]);
-  for (const [index, decl] of (doc.eventSources ?? []).entries()) {
-    if (names.has(decl.name)) issues.push({ path: `/eventSources/${index}/name`, message: `event source name "${decl.name}" is used twice (or is reserved: "api" is the HTTP API)` });
-    names.add(decl.name);
-  }
-  const known = [...names].join(', ');
-  const sensorIndex = new Map((doc.sensors ?? []).map((raw, i) => [raw !== null && typeof raw === 'object' ? (raw as { name?: unknown }).name : undefined, i]));
-  for (const sensor of sensors) {
-    const i = sensorIndex.get(sensor.name) ?? 0;
-    sensor.dependencies.forEach((dep, d) => {
-      if (!names.has(dep.eventSource)) {
-        issues.push({ path: `/sensors/${i}/dependencies/${d}/eventSource`, message: `unknown event source "${dep.eventSource}"`, expected: `one of ${known}` });
-      }
-    });
-    sensor.triggers.forEach((trigger, t) => {
-      if (!catalog.get(trigger.workflow)) {
-        const served = catalog.list().map((e) => e.spec.name).join(', ') || 'none';
-        issues.push({ path: `/sensors/${i}/triggers/${t}/workflow`, message: `workflow "${trigger.workflow}" is not served by this project`, expected: `one of ${served}` });
-      }
-    });
-  }
-  return issues;
-}
-

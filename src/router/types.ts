@@ -1,24 +1,18 @@
 // The shapes of routing rules and of the `routing` section of tandem.yaml, kept apart from the
 // code that compiles them so that the built-in policy, the policy builder and the configuration
 // loader can all name them without importing each other.
-import type { Lane } from '../spec/schema.js';
+import type { RoutingRuleDecl } from '../config/shapes.js';
+import type { TandemConfig } from '../config/types.js';
 
-/** One rule as written in tandem.yaml or in the built-in policy. */
-export interface RoutingRule {
-  name: string;
-  /** A CEL condition over `workflow` (the spec), `features` and `evidence`. */
-  when: string;
-  lane: Lane;
-  /** A sentence for the explanation; may hold `{{ }}` templates over the same variables. */
-  reason?: string;
-}
+/**
+ * One rule as written in tandem.yaml or in the built-in policy: a name, a CEL condition (`when`)
+ * over `workflow` (the spec), `features` and `evidence`, a lane, and a sentence for the
+ * explanation (`reason`, which may hold `{{ }}` templates over the same variables).
+ */
+export type RoutingRule = RoutingRuleDecl;
 
-/** The `routing` section of tandem.yaml. */
-export interface RoutingConfig {
-  rules: RoutingRule[];
-  /** true: the configured rules are the whole policy; false (default): they come before the built-in rules. */
-  replaceDefaults: boolean;
-}
+/** The `routing` section of tandem.yaml: its rules, and whether they replace the built-in ones. */
+export type RoutingConfig = TandemConfig['routing'];
 
 /** Where a rule of the effective policy comes from. */
 export type RuleSource = 'config' | 'default';
@@ -27,7 +21,4 @@ export type RuleSource = 'config' | 'default';
 export type EngineName = 'local' | 'argo' | 'kfp';
 
 /** The `lanes` section of tandem.yaml: which engine executes each lane (default local). */
-export interface LanesConfig {
-  kubeflow: { engine: 'local' | 'kfp' };
-  argo: { engine: 'local' | 'argo' };
-}
+export type LanesConfig = TandemConfig['lanes'];

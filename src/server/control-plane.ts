@@ -2,7 +2,7 @@
 // pipeline with the project's sensors, the event sources, and the HTTP API. Start-up resumes runs
 // a previous process left in flight; shutdown stops taking events first, lets running tasks finish
 // up to a grace period, and commits everything before it closes the store.
-import type { TandemConfig } from '../config.js';
+import type { TandemConfig } from '../config/types.js';
 import { openEngines } from '../wiring/engines.js';
 import type { Engines } from '../engines/registry.js';
 import { ApiRunStarter } from '../events/api-runs.js';
@@ -18,7 +18,7 @@ import { openStore } from '../store/sqlite/open.js';
 import { createMlflowMirror } from '../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../tracking/mlflow/lane.js';
 import type { MlflowMirror } from '../tracking/mlflow/mirror.js';
-import type { MlflowConfig } from '../tracking/mlflow/settings.js';
+import type { MlflowConfig } from '../config/types.js';
 import type { Store } from '../store/store.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';

@@ -3,11 +3,12 @@
 import type { ErrorObject } from 'ajv';
 import type { SpecIssue } from '../errors.js';
 import { escapePointerSegment } from './positions.js';
-import { DURATION_PATTERN, IDENTIFIER_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
+import { DURATION_PATTERN, IDENTIFIER_PATTERN, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
 import { describeValue, didYouMean, listWords } from './value-types.js';
 
 interface SchemaLike {
   type?: string;
+  items?: SchemaLike;
   const?: unknown;
   description?: string;
   properties?: Record<string, unknown>;
@@ -20,7 +21,11 @@ const PATTERN_WORDS: Record<string, string> = {
   [IDENTIFIER_PATTERN]: 'a CEL identifier (letters, digits and _, not starting with a digit)',
   [WORKFLOW_NAME_PATTERN]: 'a lowercase name of letters, digits and "-" that starts and ends with a letter or digit',
   [DURATION_PATTERN]: 'a duration such as "30s", "5m", "1h30m" or "250ms"',
+  [NON_BLANK_PATTERN]: 'a non-blank string',
 };
+
+/** Objects with at most this many fields name them when a value of another type is found. */
+const LISTED_FIELDS_MAX = 10;
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'a string',
@@ -91,6 +96,14 @@ function unionIssues(union: ErrorObject, children: readonly ErrorObject[]): Spec
   const branches = parent?.anyOf ?? [];
   const value: unknown = union.data;
   const path = union.instancePath;
+  // A nullable value (`engine:` with every key commented out is null) that is not null is judged
+  // by its one other branch alone, as if the union were not there.
+  const nonNull = branches.map((b, i) => ({ b, i })).filter(({ b }) => b.type !== 'null');
+  if (value !== null && branches.length === 2 && nonNull.length === 1) {
+    const prefix = `${union.schemaPath}/${nonNull[0]!.i}/`;
+    const inBranch = children.filter((e) => e.schemaPath.startsWith(prefix));
+    if (inBranch.length > 0) return reduce(inBranch, undefined);
+  }
   if (branches.length > 0 && branches.every((b) => b.const !== undefined)) {
     const allowed = branches.map((b) => String(b.const));
     const named = typeof value === 'string' ? ` ${JSON.stringify(value)}${didYouMean(value, allowed)}` : '';
@@ -119,6 +132,12 @@ function describeSchema(schema: SchemaLike): string {
   return schema.type ? (TYPE_WORDS[schema.type] ?? schema.type) : 'any value';
 }
 
+/** The fields of an object schema, as words, when there are few enough to name. */
+function listedFields(schema: SchemaLike | undefined): string | undefined {
+  const fields = Object.keys(schema?.type === 'object' ? (schema.properties ?? {}) : {});
+  return fields.length > 0 && fields.length <= LISTED_FIELDS_MAX ? listWords(fields) : undefined;
+}
+
 function simpleIssue(error: ErrorObject, hint: string | undefined): SpecIssue {
   const path = error.instancePath;
   const params = error.params as Record<string, unknown>;
@@ -142,7 +161,11 @@ function simpleIssue(error: ErrorObject, hint: string | undefined): SpecIssue {
     }
     case 'type': {
       const types = String(params.type).split(',');
-      return { path, message: 'wrong type', expected: hint ?? listWords(types.map((t) => TYPE_WORDS[t] ?? t)), found };
+      const only = types.length === 1 ? types[0] : undefined;
+      const fields = listedFields(only === 'object' ? parent : only === 'array' ? parent.items : undefined);
+      const shaped = fields === undefined ? undefined : only === 'object' ? `an object with ${fields}` : `a list of objects with ${fields}`;
+      const expected = hint ?? shaped ?? listWords(types.map((t) => TYPE_WORDS[t] ?? t));
+      return { path, message: 'wrong type', expected, found };
     }
     case 'const':
       return { path, message: 'invalid value', expected: JSON.stringify(params.allowedValue), found };

@@ -2,7 +2,7 @@
 // positions come from the yaml Document's node ranges; for JSON from a small scanner that also
 // reports the offset of a syntax error and duplicate keys (JSON.parse reports neither).
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { TandemError } from '../errors.js';
+import { TandemError, type SpecIssue } from '../errors.js';
 
 export interface Position {
   line: number;
@@ -44,8 +44,11 @@ export function offsetPosition(text: string, offset: number): Position {
   return { line, column: end - lineStart + 1 };
 }
 
-/** Positions from a parsed YAML document: a map entry points at its key, a list item at the item. */
-export function yamlPositions(doc: Document, lineCounter: LineCounter): PositionLookup {
+/**
+ * Positions from a parsed YAML document: a map entry points at its key (or, anchored at `value`,
+ * at its value: where a wrong setting's value is), a list item at the item.
+ */
+export function yamlPositions(doc: Document, lineCounter: LineCounter, anchor: 'key' | 'value' = 'key'): PositionLookup {
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -58,7 +61,7 @@ export function yamlPositions(doc: Document, lineCounter: LineCounter): Position
         if (isMap(node)) {
           const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === segment);
           if (!pair) break;
-          offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? offset;
+          offset = (anchor === 'key' ? rangeStart(pair.key) ?? rangeStart(pair.value) : rangeStart(pair.value) ?? rangeStart(pair.key)) ?? offset;
           node = pair.value;
         } else if (isSeq(node)) {
           const item: unknown = node.items[Number(segment)];
@@ -248,4 +251,18 @@ export function jsonPositions(text: string, offsets: Map<string, number>): Posit
       }
     },
   };
+}
+
+/** The issue with the file named and, when the lookup knows the path, its line:column. */
+export function locate(issue: SpecIssue, options: { file?: string; positions?: PositionLookup }): SpecIssue {
+  const located: SpecIssue = { ...issue };
+  if (options.file !== undefined && located.file === undefined) located.file = options.file;
+  if (located.line === undefined && options.positions) {
+    const position = options.positions.position(issue.path);
+    if (position) {
+      located.line = position.line;
+      located.column = position.column;
+    }
+  }
+  return located;
 }

@@ -7,6 +7,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 export const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** Workflow names follow Kubernetes object naming, so they compile to Argo and KFP unchanged. */
 export const WORKFLOW_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** Text with at least one character that is not white space. */
+export const NON_BLANK_PATTERN = '\\S';
 /** `90`, `"90s"`, `"1h30m"`, `"250ms"`: a number is seconds. */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$';
 

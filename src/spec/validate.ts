@@ -4,7 +4,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SpecValidationError, type SpecIssue } from '../errors.js';
 import { ajvIssues } from './ajv-issues.js';
-import type { PositionLookup } from './positions.js';
+import { locate, type PositionLookup } from './positions.js';
 import { WorkflowDecl, type WorkflowSpec } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import { isRecord } from '../util/is-record.js';
@@ -63,15 +63,3 @@ export function validateWorkflow(doc: unknown, options: ValidateOptions = {}): W
   return doc as WorkflowSpec;
 }
 
-export function locate(issue: SpecIssue, options: ValidateOptions): SpecIssue {
-  const located: SpecIssue = { ...issue };
-  if (options.file !== undefined && located.file === undefined) located.file = options.file;
-  if (located.line === undefined && options.positions) {
-    const position = options.positions.position(issue.path);
-    if (position) {
-      located.line = position.line;
-      located.column = position.column;
-    }
-  }
-  return located;
-}

@@ -7,7 +7,10 @@ import { errorMessage } from '../util/error-message.js';
 
 export interface ParsedYaml {
   value: unknown;
+  /** Where each pointer's key is (a list item: the item). */
   positions: PositionLookup;
+  /** Where each pointer's value is. */
+  valuePositions: PositionLookup;
 }
 
 export function parseYamlText(text: string, file: string): ParsedYaml {
@@ -28,7 +31,11 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
     throw new SpecValidationError(issues);
   }
   try {
-    return { value: doc.toJS({ maxAliasCount: 1000 }), positions: yamlPositions(doc, lineCounter) };
+    return {
+      value: doc.toJS({ maxAliasCount: 1000 }),
+      positions: yamlPositions(doc, lineCounter),
+      valuePositions: yamlPositions(doc, lineCounter, 'value'),
+    };
   } catch (error) {
     throw new SpecLoadError(file, `cannot read YAML: ${firstLine(errorMessage(error))}`);
   }

@@ -1,7 +1,7 @@
 // The one place engines are constructed and registered: the composition root the CLI
 // (cli/adapters.ts) and `tandem serve` (server/control-plane.ts) share. Only cli/, server/ and
 // wiring/ may import adapters (lint enforces it; see docs/architecture.md).
-import type { TandemConfig } from '../config.js';
+import type { TandemConfig } from '../config/types.js';
 import { LocalEngine, type LocalEngineOptions } from '../engines/local/engine.js';
 import { localEngineOptions } from '../engines/local/from-config.js';
 import { Engines } from '../engines/registry.js';

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_LOG_CAP_BYTES, loadConfig, redactSecrets } from '../../src/config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { redactSecrets } from '../../src/config/redact.js';
+import { DEFAULT_LOG_CAP_BYTES } from '../../src/config/settings.js';
 import { parseDuration, parseSize } from '../../src/config/values.js';
 
 function dir(yaml?: string): string {
@@ -72,10 +75,10 @@ void test('bad values name the file, line, key path and what was expected; all a
     assert.equal(error.exitCode, 2);
     const file = join(cwd, 'tandem.yaml');
     assert.deepEqual(error.problems.sort(), [
-      `${file}:1:7 home: expected a directory path, found 3`,
-      `${file}:3:16 engine.concurrency: expected a positive integer, found "lots"`,
-      `${file}:4:20 engine.killGracePeriod: expected a duration such as "10s", "1m30s", "500ms" or a number of seconds, found "soon"`,
-      `${file}:5:11 engine.colour: unknown setting (expected one of concurrency, logCapBytes, killGracePeriod, spawner)`,
+      `${file}:1:7 /home: expected a directory path, found 3`,
+      `${file}:3:16 /engine/concurrency: expected a positive integer, found "lots"`,
+      `${file}:4:20 /engine/killGracePeriod: expected a duration such as "10s", "1m30s", "500ms" or a number of seconds, found "soon"`,
+      `${file}:5:11 /engine/colour: unknown field "colour" (expected one of concurrency, logCapBytes, killGracePeriod, spawner)`,
     ].sort());
     return true;
   });
@@ -93,9 +96,9 @@ void test('bad environment variables and flags are named', async () => {
 });
 
 void test('invalid YAML and a non-mapping document are reported with the file', async () => {
-  await assert.rejects(loadConfig({ cwd: dir('engine: [1, 2\n'), env: {} }), /tandem\.yaml:\d+:\d+: invalid YAML/);
-  await assert.rejects(loadConfig({ cwd: dir('- a\n- b\n'), env: {} }), /tandem\.yaml: expected a mapping of settings \(home, engine\), found a list/);
-  await assert.rejects(loadConfig({ cwd: dir('engine: 4\n'), env: {} }), /tandem\.yaml:1:9 engine: expected a mapping/);
+  await assert.rejects(loadConfig({ cwd: dir('engine: [1, 2\n'), env: {} }), /tandem\.yaml:\d+:\d+ \/: YAML syntax error/);
+  await assert.rejects(loadConfig({ cwd: dir('- a\n- b\n'), env: {} }), /tandem\.yaml:1:1 \/: wrong type \(expected an object with home, engine, .*, found a list\)/);
+  await assert.rejects(loadConfig({ cwd: dir('engine: 4\n'), env: {} }), /tandem\.yaml:1:9 \/engine: wrong type \(expected an object with concurrency, logCapBytes, killGracePeriod or spawner, found integer 4\)/);
   const empty = await loadConfig({ cwd: dir(''), env: {} });
   assert.equal(empty.sources.home, 'default');
 });

@@ -129,7 +129,7 @@ void test('a bad tandem.yaml exits 2 naming the file', async () => {
   writeFileSync(join(cwd, 'tandem.yaml'), 'engine:\n  concurrency: zero\n');
   const c = capture(cwd);
   assert.equal(await main(['runs'], { io: c.io, services: fakeServices() }), 2);
-  assert.match(c.err(), /^error: .*tandem\.yaml:2:16 engine\.concurrency: expected a positive integer, found "zero"\n$/);
+  assert.match(c.err(), /^error: .*tandem\.yaml:2:16 \/engine\/concurrency: expected a positive integer, found "zero"\n$/);
 });
 
 void test('validate reports every file and exits 2 if any is invalid', async () => {

@@ -18,7 +18,7 @@
 // starts: the code under test is otherwise the one `tandem serve` runs.
 import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import type { SubmitRequest } from '../../src/engines/engine.js';
 import { LocalEngine } from '../../src/engines/local/engine.js';
 import type { IncomingEvent } from '../../src/events/model.js';

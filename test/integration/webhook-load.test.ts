@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';
 import { openStore } from '../../src/store/sqlite/open.js';

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { CONFIG_CHECKS } from '../../src/cli/config-checks.js';
 import { buildPolicy } from '../../src/router/index.js';
 
 function project(yaml: string): string {
@@ -17,7 +19,7 @@ function project(yaml: string): string {
 async function problems(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const cwd = project(yaml);
   try {
-    await loadConfig({ cwd, env });
+    await loadConfig({ cwd, env, checks: CONFIG_CHECKS });
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
     assert.equal(error.exitCode, 2);
@@ -72,7 +74,7 @@ void describe('routing in tandem.yaml', () => {
 `);
     assert.equal(found.length, 5, found.join('\n'));
     assert.match(found[0] ?? '', /\/routing\/rules\/0\/when: .*unknown feature "features\.cached"/);
-    assert.match(found[1] ?? '', /\/routing\/rules\/1\/lane: expected one of kubeflow, argo, hybrid, found "spark"/);
+    assert.match(found[1] ?? '', /\/routing\/rules\/1\/lane: invalid value "spark" \(expected one of kubeflow, argo, hybrid, found string "spark"\)/);
     assert.match(found[2] ?? '', /\/routing\/rules\/2\/priority: unknown field/);
     assert.match(found[3] ?? '', /\/routing\/rules\/4\/name: .*"d" again \(first at \/routing\/rules\/3\)/);
     assert.match(found[4] ?? '', /\/routing\/rules\/5\/name: expected a name not used by a built-in rule/);
@@ -87,9 +89,9 @@ void describe('routing in tandem.yaml', () => {
   });
 
   void it('rejects a routing section of the wrong shape', async () => {
-    assert.match((await problems('routing: [a]\n'))[0] ?? '', /\/routing: expected a mapping \(rules, replaceDefaults\), found a list/);
-    assert.match((await problems('routing:\n  rules: nope\n'))[0] ?? '', /\/routing\/rules: expected a list of rules/);
-    assert.match((await problems('routing:\n  replaceDefaults: yes please\n'))[0] ?? '', /\/routing\/replaceDefaults: expected true or false/);
+    assert.match((await problems('routing: [a]\n'))[0] ?? '', /\/routing: wrong type \(expected an object with rules or replaceDefaults, found a list\)/);
+    assert.match((await problems('routing:\n  rules: nope\n'))[0] ?? '', /\/routing\/rules: wrong type \(expected a list of objects with name, when, lane or reason, found string "nope"\)/);
+    assert.match((await problems('routing:\n  replaceDefaults: yes please\n'))[0] ?? '', /\/routing\/replaceDefaults: wrong type \(expected true or false, found string "yes please"\)/);
   });
 });
 
@@ -113,9 +115,9 @@ void describe('lanes in tandem.yaml', () => {
   void it('reject an engine a lane cannot use, an unknown lane and an unknown key', async () => {
     const found = await problems('lanes:\n  argo: { engine: kfp }\n  hybrid: { engine: argo }\n  kubeflow: { engine: local, image: x }\n');
     assert.equal(found.length, 3, found.join('\n'));
-    assert.ok(found.some((p) => /^tandem\.yaml:3:11 lanes\.hybrid: unknown lane \(expected one of kubeflow, argo; hybrid uses both\)/.test(p)), found.join('\n'));
-    assert.ok(found.some((p) => /lanes\.kubeflow\.image: unknown setting \(expected engine\)/.test(p)), found.join('\n'));
-    assert.ok(found.some((p) => /^tandem\.yaml:2:19 lanes\.argo\.engine: expected local or argo, found "kfp"/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /^tandem\.yaml:3:11 \/lanes\/hybrid: unknown field "hybrid" \(expected one of kubeflow, argo; hybrid uses both\)/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /\/lanes\/kubeflow\/image: unknown field "image" \(expected one of engine\)/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /^tandem\.yaml:2:19 \/lanes\/argo\/engine: expected local or argo, found "kfp"/.test(p)), found.join('\n'));
     const fromEnv = await problems('home: x\n', { TANDEM_KUBEFLOW_ENGINE: 'argo' });
     assert.deepEqual(fromEnv, ['TANDEM_KUBEFLOW_ENGINE: expected local or kfp, found "argo"']);
   });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { publishEvents } from '../../src/events/sources/nats/publish.js';
 import { loadProject } from '../../src/project/load.js';
 import { ControlPlane } from '../../src/server/control-plane.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { SpecLoadError, SpecValidationError } from '../../src/errors.js';
 import { sensorIssues } from '../../src/events/sensors/validate.js';
 import { loadProject } from '../../src/project/load.js';

@@ -3,7 +3,7 @@
 // project file (tandem.yaml) compiles its workflows and, for argo-events or auto, its event
 // sources and sensors. What a target cannot express is an error naming the feature, the task and
 // the target: nothing is dropped silently.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
@@ -11,14 +11,17 @@ import { CompileError, SpecLoadError, SpecValidationError, TandemError, UsageErr
 import { compileProjectEvents } from '../../compile/project-events.js';
 import { COMPILE_TARGETS, type CompileSettings, type CompileTarget, type CompiledFile } from '../../compile/targets.js';
 import { compileWorkflow } from '../../compile/workflow.js';
-import { loadProject } from '../../project/load.js';
+import { ConfigError } from '../../config/errors.js';
+import type { TandemConfig } from '../../config/types.js';
+import { isProjectFile, loadProject, type Project, type ProjectReading } from '../../project/load.js';
 import { buildPolicy } from '../../router/index.js';
 import { loadWorkflowFile } from '../../spec/index.js';
+import { CONFIG_CHECKS } from '../config-checks.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paletteFor } from '../format/color.js';
 import { formatTable } from '../format/table.js';
-import { writeJson, writeLine } from '../io.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
 
 interface CompileOptions {
   target: CompileTarget;
@@ -71,14 +74,14 @@ A feature a target cannot express is an error naming it (see docs/compile.md). E
 everything compiled, 2 when any file is invalid or cannot be expressed.`,
     )
     .action(async (files: string[], options: CompileOptions, command: Command) => {
-      const config = await ctx.config(command);
+      const { config, own } = await settingsFor(ctx, command, files);
       const settings = settingsFrom(options, buildPolicy(config.routing));
       const compiled: CompiledFile[] = [];
       const failures: Failure[] = [];
       const warnings: string[] = [];
       for (const file of files) {
         try {
-          const result = await compileFile(resolve(ctx.io.cwd, file), options.target, settings);
+          const result = await compileFile(resolve(ctx.io.cwd, file), options.target, settings, ctx.io, own);
           compiled.push(...result.files);
           warnings.push(...result.warnings);
         } catch (error) {
@@ -88,6 +91,28 @@ everything compiled, 2 when any file is invalid or cannot be expressed.`,
       report(ctx, options, compiled, failures, warnings);
       setExit(failures.length > 0 ? EXIT.usage : EXIT.ok);
     });
+}
+
+/** The configuration file, read once as the settings and as a project, when it is also compiled. */
+interface OwnProject {
+  path: string;
+  reading: ProjectReading;
+}
+
+/**
+ * The settings that route the workflows. When the configuration file is itself one of the project
+ * files compiled, it is read once for both, so that a mistake in its settings is reported together
+ * with every problem of its project rather than before them.
+ */
+async function settingsFor(ctx: CliContext, command: Command, files: readonly string[]): Promise<{ config: TandemConfig; own?: OwnProject }> {
+  const path = ctx.configFile(command);
+  // The configuration file is a project file whatever its name (--config staging.yaml).
+  const compiled = existsSync(path) && files.some((file) => resolve(ctx.io.cwd, file) === path);
+  if (!compiled) return { config: await ctx.config(command) };
+  const reading = await ctx.readProject(command);
+  // Without sound settings no file can be compiled: the whole command fails, as it does when only the settings are read.
+  if (!reading.settingsSound) throw new ConfigError(reading.issues);
+  return { config: reading.config, own: { path, reading } };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -116,9 +141,15 @@ function settingsFrom(options: CompileOptions, policy: CompileSettings['policy']
   };
 }
 
-async function compileFile(path: string, target: CompileTarget, settings: CompileSettings): Promise<{ files: CompiledFile[]; warnings: string[] }> {
-  if (isProjectFile(path)) {
-    const project = await loadProject(path);
+async function compileFile(
+  path: string,
+  target: CompileTarget,
+  settings: CompileSettings,
+  io: Pick<CliIo, 'cwd' | 'env'>,
+  own: OwnProject | undefined,
+): Promise<{ files: CompiledFile[]; warnings: string[] }> {
+  if (isProjectFile(path) || path === own?.path) {
+    const project = path === own?.path ? projectOf(own.reading) : await loadProject(path, { cwd: io.cwd, env: io.env, checks: CONFIG_CHECKS });
     const files: CompiledFile[] = [];
     if (target !== 'argo-events') {
       for (const entry of project.catalog.list()) files.push(...(await compileWorkflow(entry.spec, entry.baseDir, target, settings)));
@@ -132,9 +163,9 @@ async function compileFile(path: string, target: CompileTarget, settings: Compil
   return { files: await compileWorkflow(spec, baseDir, target, settings), warnings: [] };
 }
 
-/** A project file: tandem.yaml, or any YAML/JSON file whose name says project. */
-function isProjectFile(path: string): boolean {
-  return /(^|\/)(tandem|[^/]*project)\.(ya?ml|json)$/.test(path);
+function projectOf(reading: ProjectReading): Project {
+  if (reading.project === undefined) throw new SpecValidationError(reading.issues);
+  return reading.project;
 }
 
 function describe(error: unknown, file: string): string {

@@ -13,6 +13,7 @@ import { WEBHOOK_DEFAULTS } from '../../events/sources/webhook/schema.js';
 import { NotFoundError, TandemError, UsageError } from '../../errors.js';
 import type { EventFilter } from '../../store/ports/events.js';
 import type { CliContext } from '../context.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../config/settings.js';
 import { EXIT } from '../exit-codes.js';
 import { paintStatus, paletteFor } from '../format/color.js';
 import { formatTimestamp } from '../format/duration.js';
@@ -33,7 +34,7 @@ export class RemoteError extends TandemError {
 }
 
 export const DEFAULT_EVENTS_LIMIT = 20;
-export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+export const DEFAULT_SERVER = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 export const DEFAULT_TOKEN_ENV = 'TANDEM_TOKEN';
 const EVENT_STATUSES = ['received', 'dispatched', 'failed'];
 

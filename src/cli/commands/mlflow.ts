@@ -3,6 +3,7 @@
 // the token comes from the environment or a file, never a flag. See docs/mlflow.md.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { SETTINGS } from '../../config/settings.js';
 import { parseDuration } from '../../config/values.js';
 import { isTerminalRunStatus } from '../../engines/model.js';
 import { NotFoundError, UsageError } from '../../errors.js';
@@ -11,7 +12,6 @@ import type { RunReader, RunRecord } from '../../store/ports/runs.js';
 import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
 import type { MlflowExportResult } from '../../tracking/mlflow/mirror.js';
-import { MLFLOW_URI_ENV } from '../../tracking/mlflow/settings.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTimestamp } from '../format/duration.js';
@@ -21,6 +21,8 @@ import { withStore } from '../runtime.js';
 import { positiveInt } from './options.js';
 
 type SetExit = (code: number) => void;
+
+const MLFLOW_URI_ENV = SETTINGS['mlflow.trackingUri'].env;
 
 const STATUSES: readonly MlflowExportStatus[] = ['pending', 'exported', 'failed'];
 

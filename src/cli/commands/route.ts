@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import type { TandemConfig } from '../../config.js';
+import type { TandemConfig } from '../../config/types.js';
 import { SpecLoadError, SpecValidationError, UsageError, formatIssue, type SpecIssue } from '../../errors.js';
 import { isRunnableHere } from '../../engines/registry.js';
 import { buildPolicy, laneEngines, route } from '../../router/index.js';

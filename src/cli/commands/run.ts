@@ -18,7 +18,7 @@ import { LANES, type Lane } from '../../spec/schema.js';
 import type { RunRecord } from '../../store/ports/runs.js';
 import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
 import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
-import type { MlflowConfig } from '../../tracking/mlflow/settings.js';
+import type { MlflowConfig } from '../../config/types.js';
 import type { MlflowMirrorStore } from '../../tracking/mlflow/mirror.js';
 
 interface RunOptions {

@@ -1,8 +1,7 @@
 // tandem serve: the long-running control plane for a project file (tandem.yaml).
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { loadProject } from '../../project/load.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_PERIOD } from '../../config/settings.js';
+import { SpecValidationError, UsageError, formatIssue, type SpecIssue } from '../../errors.js';
 import { ControlPlane } from '../../server/control-plane.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -19,8 +18,8 @@ export function registerServe(program: Command, ctx: CliContext, setExit: (code:
   program
     .command('serve')
     .description('run the control plane: HTTP API, event sources and sensors of the project file')
-    .option('--port <port>', 'listen on this port (default: server.port in tandem.yaml, else 8080; 0 for any)')
-    .option('--host <host>', 'listen on this address (default: server.host, else 127.0.0.1)')
+    .option('--port <port>', `listen on this port (default: server.port in tandem.yaml, else ${DEFAULT_PORT}; 0 for any)`)
+    .option('--host <host>', `listen on this address (default: server.host, else ${DEFAULT_HOST})`)
     .addHelpText(
       'after',
       `
@@ -29,7 +28,7 @@ Examples:
   $ tandem --config examples/tandem.yaml serve --port 9090
 
 The project file is --config FILE, TANDEM_CONFIG, or ./tandem.yaml. SIGTERM or Ctrl-C stops taking
-events, lets running tasks finish (server.shutdownGracePeriod, default 30s) and exits 0.
+events, lets running tasks finish (server.shutdownGracePeriod, default ${DEFAULT_SHUTDOWN_GRACE_PERIOD}) and exits 0.
 Runs left in flight by a previous process are resumed at start-up.`,
     )
     .action(async (options: ServeOptions, command: Command) => {
@@ -39,16 +38,14 @@ Runs left in flight by a previous process are resumed at start-up.`,
 
 async function serveCommand(ctx: CliContext, command: Command, options: ServeOptions): Promise<number> {
   const { io } = ctx;
-  const config = await ctx.config(command);
-  const file = config.file ?? resolve(io.cwd, 'tandem.yaml');
-  const project = await loadProject(file);
-  const port = options.port !== undefined ? parsePort(options.port) : undefined;
+  const { port, level, issues } = serveSettings(options, io.env);
+  const { config, project } = await loadWithOwnProblems(ctx, command, issues);
   const plane = await ControlPlane.start({
     project,
     config,
     ...(port !== undefined ? { port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
-    logger: createLogger(io.stderr, logLevel(io.env.TANDEM_LOG_LEVEL)),
+    logger: createLogger(io.stderr, level),
   });
   printServeBanner(io.stdout, plane, project);
   await new Promise<void>((done) => {
@@ -66,14 +63,37 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
   return EXIT.ok;
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, found ${JSON.stringify(text)}`);
-  return port;
+/**
+ * The project, with the problems of serve's own flag and variable in the same report as the
+ * project's when both have some; alone, such a problem is a usage error.
+ */
+async function loadWithOwnProblems(ctx: CliContext, command: Command, own: SpecIssue[]): Promise<Awaited<ReturnType<CliContext['project']>>> {
+  let loaded: Awaited<ReturnType<CliContext['project']>>;
+  try {
+    loaded = await ctx.project(command);
+  } catch (error) {
+    if (error instanceof SpecValidationError && own.length > 0) throw new SpecValidationError([...error.issues, ...own]);
+    throw error;
+  }
+  if (own.length > 0) throw new UsageError(own.map(formatIssue).join('\n'));
+  return loaded;
 }
 
-function logLevel(value: string | undefined): string {
-  if (value === undefined || value === '') return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`TANDEM_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(value)}`);
-  return value;
+/** --port and TANDEM_LOG_LEVEL, which only serve reads: a bad value becomes an issue, and its default stands in. */
+function serveSettings(options: ServeOptions, env: NodeJS.ProcessEnv): { port?: number; level: string; issues: SpecIssue[] } {
+  const issues: SpecIssue[] = [];
+  const bad = (origin: string, expected: string, found: string) => issues.push({ origin, path: '', message: '', expected, found: JSON.stringify(found) });
+  let port: number | undefined;
+  if (options.port !== undefined) {
+    const n = Number(options.port);
+    if (Number.isInteger(n) && n >= 0 && n <= 65535) port = n;
+    else bad('--port', 'a port number 0-65535', options.port);
+  }
+  let level = 'info';
+  const named = env.TANDEM_LOG_LEVEL;
+  if (named !== undefined && named !== '') {
+    if ((LOG_LEVELS as readonly string[]).includes(named)) level = named;
+    else bad('TANDEM_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, named);
+  }
+  return { ...(port !== undefined ? { port } : {}), level, issues };
 }

@@ -1,13 +1,17 @@
-// tandem validate FILE...: check every file and report every issue; exit 2 when any is invalid.
+// tandem validate FILE...: check every file and report every issue; exit 2 when any is invalid. A
+// project file (tandem.yaml) is checked whole, as tandem serve reads it: its settings, the workflow
+// files it names, its event sources and sensors and the references between them.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SpecIssue } from '../../errors.js';
 import { SpecLoadError, SpecValidationError, formatIssue } from '../../errors.js';
+import { isProjectFile, loadProject } from '../../project/load.js';
 import { loadWorkflowFile } from '../../spec/index.js';
+import { CONFIG_CHECKS } from '../config-checks.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { paletteFor } from '../format/color.js';
-import { writeJson, writeLine } from '../io.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
 
 interface ValidateOptions {
   json?: boolean;
@@ -18,6 +22,8 @@ export interface FileVerdict {
   valid: boolean;
   workflow?: string;
   tasks?: number;
+  /** A valid project file: how many workflows, event sources and sensors it has. */
+  project?: { workflows: number; eventSources: number; sensors: number };
   /** The file could not be read or parsed at all. */
   error?: string;
   issues: SpecIssue[];
@@ -26,8 +32,8 @@ export interface FileVerdict {
 export function registerValidate(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program
     .command('validate')
-    .description('check workflow definitions without running them')
-    .argument('<files...>', 'workflow definitions (YAML, JSON, or TS/JS modules)')
+    .description('check workflow definitions (or a project file) without running them')
+    .argument('<files...>', 'workflow definitions (YAML, JSON, or TS/JS modules), or a project file (tandem.yaml)')
     .option('--json', 'print the verdicts as JSON')
     .addHelpText(
       'after',
@@ -35,20 +41,27 @@ export function registerValidate(program: Command, ctx: CliContext, setExit: (co
 Examples:
   $ tandem validate workflows/ingest.yaml
   $ tandem validate workflows/*.yaml --json
+  $ tandem validate tandem.yaml                # the project: settings, workflows, sources, sensors
 
 Every file is checked and every issue printed (file:line:column path: problem).
 Exit status is 0 when all files are valid and 2 when any is not.`,
     )
-    .action(async (files: string[], options: ValidateOptions) => {
-      setExit(await validateCommand(ctx, files, options));
+    .action(async (files: string[], options: ValidateOptions, command: Command) => {
+      setExit(await validateCommand(ctx, files, options, ctx.configFile(command)));
     });
 }
 
-export async function validateFile(file: string, cwd: string): Promise<FileVerdict> {
-  const path = resolve(cwd, file);
+/** One file's verdict; `configFile` is a project file whatever its name (--config staging.yaml). */
+async function validateFile(file: string, io: Pick<CliIo, 'cwd' | 'env'>, configFile: string): Promise<FileVerdict> {
+  const path = resolve(io.cwd, file);
   // Issues name the file as the user wrote it.
   const named = (issue: SpecIssue): SpecIssue => (issue.file === undefined || issue.file === path ? { ...issue, file } : issue);
   try {
+    if (isProjectFile(path) || path === configFile) {
+      const project = await loadProject(path, { cwd: io.cwd, env: io.env, checks: CONFIG_CHECKS });
+      const counts = { workflows: project.catalog.list().length, eventSources: project.eventSources.length, sensors: project.sensors.length };
+      return { file, valid: true, project: counts, issues: [] };
+    }
     const { spec } = await loadWorkflowFile(path);
     return { file, valid: true, workflow: spec.name, tasks: spec.tasks.length + (spec.finally?.length ?? 0), issues: [] };
   } catch (error) {
@@ -58,9 +71,9 @@ export async function validateFile(file: string, cwd: string): Promise<FileVerdi
   }
 }
 
-async function validateCommand(ctx: CliContext, files: string[], options: ValidateOptions): Promise<number> {
+async function validateCommand(ctx: CliContext, files: string[], options: ValidateOptions, configFile: string): Promise<number> {
   const verdicts: FileVerdict[] = [];
-  for (const file of files) verdicts.push(await validateFile(file, ctx.io.cwd));
+  for (const file of files) verdicts.push(await validateFile(file, ctx.io, configFile));
   const invalid = verdicts.filter((v) => !v.valid).length;
   if (options.json) {
     writeJson(ctx.io.stdout, verdicts);
@@ -68,7 +81,7 @@ async function validateCommand(ctx: CliContext, files: string[], options: Valida
     const p = paletteFor(ctx.io.stdout, ctx.io.env);
     for (const verdict of verdicts) {
       if (verdict.valid) {
-        writeLine(ctx.io.stdout, `${p.green('✓')} ${verdict.file} ${p.dim(`(${verdict.workflow ?? '?'}, ${verdict.tasks ?? 0} tasks)`)}`);
+        writeLine(ctx.io.stdout, `${p.green('✓')} ${verdict.file} ${p.dim(`(${summary(verdict)})`)}`);
         continue;
       }
       if (verdict.error !== undefined) {
@@ -82,4 +95,14 @@ async function validateCommand(ctx: CliContext, files: string[], options: Valida
     if (files.length > 1) writeLine(ctx.io.stdout, `${files.length - invalid} valid, ${invalid} invalid`);
   }
   return invalid > 0 ? EXIT.usage : EXIT.ok;
+}
+
+function summary(verdict: FileVerdict): string {
+  const { project } = verdict;
+  if (project === undefined) return `${verdict.workflow ?? '?'}, ${verdict.tasks ?? 0} tasks`;
+  return `project: ${count(project.workflows, 'workflow')}, ${count(project.eventSources, 'event source')}, ${count(project.sensors, 'sensor')}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -28,6 +28,7 @@ import { watchStoredRun } from './watch-store.js';
 import { experimentOf } from '../../spec/run-naming.js';
 import { errorMessage } from '../../util/error-message.js';
 import { newRunId } from '../../util/ids.js';
+import { DEFAULT_KILL_GRACE_MS, DEFAULT_LOG_CAP_BYTES, DEFAULT_SPAWNER, defaultConcurrency } from '../../config/settings.js';
 
 export interface LocalEngineOptions {
   store: LocalEngineStore;
@@ -53,9 +54,6 @@ export interface LocalEngineOptions {
   onRunFinished?: (runId: string) => void;
 }
 
-export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_KILL_GRACE_MS = 10_000;
-
 export class LocalEngine implements Engine {
   readonly name = 'local';
   private readonly active = new Map<string, RunExecution>();
@@ -75,8 +73,8 @@ export class LocalEngine implements Engine {
   }
 
   static create(options: LocalEngineOptions): Promise<LocalEngine> {
-    const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-    const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()), options.spawner ?? 'auto');
+    const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
+    const pool = new SpawnerPool(Math.min(concurrency, availableParallelism()), options.spawner ?? DEFAULT_SPAWNER);
     const settings = { logCap: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES, killGraceMs: options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS };
     const onError = options.onError ?? ((error: unknown) => process.stderr.write(`tandem engine: ${errorMessage(error)}\n`));
     const artifacts = new ArtifactStore(join(options.home, 'artifacts'));

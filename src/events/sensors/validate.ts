@@ -9,7 +9,8 @@ import { parseTemplate } from '../../expr/template.js';
 import { ajvIssues } from '../../spec/ajv-issues.js';
 import { pointer } from '../../spec/positions.js';
 import { describeValue, didYouMean } from '../../spec/value-types.js';
-import { locate, type ValidateOptions } from '../../spec/validate.js';
+import { locate } from '../../spec/positions.js';
+import type { ValidateOptions } from '../../spec/validate.js';
 import { ConditionError, conditionReferences, defaultCondition, parseDependencyExpression } from './conditions.js';
 import { errorText } from './context.js';
 import { filterRegex, parseBool, parseNumber } from './filters.js';
@@ -41,6 +42,18 @@ export function sensorIssues(doc: unknown, options: ValidateOptions = {}): SpecI
   }
   const located = issues.map((issue) => locate(issue, options));
   return options.positions ? located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) : located;
+}
+
+/**
+ * The checks beyond the schema, for a sensor whose structural issues are already known (a project
+ * file validates its sensors' structure with the rest of the file). Never throws.
+ */
+export function sensorSemanticIssues(doc: unknown, structural: readonly SpecIssue[]): SpecIssue[] {
+  try {
+    return semanticIssues(doc, structural);
+  } catch (error) {
+    return [{ path: '', message: `cannot validate the sensor: ${errorText(error)}` }];
+  }
 }
 
 /** Validates a sensor document and returns it typed; throws SpecValidationError listing every issue. */

@@ -1,14 +1,15 @@
 // Builds the mirror from configuration: reads the token from where mlflow.token says (or
 // MLFLOW_TRACKING_TOKEN when set and nothing is configured) and hands it to the client only.
+import { MLFLOW_TOKEN_FALLBACK_ENV } from '../../config/settings.js';
+import type { MlflowConfig } from '../../config/types.js';
 import { readSecret } from '../../secrets.js';
 import { MlflowClient } from './client.js';
 import { MlflowMirror, type MlflowMirrorOptions, type MlflowMirrorStore } from './mirror.js';
-import { DEFAULT_TOKEN_ENV, type MlflowConfig } from './settings.js';
 
 /** The bearer token, undefined when none is configured and MLFLOW_TRACKING_TOKEN is unset. SecretError when a configured one is missing. */
 export function mlflowToken(config: MlflowConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (config.token !== undefined) return readSecret(config.token, env);
-  const fallback = env[DEFAULT_TOKEN_ENV];
+  const fallback = env[MLFLOW_TOKEN_FALLBACK_ENV];
   return fallback === undefined || fallback === '' ? undefined : fallback;
 }
 

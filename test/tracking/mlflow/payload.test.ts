@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import type { RunRecord } from '../../../src/store/ports/runs.js';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/tracking/mlflow/backoff.js';
@@ -113,9 +114,9 @@ void describe('mlflow configuration', () => {
     await assert.rejects(withFile('mlflow:\n  trackingUri: file:///tmp/mlruns\n  token: abc123secret\n  colour: red\n'), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.problems.length, 3);
-      assert.match(error.message, /mlflow\.trackingUri: expected an http\(s\) URL/);
-      assert.match(error.message, /mlflow\.token: expected \{ env: VARIABLE \} or \{ file: PATH \}/);
-      assert.match(error.message, /mlflow\.colour: unknown setting/);
+      assert.match(error.message, /tandem\.yaml:2:16 \/mlflow\/trackingUri: expected an http\(s\) URL of a tracking server, found file:/);
+      assert.match(error.message, /tandem\.yaml:3:10 \/mlflow\/token: wrong type \(expected a SecretRef: \{ env: NAME \} .* or \{ file: PATH \} .*, never the secret itself, found a string\)/);
+      assert.match(error.message, /tandem\.yaml:4:11 \/mlflow\/colour: unknown field "colour"/);
       assert.doesNotMatch(error.message, /abc123secret/);
       return true;
     });

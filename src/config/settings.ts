@@ -1,0 +1,223 @@
+// Every setting of tandem.yaml, declared once: its shape, its environment variable and flag, its
+// default and its description. The document's schema (schema.ts, published as
+// schema/tandem.schema.json), the settings table of docs/configuration.md and the loader all come
+// from this table; the engine and the project loader take their defaults from here.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { SecretRef } from '../secrets.js';
+import { Duration, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from '../spec/schema.js';
+import { fileSetting, layered, Rejection, type Setting } from './setting.js';
+import { ApiTokenDecl, EventSourceDecl, LANE_ENGINES, Nullable, ProjectSensorDecl, RoutingRuleDecl, WorkflowRef } from './shapes.js';
+import { parseDuration, parsePositiveInt, parseSize } from './values.js';
+
+export const CONFIG_FILE_NAME = 'tandem.yaml';
+/** Names the configuration file instead of ./tandem.yaml (as --config does). */
+export const CONFIG_FILE_ENV = 'TANDEM_CONFIG';
+
+export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_KILL_GRACE_PERIOD = '10s';
+export const DEFAULT_KILL_GRACE_MS = parseDuration(DEFAULT_KILL_GRACE_PERIOD) ?? 10_000;
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_SHUTDOWN_GRACE_PERIOD = '30s';
+export const DEFAULT_SPAWNER = 'auto' as const;
+export const DEFAULT_SHUTDOWN_GRACE_MS = parseDuration(DEFAULT_SHUTDOWN_GRACE_PERIOD) ?? 30_000;
+/** MLflow's own variable for its token, used when mlflow.token is not set. */
+export const MLFLOW_TOKEN_FALLBACK_ENV = 'MLFLOW_TRACKING_TOKEN';
+
+/** As many tasks at once as the machine has CPUs. */
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}
+
+const POSITIVE_INT_TEXT = '^\\s*0*[1-9][0-9]*\\s*$';
+const SIZE_TEXT = '^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$';
+const DURATION_TEXT = '^\\s*([0-9]+(\\.[0-9]+)?|([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+)\\s*$';
+
+function oneOf<const T extends readonly string[]>(values: T): (raw: unknown) => T[number] | undefined {
+  return (raw) => (values as readonly unknown[]).includes(raw) ? (raw as T[number]) : undefined;
+}
+
+function literals(values: readonly string[]) {
+  return Type.Union(values.map((value) => Type.Literal(value)));
+}
+
+export const SETTINGS = {
+  home: layered({
+    type: Type.String({ pattern: NON_BLANK_PATTERN }),
+    description:
+      'The data directory, created if missing: `tandem.db`, `runs/<run>/<task>.<attempt>/` (outputs and logs) and `artifacts/` (content-addressed). Relative to this file; from TANDEM_HOME or --home, relative to the working directory.',
+    env: 'TANDEM_HOME',
+    flag: { name: '--home', key: 'home', usage: '--home DIR' },
+    default: { doc: '`./.tandem`', value: ({ baseDir }) => resolve(baseDir, '.tandem') },
+    expected: 'a directory path',
+    parse: (raw, { baseDir }) => (typeof raw === 'string' && raw.trim() !== '' ? resolve(baseDir, raw) : undefined),
+  }),
+  'engine.concurrency': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: POSITIVE_INT_TEXT })]),
+    description: 'Tasks running at once on this machine: a positive integer.',
+    env: 'TANDEM_CONCURRENCY',
+    flag: { name: '--concurrency', key: 'concurrency', usage: 'run --concurrency N' },
+    default: { doc: 'number of CPUs', value: defaultConcurrency },
+    expected: 'a positive integer',
+    parse: parsePositiveInt,
+  }),
+  'engine.logCapBytes': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: SIZE_TEXT })]),
+    description:
+      'Output kept per task attempt and stream; later output is dropped. Bytes: `1048576`, `512KB`, `10MiB`, `1GiB` (`K`/`KB` = 1000, `Ki`/`KiB` = 1024).',
+    env: 'TANDEM_LOG_CAP',
+    // No command offers it yet; loadConfig takes it from ConfigFlags.
+    flag: { name: '--log-cap', key: 'logCapBytes' },
+    default: { doc: '`10MiB` (10485760)', value: DEFAULT_LOG_CAP_BYTES },
+    expected: 'a size in bytes, e.g. 10485760 or "10MiB"',
+    parse: (raw) => {
+      const bytes = parseSize(raw);
+      return bytes !== undefined && bytes > 0 ? bytes : undefined;
+    },
+  }),
+  'engine.killGracePeriod': layered({
+    type: Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_TEXT })]),
+    description: 'From SIGTERM to SIGKILL when a task is cancelled or times out: `500ms`, `10s`, `1m30s`, or a number of seconds.',
+    env: 'TANDEM_KILL_GRACE_PERIOD',
+    default: { value: DEFAULT_KILL_GRACE_PERIOD },
+    expected: 'a duration such as "10s", "1m30s", "500ms" or a number of seconds',
+    // Kept as written ("10s"); the loader adds killGracePeriodMs.
+    parse: (raw) => (parseDuration(raw) !== undefined ? String(raw) : undefined),
+  }),
+  'engine.spawner': layered({
+    type: literals(['auto', 'perl', 'node']),
+    description: 'The helper process that starts tasks: `auto` (perl where it is installed, else node), `perl` or `node`.',
+    see: ['engine.md'],
+    env: 'TANDEM_SPAWNER',
+    default: { value: DEFAULT_SPAWNER },
+    expected: 'auto, perl or node',
+    parse: oneOf(['auto', 'perl', 'node']),
+  }),
+  'routing.rules': fileSetting({
+    type: Nullable(Type.Array(RoutingRuleDecl)),
+    description:
+      'Rules tried before the built-in rules, the first match wins: a list of `{ name, when, lane, reason? }`; `when` is CEL over `workflow`, `features` and `evidence`, compiled at load.',
+    see: ['router.md'],
+    default: { doc: 'none' },
+  }),
+  'routing.replaceDefaults': fileSetting({
+    type: Type.Boolean(),
+    description: '`true`: the configured rules are the whole policy (the last must be `when: "true"`); `false`: they come before the built-in rules.',
+    default: { value: false },
+  }),
+  'lanes.kubeflow.engine': layered({
+    type: literals(LANE_ENGINES.kubeflow),
+    description: "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local` or `kfp`.",
+    env: 'TANDEM_KUBEFLOW_ENGINE',
+    default: { value: 'local' as const },
+    expected: LANE_ENGINES.kubeflow.join(' or '),
+    parse: oneOf(LANE_ENGINES.kubeflow),
+  }),
+  'lanes.argo.engine': layered({
+    type: literals(LANE_ENGINES.argo),
+    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local` or `argo`.',
+    env: 'TANDEM_ARGO_ENGINE',
+    default: { value: 'local' as const },
+    expected: LANE_ENGINES.argo.join(' or '),
+    parse: oneOf(LANE_ENGINES.argo),
+  }),
+  'mlflow.trackingUri': layered({
+    type: Type.String({ pattern: '^https?://' }),
+    description: "The MLflow tracking server's http(s) URL (a path prefix is kept); ML-lane runs are mirrored there. TANDEM_MLFLOW_TRACKING_URI overrides it.",
+    see: ['mlflow.md'],
+    env: 'TANDEM_MLFLOW_TRACKING_URI',
+    default: { doc: 'none: nothing is mirrored' },
+    expected: 'an http(s) URL such as http://127.0.0.1:5000',
+    parse: parseTrackingUri,
+  }),
+  'mlflow.experimentPrefix': fileSetting({
+    type: Type.String(),
+    description: 'Text put before each experiment name.',
+    default: { doc: 'none', value: '' },
+  }),
+  'mlflow.token': fileSetting({
+    type: SecretRef,
+    description: `Where the bearer token is: \`{ env: NAME }\` or \`{ file: PATH }\` (relative to this file), never the token itself. Without it, ${MLFLOW_TOKEN_FALLBACK_ENV} is used when set.`,
+    default: { doc: `\`$${MLFLOW_TOKEN_FALLBACK_ENV}\` when set` },
+  }),
+  namespace: fileSetting({
+    type: Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 }),
+    description: 'The namespace of the workflows that do not name one; API tokens are scoped to namespaces.',
+    default: { value: DEFAULT_NAMESPACE },
+  }),
+  workflows: fileSetting({
+    type: Type.Array(WorkflowRef),
+    description: 'The workflows `tandem serve` serves: files relative to this file, as paths or `{ file, namespace }`.',
+    see: ['serve.md'],
+    default: { doc: 'none' },
+  }),
+  eventSources: fileSetting({
+    type: Type.Array(EventSourceDecl),
+    description: 'Where events come from: a list of `{ name, nats | webhook | cron }`; the name `api` is reserved for the HTTP API.',
+    see: ['nats.md', 'webhooks-and-cron.md'],
+    default: { doc: 'none' },
+  }),
+  sensors: fileSetting({
+    type: Type.Array(ProjectSensorDecl),
+    description: 'What turns events into runs: dependencies on event sources, filters, a condition and triggers that start workflows.',
+    see: ['sensors.md'],
+    default: { doc: 'none' },
+  }),
+  'server.host': fileSetting({
+    type: Type.String({ minLength: 1 }),
+    description: 'The address `tandem serve` listens on.',
+    flag: { name: '--host', usage: 'serve --host ADDRESS' },
+    default: { value: DEFAULT_HOST },
+  }),
+  'server.port': fileSetting({
+    type: Type.Integer({ minimum: 0, maximum: 65535 }),
+    description: 'The port `tandem serve` listens on; 0 for any free port.',
+    flag: { name: '--port', usage: 'serve --port N' },
+    default: { value: DEFAULT_PORT },
+  }),
+  'server.tokens': fileSetting({
+    type: Type.Array(ApiTokenDecl),
+    description: 'API tokens: a list of `{ name, token: { env: NAME } | { file: PATH }, namespaces }`; "*" names every namespace.',
+    see: ['api.md'],
+    default: { doc: 'none: the API refuses every request' },
+  }),
+  'server.shutdownGracePeriod': fileSetting({
+    type: Duration,
+    description: 'How long running tasks may go on after SIGTERM or Ctrl-C before `tandem serve` exits; runs still unfinished are resumed by the next start.',
+    default: { value: DEFAULT_SHUTDOWN_GRACE_PERIOD },
+  }),
+} as const satisfies Record<string, Setting>;
+
+/**
+ * The sections that group settings: what editors show for them, whether they may be left empty,
+ * and what to add when an unknown key is found in them.
+ */
+export const SECTIONS: Record<string, { description: string; nullable?: true; unknownKeyHint?: string }> = {
+  engine: { description: 'How the embedded engine runs tasks on this machine.', nullable: true },
+  routing: { description: 'Rules the router tries before (or instead of) its built-in policy.', nullable: true },
+  lanes: { description: 'Which engine executes each lane; a hybrid workflow uses both.', nullable: true, unknownKeyHint: 'hybrid uses both' },
+  'lanes.kubeflow': { description: 'The kubeflow lane: ML work.' },
+  'lanes.argo': { description: 'The argo lane: everything else.' },
+  mlflow: { description: 'Mirror ML-lane runs into an MLflow tracking server.', nullable: true },
+  server: { description: 'The HTTP server of `tandem serve`.' },
+};
+
+function parseTrackingUri(raw: unknown): string | Rejection | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return new Rejection({ expected: 'an http(s) URL of a tracking server', found: `${url.protocol} (tandem talks to MLflow over its REST API only)` });
+  }
+  if (url.username !== '' || url.password !== '') {
+    return new Rejection({ message: 'credentials do not belong in the URL; use mlflow.token ({ env: NAME } or { file: PATH })' });
+  }
+  return raw.trim();
+}
