@@ -39,6 +39,11 @@ const CASES: { path: string; imports: string; rejected: boolean; why: string }[]
   { path: 'src/tracking/layer-probe.ts', imports: '../store/sqlite/open.js', rejected: true, why: 'only composition roots open the SQLite adapter' },
   { path: 'src/server/layer-probe.ts', imports: '../cli/main.js', rejected: true, why: 'the server never imports the CLI' },
   { path: 'src/events/layer-probe.ts', imports: '../compile/targets.js', rejected: true, why: 'compile/ sits above events/' },
+  { path: 'src/config/layer-probe.ts', imports: '../router/route.js', rejected: true, why: 'config/ sits below the router' },
+  { path: 'src/config/layer-probe.ts', imports: '../events/pipeline.js', rejected: true, why: 'config/ takes only declarations from events/' },
+  { path: 'src/config/layer-probe.ts', imports: '../events/sources/nats/schema.js', rejected: false, why: 'a source declaration is part of tandem.yaml' },
+  { path: 'src/events/sensors/layer-probe.ts', imports: '../sources/cron/source.js', rejected: true, why: 'sensors see sources through the port' },
+  { path: 'src/server/layer-probe.ts', imports: '../events/sources/cron/source.js', rejected: false, why: 'the server is a composition root' },
 ];
 
 void describe('lint: the layers of docs/architecture.md', () => {
