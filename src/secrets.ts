@@ -39,6 +39,3 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
     throw new SecretError(`secret: cannot read ${ref.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
-
-/** A stand-in for logs and API answers wherever a secret would appear. */
-export const REDACTED = '[redacted]';

@@ -3,7 +3,7 @@ import type { TaskSpec, WorkflowSpec } from '../../src/spec/schema.js';
 import { TRUE_BIN } from './floors.js';
 
 /** `t0001`-style task names: valid CEL identifiers that sort in creation order. */
-export function taskName(prefix: string, index: number, width = 4): string {
+function taskName(prefix: string, index: number, width = 4): string {
   return `${prefix}${String(index).padStart(width, '0')}`;
 }
 

@@ -6,7 +6,7 @@ import type { CliIo } from './io.js';
 import { writeLine } from './io.js';
 import { errorMessage } from '../util/error-message.js';
 
-export function exitCodeFor(error: unknown): number {
+function exitCodeFor(error: unknown): number {
   if (error instanceof StoreError) return EXIT.internal;
   if (error instanceof TandemError) return error.exitCode;
   return EXIT.internal;

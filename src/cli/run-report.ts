@@ -7,7 +7,7 @@ import type { RunOrigin, RunRouting } from '../engines/model.js';
 import type { RunReader, RunRecord, TaskRunRecord } from '../store/ports/runs.js';
 import { parseTaskKey } from './progress/progress-state.js';
 
-export interface AttemptReport {
+interface AttemptReport {
   attempt: number;
   status: TaskStatus;
   message?: string;
@@ -25,7 +25,7 @@ export interface TaskReport extends AttemptReport {
   history: AttemptReport[];
 }
 
-export interface ArtifactReport {
+interface ArtifactReport {
   task: string;
   name: string;
   type: string;

@@ -44,6 +44,6 @@ export function formatValue(value: unknown): string {
 }
 
 /** A word safe to paste into a shell: `parse[3]` → `'parse[3]'`. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[A-Za-z0-9_.,:/=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

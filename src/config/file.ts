@@ -14,8 +14,8 @@ import { SECTIONS } from './settings.js';
 import { LAYERED_KEYS, PROJECT_SECTIONS, TandemFileDecl, sectionOf, settingPointer, type FileKey, type FileValue, type SettingKey } from './schema.js';
 
 /** The file settings that are lists, and what their items are. */
-export type ListKey = { [K in FileKey]: FileValue<K> extends readonly unknown[] ? K : never }[FileKey];
-export type ItemOf<K extends ListKey> = FileValue<K> extends readonly (infer T)[] ? T : never;
+type ListKey = { [K in FileKey]: FileValue<K> extends readonly unknown[] ? K : never }[FileKey];
+type ItemOf<K extends ListKey> = FileValue<K> extends readonly (infer T)[] ? T : never;
 
 export interface TandemFile {
   /** The path it was read from, as issues name it. */

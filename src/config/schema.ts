@@ -45,7 +45,7 @@ export function sectionOf(pointer: string): string {
   return pointer.split('/')[1] ?? '';
 }
 
-export const TANDEM_SCHEMA_ID = 'https://tandem.dev/schema/tandem.json';
+const TANDEM_SCHEMA_ID = 'https://tandem.dev/schema/tandem.json';
 
 export const TandemFileDecl = Type.Object(sectionProperties(''), {
   additionalProperties: false,

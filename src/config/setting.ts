@@ -14,7 +14,7 @@ export class Rejection {
   constructor(readonly detail: { message?: string; expected?: string; found?: string }) {}
 }
 
-export interface FlagDecl<K extends string = string> {
+interface FlagDecl<K extends string = string> {
   /** The flag as messages name it: `--concurrency`. */
   name: string;
   /** Its field in ConfigFlags, when loadConfig applies it over the file and the environment. */

@@ -16,7 +16,7 @@ export const CONFIG_FILE_NAME = 'tandem.yaml';
 export const CONFIG_FILE_ENV = 'TANDEM_CONFIG';
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_KILL_GRACE_PERIOD = '10s';
+const DEFAULT_KILL_GRACE_PERIOD = '10s';
 export const DEFAULT_KILL_GRACE_MS = parseDuration(DEFAULT_KILL_GRACE_PERIOD) ?? 10_000;
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_HOST = '127.0.0.1';

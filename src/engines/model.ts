@@ -11,19 +11,17 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
  * - Skipped: its `when` was false, or it needs an output of a skipped task.
  * - Omitted: not run because an upstream task failed (Argo's word for it).
  */
-export const TASK_STATUSES = [
-  'Pending',
-  'Running',
-  'Succeeded',
-  'Failed',
-  'Error',
-  'Interrupted',
-  'Skipped',
-  'Omitted',
-  'Cancelled',
-  'Cached',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskStatus =
+  | 'Pending'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Error'
+  | 'Interrupted'
+  | 'Skipped'
+  | 'Omitted'
+  | 'Cancelled'
+  | 'Cached';
 
 export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['Succeeded', 'Failed', 'Error', 'Cancelled']);
 export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([

@@ -32,7 +32,7 @@ export interface RunStarter {
 }
 
 /** How long an Idempotency-Key holds (as Stripe keeps them). */
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export class ApiRunStarter implements RunStarter {
   constructor(

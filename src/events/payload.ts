@@ -10,8 +10,8 @@ export const PAYLOAD_MODES = ['auto', 'json', 'msgpack', 'raw'] as const;
 export type PayloadMode = (typeof PAYLOAD_MODES)[number];
 export type PayloadFormat = 'json' | 'msgpack' | 'raw';
 
-export const JSON_TYPE = 'application/json';
-export const MSGPACK_TYPE = 'application/msgpack';
+const JSON_TYPE = 'application/json';
+const MSGPACK_TYPE = 'application/msgpack';
 export const OCTET_TYPE = 'application/octet-stream';
 
 export interface DecodedPayload {

@@ -18,7 +18,7 @@ import { errorMessage } from '../util/error-message.js';
 import { MAX_TIMER_DELAY_MS } from '../util/timers.js';
 
 /** The pipeline records events and prunes trigger claims; the rest is what its sensors use. */
-export type PipelineStore = EventStore & TriggerClaimStore & SensorRunnerStore;
+type PipelineStore = EventStore & TriggerClaimStore & SensorRunnerStore;
 
 export interface PipelineOptions {
   store: PipelineStore;

@@ -39,7 +39,7 @@ export interface SourceHealth {
   received: number;
 }
 
-export type EventSourceKind = 'nats' | 'webhook' | 'cron';
+type EventSourceKind = 'nats' | 'webhook' | 'cron';
 
 /**
  * The one thing a source that serves HTTP may do with the server: add an encapsulated plugin, so

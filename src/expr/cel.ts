@@ -79,7 +79,7 @@ function toCelContext(context: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-export function toCel(value: unknown): unknown {
+function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(toCel);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -90,7 +90,7 @@ export function toCel(value: unknown): unknown {
   return value;
 }
 
-export function fromCel(value: unknown): unknown {
+function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) {
@@ -111,7 +111,7 @@ function firstLine(error: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';

@@ -39,8 +39,8 @@ export class ExpressionTranslationError extends TandemError {
   }
 }
 
-export type Literal = string | number | boolean;
-export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+type Literal = string | number | boolean;
+type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 /** The translatable subset, as a tree. `at`: the offset of a literal (of the list, for `in`). */
 export type ConditionNode =

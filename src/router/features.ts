@@ -8,8 +8,8 @@ import { dagShape } from './shape.js';
 
 /** Artifact types that mark ML work: what KFP pipelines produce and consume. */
 export const ML_ARTIFACT_TYPES = ['Dataset', 'Model', 'Metrics', 'ClassificationMetrics'] as const;
-export type MlArtifactType = (typeof ML_ARTIFACT_TYPES)[number];
-export type TaskLane = 'kubeflow' | 'argo';
+type MlArtifactType = (typeof ML_ARTIFACT_TYPES)[number];
+type TaskLane = 'kubeflow' | 'argo';
 
 export const FEATURE_NAMES = [
   'declaredType',
@@ -63,7 +63,7 @@ export interface FeatureValues {
  * `train.outputs.model (Model)`), or workflow-level places, which always hold a dot
  * (`defaults.cache`, `defaults.retry`, `metrics.accuracy`, `workflow.parallelism`, `workflow.type`).
  */
-export type FeatureEvidence = Record<FeatureName, string[]>;
+type FeatureEvidence = Record<FeatureName, string[]>;
 
 export interface WorkflowFeatures extends FeatureValues {
   evidence: FeatureEvidence;

@@ -24,7 +24,7 @@ export interface RoutingPolicy {
 }
 
 /** The variables a rule may use. */
-export const RULE_VARIABLES = ['workflow', 'features', 'evidence'] as const;
+const RULE_VARIABLES = ['workflow', 'features', 'evidence'] as const;
 
 /** A rule that cannot be used: names the rule and the part of it that is wrong. */
 export class RoutingRuleError extends TandemError {
@@ -51,7 +51,7 @@ export class RouteError extends TandemError {
   }
 }
 
-export const WHEN_EXPECTED = `a CEL condition over ${RULE_VARIABLES.join(', ')} (features: ${FEATURE_NAMES.join(', ')})`;
+const WHEN_EXPECTED = `a CEL condition over ${RULE_VARIABLES.join(', ')} (features: ${FEATURE_NAMES.join(', ')})`;
 const REASON_EXPECTED = `{{ }} templates over ${RULE_VARIABLES.join(', ')}`;
 
 /** Compiles and checks one rule; throws RoutingRuleError naming the field at fault. */

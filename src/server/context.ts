@@ -11,7 +11,7 @@ import type { TrackingStore } from '../store/ports/tracking.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
 
 /** What the events and sensors routes use of the event pipeline (EventPipeline implements it). */
-export interface EventPipelineApi {
+interface EventPipelineApi {
   /** Offers a stored event to the sensors again as a new delivery; NotFoundError for an unknown id. */
   replay(eventId: string): Promise<DispatchResult>;
   sensorStates(): SensorDescription[];
@@ -22,7 +22,7 @@ export interface EventPipelineApi {
  * dead letters, tracking queries. They write nothing there themselves: runs start through `runs`
  * (the event pipeline) and the engine.
  */
-export type ApiStore = RunReader & EventStore & TriggerClaimStore & DeadLetterStore & TrackingStore;
+type ApiStore = RunReader & EventStore & TriggerClaimStore & DeadLetterStore & TrackingStore;
 
 export interface ApiContext {
   store: ApiStore;

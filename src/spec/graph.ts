@@ -1,10 +1,10 @@
 // Graph analysis of a workflow: each task's upstream tasks (declared with dependsOn, or implied
 // by a `tasks.X...` reference anywhere in the task), a topological order, and cycles.
 import { referencesInExpression, referencesInValue, type Reference } from '../expr/references.js';
-import type { TaskSpec, WorkflowSpec } from './schema.js';
+import type { TaskSpec } from './schema.js';
 
 /** Parts of a task that may hold `{{ }}` templates, in evaluation order. */
-export function templatedParts(task: TaskSpec): Array<{ field: string; value: unknown }> {
+function templatedParts(task: TaskSpec): Array<{ field: string; value: unknown }> {
   const parts: Array<{ field: string; value: unknown }> = [];
   if (task.forEach !== undefined && typeof task.forEach === 'string') parts.push({ field: 'forEach', value: task.forEach });
   if (Array.isArray(task.forEach)) parts.push({ field: 'forEach', value: task.forEach });
@@ -92,11 +92,4 @@ function topologicalOrder(names: string[], upstreams: Map<string, string[]>): { 
     }
   }
   return { order, cycles };
-}
-
-/** All tasks of a workflow by name, main and finally. */
-export function tasksByName(spec: WorkflowSpec): Map<string, TaskSpec> {
-  const map = new Map<string, TaskSpec>();
-  for (const task of [...spec.tasks, ...(spec.finally ?? [])]) map.set(task.name, task);
-  return map;
 }

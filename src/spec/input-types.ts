@@ -18,7 +18,7 @@ export function isInputDecl(value: unknown): value is InputDecl {
   return Object.keys(value).every((key) => DECL_KEYS.has(key));
 }
 
-export interface OutputSource {
+interface OutputSource {
   task: TaskSpec;
   output: string;
   /** The value's type as the consumer sees it: a forEach producer gives a list. */
@@ -27,7 +27,7 @@ export interface OutputSource {
 }
 
 /** The output a value refers to when the whole value is one `{{ tasks.p.outputs.o }}`. */
-export function singleOutputSource(value: unknown, index: TaskIndex): OutputSource | undefined {
+function singleOutputSource(value: unknown, index: TaskIndex): OutputSource | undefined {
   if (typeof value !== 'string' || !hasTemplate(value)) return undefined;
   try {
     const parts = parseTemplate(value);

@@ -21,7 +21,7 @@ export interface LoadedWorkflow {
 }
 
 export type TextFormat = 'yaml' | 'json';
-export type WorkflowFormat = TextFormat | 'module';
+type WorkflowFormat = TextFormat | 'module';
 
 const FORMATS: Record<string, WorkflowFormat> = {
   '.yaml': 'yaml',
@@ -36,7 +36,7 @@ const FORMATS: Record<string, WorkflowFormat> = {
 };
 
 /** The format a file's extension implies, or undefined for an unsupported extension. */
-export function formatOf(file: string): WorkflowFormat | undefined {
+function formatOf(file: string): WorkflowFormat | undefined {
   return FORMATS[extname(file).toLowerCase()];
 }
 

@@ -24,14 +24,14 @@ export const Duration = Type.Union(
   { description: 'Seconds as a number, or a duration such as "30s", "5m", "1h30m", "250ms".' },
 );
 
-export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'json'] as const;
+const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'json'] as const;
 export const ParamType = Type.Union(PARAM_TYPES.map((t) => Type.Literal(t)));
 
 /** Artifact types, as KFP names them; `artifact` is an untyped file or directory. */
 export const ARTIFACT_TYPES = ['artifact', 'Dataset', 'Model', 'Metrics', 'ClassificationMetrics', 'HTML', 'Markdown'] as const;
 export const ArtifactType = Type.Union(ARTIFACT_TYPES.map((t) => Type.Literal(t)));
 
-export const WORKFLOW_TYPES = ['ml-training', 'model-evaluation', 'batch', 'ingestion', 'dag', 'hybrid'] as const;
+const WORKFLOW_TYPES = ['ml-training', 'model-evaluation', 'batch', 'ingestion', 'dag', 'hybrid'] as const;
 
 export const ParamDecl = Type.Object(
   {
@@ -43,7 +43,7 @@ export const ParamDecl = Type.Object(
   { additionalProperties: false },
 );
 
-export const RetryPolicyName = Type.Union([Type.Literal('always'), Type.Literal('on-failure'), Type.Literal('on-error')]);
+const RetryPolicyName = Type.Union([Type.Literal('always'), Type.Literal('on-failure'), Type.Literal('on-error')]);
 
 export const Retry = Type.Object(
   {
@@ -77,7 +77,7 @@ export const LANES = ['kubeflow', 'argo', 'hybrid'] as const;
 export const Lane = Type.Union(LANES.map((l) => Type.Literal(l)));
 
 /** Container resources, as Kubernetes quantities ("500m", "2Gi"); used by the cluster compilers. */
-export const ResourceQuantities = Type.Object(
+const ResourceQuantities = Type.Object(
   {
     cpu: Type.Optional(Type.String({ minLength: 1 })),
     memory: Type.Optional(Type.String({ minLength: 1 })),
@@ -109,7 +109,7 @@ export const Synchronization = Type.Union([
 
 const Env = Type.Record(Type.String(), Type.String());
 
-export const ProcessRunner = Type.Object(
+const ProcessRunner = Type.Object(
   {
     command: Type.String({ minLength: 1 }),
     args: Type.Optional(Type.Array(Type.String())),
@@ -120,7 +120,7 @@ export const ProcessRunner = Type.Object(
   { additionalProperties: false },
 );
 
-export const ScriptRunner = Type.Object(
+const ScriptRunner = Type.Object(
   {
     interpreter: Type.Optional(Type.String({ description: 'Program that runs the source, default "sh".' })),
     source: Type.String({ minLength: 1 }),
@@ -131,7 +131,7 @@ export const ScriptRunner = Type.Object(
   { additionalProperties: false },
 );
 
-export const NodeRunner = Type.Object(
+const NodeRunner = Type.Object(
   {
     module: Type.String({ minLength: 1, description: 'Path of a .js, .mjs or .ts module, relative to the workflow file.' }),
     export: Type.Optional(Type.String({ description: 'Exported function to call, default "default".' })),
@@ -141,7 +141,7 @@ export const NodeRunner = Type.Object(
   { additionalProperties: false },
 );
 
-export const WorkflowRunner = Type.Object(
+const WorkflowRunner = Type.Object(
   {
     file: Type.String({ minLength: 1, description: 'The child workflow file (YAML, JSON or .ts), relative to this workflow file.' }),
   },
@@ -190,7 +190,7 @@ export const ForEach = Type.Union([
   ForEachRange,
 ]);
 
-export const TaskDecl = Type.Object(
+const TaskDecl = Type.Object(
   {
     name: Identifier,
     description: Type.Optional(Type.String()),
@@ -219,7 +219,7 @@ export const TaskDecl = Type.Object(
   { additionalProperties: false },
 );
 
-export const Defaults = Type.Object(
+const Defaults = Type.Object(
   {
     retry: Type.Optional(Retry),
     timeout: Type.Optional(Duration),
@@ -263,16 +263,16 @@ export type ParamType = Static<typeof ParamType>;
 export type ArtifactType = Static<typeof ArtifactType>;
 export type ParamDecl = Static<typeof ParamDecl>;
 export type Retry = Static<typeof Retry>;
-export type RetryPolicyName = Static<typeof RetryPolicyName>;
+type RetryPolicyName = Static<typeof RetryPolicyName>;
 export type Cache = Static<typeof Cache>;
 export type Lane = Static<typeof Lane>;
 export type Resources = Static<typeof Resources>;
 export type MetricDecl = Static<typeof MetricDecl>;
 export type Synchronization = Static<typeof Synchronization>;
-export type ProcessRunner = Static<typeof ProcessRunner>;
-export type ScriptRunner = Static<typeof ScriptRunner>;
-export type NodeRunner = Static<typeof NodeRunner>;
-export type WorkflowRunner = Static<typeof WorkflowRunner>;
+type ProcessRunner = Static<typeof ProcessRunner>;
+type ScriptRunner = Static<typeof ScriptRunner>;
+type NodeRunner = Static<typeof NodeRunner>;
+type WorkflowRunner = Static<typeof WorkflowRunner>;
 export type OutputDecl = Static<typeof OutputDecl>;
 export type InputDecl = Static<typeof InputDecl>;
 export type ForEachRange = Static<typeof ForEachRange>;
@@ -282,9 +282,3 @@ export type WorkflowSpec = Static<typeof WorkflowDecl>;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 
 export const RUNNER_KINDS = ['process', 'script', 'node', 'workflow'] as const;
-export type RunnerKind = (typeof RUNNER_KINDS)[number];
-
-/** The JSON Schema published at schema/workflow.schema.json. */
-export function workflowJsonSchema(): TSchema {
-  return WorkflowDecl;
-}

@@ -48,7 +48,7 @@ function checkParam(name: string, decl: ParamDecl, issues: SpecIssue[]): void {
   }
 }
 
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -53,7 +53,7 @@ export function typesCompatible(from: ValueType, to: ValueType): boolean {
 }
 
 /** The closest candidate to a misspelt name, if one is close enough to suggest. */
-export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+function suggest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   let checked = 0;

@@ -3,7 +3,7 @@
 // and precision, ROC AUC.
 import type { ClassificationMetrics, RocPoint } from '../spec/classification-metrics.js';
 
-export interface ClassSummary {
+interface ClassSummary {
   label: string;
   /** Of the samples whose actual label this is, the share predicted as it (null: no such samples). */
   recall: number | null;

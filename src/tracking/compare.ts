@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import type { MetricRecord, RunRecord, TaskInputRecord } from '../store/ports/runs.js';
 import { declaredMetric, finalMetrics } from './metrics.js';
 
-export type Direction = 'max' | 'min';
+type Direction = 'max' | 'min';
 
 export interface CompareInput {
   run: RunRecord;
@@ -15,7 +15,7 @@ export interface CompareInput {
   inputs?: readonly TaskInputRecord[];
 }
 
-export interface ComparedRun {
+interface ComparedRun {
   id: string;
   workflow: string;
   experiment?: string;
@@ -23,7 +23,7 @@ export interface ComparedRun {
   createdAt: number;
 }
 
-export interface ParamComparison {
+interface ParamComparison {
   /** Run params by name; task input params as `task.input`. */
   name: string;
   scope: 'run' | 'task';
@@ -47,7 +47,7 @@ export interface MetricComparison {
   best: string[];
 }
 
-export interface BestRun {
+interface BestRun {
   metric: string;
   direction: Direction;
   assumed: boolean;
@@ -188,7 +188,7 @@ function paramRow(name: string, scope: ParamComparison['scope'], values: unknown
 }
 
 /** JSON with object keys sorted, so {a, b} and {b, a} compare equal. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

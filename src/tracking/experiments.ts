@@ -3,7 +3,7 @@
 // the checks on names users give, and the error for an experiment without runs.
 import { NotFoundError, UsageError } from '../errors.js';
 
-export const MAX_EXPERIMENT_NAME = 200;
+const MAX_EXPERIMENT_NAME = 200;
 
 /** Checks an experiment name given on the command line or in a request; returns it trimmed. */
 export function checkExperimentName(name: string, where = '--experiment'): string {

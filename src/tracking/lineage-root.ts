@@ -5,7 +5,7 @@ import type { RunReader } from '../store/ports/runs.js';
 import type { TrackingStore } from '../store/ports/tracking.js';
 import type { LineageRoot } from './lineage.js';
 
-export const MIN_DIGEST_PREFIX = 6;
+const MIN_DIGEST_PREFIX = 6;
 const HEX = /^[0-9a-f]+$/;
 
 export async function resolveLineageRoot(store: RunReader & TrackingStore, reference: string): Promise<LineageRoot> {

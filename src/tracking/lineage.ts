@@ -14,7 +14,7 @@ export type LineageRoot =
   | { kind: 'run'; runId: string }
   | { kind: 'task'; runId: string; task: string };
 
-export type LineageSide = 'root' | 'upstream' | 'downstream';
+type LineageSide = 'root' | 'upstream' | 'downstream';
 
 export interface LineageTaskNode {
   id: string;
@@ -40,7 +40,7 @@ export interface LineageArtifactNode {
   side: LineageSide;
 }
 
-export interface LineageEdge {
+interface LineageEdge {
   from: string;
   to: string;
   relation: 'produced' | 'consumed';
@@ -65,8 +65,8 @@ export interface LineageOptions {
 
 export const DEFAULT_LINEAGE_DEPTH = 10;
 
-export const taskNodeId = (runId: string, task: string): string => `task:${runId}/${task}`;
-export const artifactNodeId = (digest: string): string => `artifact:${digest}`;
+const taskNodeId = (runId: string, task: string): string => `task:${runId}/${task}`;
+const artifactNodeId = (digest: string): string => `artifact:${digest}`;
 
 interface RunData {
   run: RunRecord;

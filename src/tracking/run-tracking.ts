@@ -7,7 +7,7 @@ import { summarizeClassification, type ClassificationSummary } from './classific
 import { finalMetrics, type FinalMetric } from './metrics.js';
 import { errorMessage } from '../util/error-message.js';
 
-export interface ClassificationReport {
+interface ClassificationReport {
   task: string;
   output: string;
   digest: string;
@@ -16,7 +16,7 @@ export interface ClassificationReport {
   error?: string;
 }
 
-export interface ArtifactMetadataReport {
+interface ArtifactMetadataReport {
   task: string;
   output: string;
   metadata: Record<string, unknown>;

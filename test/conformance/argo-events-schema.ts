@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SPECS_DIR } from '../helpers/shared.js';
 
-export const ARGO_EVENTS_KINDS = ['EventSource', 'Sensor'] as const;
-export type ArgoEventsKind = (typeof ARGO_EVENTS_KINDS)[number];
+const ARGO_EVENTS_KINDS = ['EventSource', 'Sensor'] as const;
 const PREFIX = 'io.argoproj.events.v1alpha1.';
 
-export interface Validation {
+interface Validation {
   valid: boolean;
   errors: string[];
 }
@@ -24,7 +23,7 @@ export interface Validation {
 export type ArgoEventsValidator = (manifest: unknown) => Validation;
 
 /** Removes every `required` list, at any depth. */
-export function relaxRequired(node: unknown): unknown {
+function relaxRequired(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(relaxRequired);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
@@ -41,7 +40,7 @@ function mapValues(value: unknown, fn: (inner: unknown) => unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
 }
 
-export function loadArgoEventsSchema(options: { closed?: boolean } = {}): { definitions: Record<string, Record<string, unknown>> } {
+function loadArgoEventsSchema(options: { closed?: boolean } = {}): { definitions: Record<string, Record<string, unknown>> } {
   const raw = JSON.parse(readFileSync(join(SPECS_DIR, 'argo-events', 'schema.json'), 'utf8')) as Record<string, unknown>;
   const schema = relaxRequired(raw) as { definitions: Record<string, Record<string, unknown>>; [key: string]: unknown };
   delete schema.$schema;

@@ -11,7 +11,7 @@ import { SPECS_DIR } from '../helpers/shared.js';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'WorkflowEventBinding'] as const;
 const PREFIX = 'io.argoproj.workflow.v1alpha1.';
 
-export interface ArgoValidation {
+interface ArgoValidation {
   valid: boolean;
   errors: string[];
 }

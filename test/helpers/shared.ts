@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 
 /** `../shared` next to the repository, or TANDEM_SHARED_DIR. */
-export const SHARED_DIR = process.env.TANDEM_SHARED_DIR ?? resolve(import.meta.dirname, '../../../shared');
+const SHARED_DIR = process.env.TANDEM_SHARED_DIR ?? resolve(import.meta.dirname, '../../../shared');
 export const SPECS_DIR = join(SHARED_DIR, 'specs');
 export const CORPUS_DIR = join(SHARED_DIR, 'corpus');
 

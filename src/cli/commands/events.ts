@@ -24,7 +24,7 @@ import { positiveInt } from './options.js';
 import { errorMessage } from '../../util/error-message.js';
 
 /** A server or broker that cannot be reached or fails (exit 4). */
-export class RemoteError extends TandemError {
+class RemoteError extends TandemError {
   readonly code = 'REMOTE';
   override readonly exitCode = 4;
   constructor(message: string) {
@@ -33,9 +33,9 @@ export class RemoteError extends TandemError {
   }
 }
 
-export const DEFAULT_EVENTS_LIMIT = 20;
-export const DEFAULT_SERVER = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
-export const DEFAULT_TOKEN_ENV = 'TANDEM_TOKEN';
+const DEFAULT_EVENTS_LIMIT = 20;
+const DEFAULT_SERVER = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+const DEFAULT_TOKEN_ENV = 'TANDEM_TOKEN';
 const EVENT_STATUSES = ['received', 'dispatched', 'failed'];
 
 type SetExit = (code: number) => void;
@@ -287,7 +287,6 @@ cannot be reached.`,
       },
     );
 }
-
 
 function collectHeader(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const at = value.indexOf('=');

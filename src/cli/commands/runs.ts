@@ -23,7 +23,7 @@ interface RunsOptions {
   json?: boolean;
 }
 
-export const DEFAULT_RUNS_LIMIT = 20;
+const DEFAULT_RUNS_LIMIT = 20;
 
 export function registerRuns(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program

@@ -44,7 +44,7 @@ Examples:
     });
 }
 
-export function formatShow(report: RunReport, p: Palette, tracking?: RunTracking): string[] {
+function formatShow(report: RunReport, p: Palette, tracking?: RunTracking): string[] {
   const lines: string[] = [];
   const field = (name: string, value: string): void => {
     lines.push(`${p.bold(name.padEnd(10))} ${value}`);

@@ -17,7 +17,7 @@ interface ValidateOptions {
   json?: boolean;
 }
 
-export interface FileVerdict {
+interface FileVerdict {
   file: string;
   valid: boolean;
   workflow?: string;

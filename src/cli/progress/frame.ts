@@ -23,7 +23,7 @@ export interface FrameOptions {
   notes?: readonly string[];
 }
 
-export function statusSymbol(status: TaskStatus, tick = 0): string {
+function statusSymbol(status: TaskStatus, tick = 0): string {
   switch (status) {
     case 'Pending':
       return '·';

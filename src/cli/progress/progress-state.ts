@@ -157,7 +157,7 @@ export function progressEntries(state: ProgressState): ProgressEntry[] {
 }
 
 /** Counts by kind of status; iterations expected but not seen yet count as pending. */
-export function countRows(rows: readonly TaskRow[], expected = 0): GroupCounts {
+function countRows(rows: readonly TaskRow[], expected = 0): GroupCounts {
   const unseen = Math.max(0, expected - rows.length);
   const counts: GroupCounts = { total: rows.length + unseen, done: 0, running: 0, failed: 0, pending: unseen, other: 0 };
   for (const row of rows) {

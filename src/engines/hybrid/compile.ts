@@ -24,7 +24,7 @@ export interface HybridCompileOptions {
   pipelinesDir?: string;
 }
 
-export interface CompiledPipeline {
+interface CompiledPipeline {
   /** The child workflow's name; its IR file is `<name>.kfp.yaml`. */
   name: string;
   /** The tasks that start it. */
@@ -37,7 +37,7 @@ export interface HybridOutput {
   pipelines: CompiledPipeline[];
 }
 
-export const DEFAULT_TANDEM_IMAGE = `tandem:${VERSION}`;
+const DEFAULT_TANDEM_IMAGE = `tandem:${VERSION}`;
 
 /** Compiles a hybrid workflow; `baseDir` is the workflow file's folder (child files resolve from it). */
 export async function compileHybrid(spec: WorkflowSpec, baseDir: string, options: HybridCompileOptions = {}): Promise<HybridOutput> {

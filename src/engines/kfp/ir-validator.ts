@@ -11,7 +11,7 @@ import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { errorMessage } from '../../util/error-message.js';
 import { isRecord } from '../../util/is-record.js';
 
-export interface IrProblem {
+interface IrProblem {
   /** JSON pointer into the document, e.g. `/root/dag/tasks/train/componentRef`. */
   path: string;
   message: string;
@@ -177,7 +177,6 @@ function checkComponent(
     }
   }
 }
-
 
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';

@@ -9,11 +9,10 @@ import { errorMessage } from '../../util/error-message.js';
 import { isRecord } from '../../util/is-record.js';
 
 /** Suffix of the sidecar file holding an artifact output's metadata. */
-export const METADATA_SIDECAR = '.metadata.json';
+const METADATA_SIDECAR = '.metadata.json';
 
 /** The artifact's metadata or a problem to report; never throws for a task's mistake. */
 export type MetadataResult = { ok: true; metadata?: Record<string, unknown> } | { ok: false; problem: string };
-
 
 export async function artifactMetadata(source: string, type: string, returned: unknown): Promise<MetadataResult> {
   if (type === 'ClassificationMetrics') {

@@ -22,7 +22,6 @@ export class OutputError extends TaskFailureError {
   }
 }
 
-
 export function isArtifactOutput(decl: OutputDecl): boolean {
   return isArtifactType(decl.type);
 }
@@ -143,7 +142,7 @@ function pick(value: unknown, path: string, name: string): unknown {
 }
 
 /** Text from a file, as the declared type. A trailing newline is not part of a string value. */
-export function parseText(text: string, type: ParamType, name: string): unknown {
+function parseText(text: string, type: ParamType, name: string): unknown {
   const trimmed = text.replace(/\r?\n$/, '');
   switch (type) {
     case 'string':

@@ -17,7 +17,7 @@ export interface PriorState {
   outputs: Map<string, Record<string, OutputValue>>;
 }
 
-export const INTERRUPTED_MESSAGE = 'interrupted: the engine stopped while this attempt was running';
+const INTERRUPTED_MESSAGE = 'interrupted: the engine stopped while this attempt was running';
 
 export async function loadPriorState(store: RunReader, runId: string, spec: WorkflowSpec, writer: WriteBuffer): Promise<PriorState> {
   const taskRuns = await store.listTaskRuns(runId);

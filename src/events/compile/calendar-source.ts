@@ -80,7 +80,7 @@ const HOUR_MS = 3_600_000;
  * usual one, in a zone) are tolerated with a warning; any other irregularity is refused, since a
  * time-bounded catch-up window would then fire a different number of ticks than tandem.
  */
-export function schedulePeriodMs(ctx: CompileContext, expression: string, timezone: string | undefined, where: string): number {
+function schedulePeriodMs(ctx: CompileContext, expression: string, timezone: string | undefined, where: string): number {
   const cron = new Cron(expression, { paused: true, ...(timezone !== undefined ? { timezone } : {}) });
   const counts = new Map<number, number>();
   let previous = cron.nextRun(ANALYSIS_START);

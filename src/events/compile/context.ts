@@ -4,9 +4,9 @@
 import { CompileError } from '../../errors.js';
 import type { EventSourceConfig } from '../../project/load.js';
 
-export const TARGET = 'argo-events';
+const TARGET = 'argo-events';
 export const API_VERSION = 'argoproj.io/v1alpha1';
-export const DEFAULT_SECRET_NAME = 'tandem-secrets';
+const DEFAULT_SECRET_NAME = 'tandem-secrets';
 export const DEFAULT_WEBHOOK_PORT = 12000;
 
 export type Lane = 'argo' | 'kubeflow' | 'hybrid';

@@ -16,7 +16,7 @@ import { subjectPatternRegex } from './paths.js';
 import { shapeOf, type SourceShape } from './source-shape.js';
 
 /** The type every tandem cron tick has (docs/webhooks-and-cron.md). */
-export const CRON_EVENT_TYPE = 'dev.tandem.cron.tick';
+const CRON_EVENT_TYPE = 'dev.tandem.cron.tick';
 
 export interface CompiledDependencies {
   dependencies: Record<string, unknown>[];

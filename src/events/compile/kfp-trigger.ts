@@ -8,7 +8,7 @@ import { refuse, type CompileContext } from './context.js';
 import type { CompiledDependencies } from './dependencies.js';
 import { compileParamSource } from './param-sources.js';
 
-export const KFP_RUNS_PATH = '/apis/v2beta1/runs';
+const KFP_RUNS_PATH = '/apis/v2beta1/runs';
 
 export function kfpRunAction(ctx: CompileContext, sensor: SensorSpec, trigger: Trigger, deps: CompiledDependencies): Record<string, unknown> {
   const where = `sensor ${sensor.name}, trigger ${trigger.name}`;

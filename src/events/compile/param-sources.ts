@@ -20,7 +20,7 @@ export interface ArgoParamSource {
 const PLAIN_DATA_TEMPLATE = /^\s*\{\{\s*data\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}\s*$/;
 
 /** Text of a default: strings as they are, anything else as JSON. */
-export function defaultText(value: unknown): string {
+function defaultText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

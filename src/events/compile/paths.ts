@@ -8,7 +8,7 @@ import { splitPath } from '../sensors/path.js';
 /** gjson treats these as wildcards, separators or modifiers; a backslash makes them literal. */
 const GJSON_SPECIAL = /[\\.*?|#@!=<>%]/g;
 
-export function escapeGjsonKey(key: string): string {
+function escapeGjsonKey(key: string): string {
   return key.replace(GJSON_SPECIAL, (c) => `\\${c}`);
 }
 

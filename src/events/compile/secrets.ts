@@ -21,7 +21,7 @@ export function secretKeyOf(ref: SecretRef): string {
   return secretKeyName(baseName(ref.file));
 }
 
-export function baseName(path: string): string {
+function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter((part) => part !== '');
   return parts[parts.length - 1] ?? path;
 }

@@ -15,7 +15,7 @@ const GITHUB_PREFIX = 'sha256=';
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /** Whether the HMAC is GitHub's: X-Hub-Signature-256, "sha256=", no timestamp. */
-export function isGithubSigned(config: WebhookSourceConfig): boolean {
+function isGithubSigned(config: WebhookSourceConfig): boolean {
   const hmac = config.hmac;
   return hmac !== undefined && (hmac.header ?? '').toLowerCase() === GITHUB_HEADER && hmac.prefix === GITHUB_PREFIX && hmac.timestampHeader === undefined;
 }

@@ -4,7 +4,6 @@
 // condition here is a dependency expression, parsed by parseDependencyExpression (CEL conditions
 // are parsed by src/expr/).
 import { TandemError } from '../../errors.js';
-import { IDENTIFIER_PATTERN } from '../../spec/schema.js';
 
 export type DependencyExpression =
   | { kind: 'dep'; name: string; /** 0-based offset in the source. */ offset: number }
@@ -190,9 +189,4 @@ export function compileCondition(condition: string | undefined, dependencies: re
     throw new ConditionError(source, `unknown dependenc${unknown.length === 1 ? 'y' : 'ies'} ${names} (first at ${at(first.offset)}); declared: ${dependencies.join(', ')}`, first.offset);
   }
   return { source, tree, dependencies: conditionDependencies(tree), holds: (satisfied) => conditionHolds(tree, satisfied) };
-}
-
-/** Whether a name can appear in a condition. */
-export function isDependencyName(name: string): boolean {
-  return new RegExp(IDENTIFIER_PATTERN).test(name);
 }

@@ -9,7 +9,7 @@ import type { IncomingEvent } from '../model.js';
 import { eventView, type EventView } from './context.js';
 import type { Trigger } from './schema.js';
 
-export const DEFAULT_DEDUP_TTL = '24h';
+const DEFAULT_DEDUP_TTL = '24h';
 
 /** The dedup key of a firing. Throws ExpressionError when the trigger's expression fails. */
 export function dedupKey(trigger: Pick<Trigger, 'dedupKey'>, events: Record<string, IncomingEvent>): string {
@@ -20,7 +20,7 @@ export function dedupKey(trigger: Pick<Trigger, 'dedupKey'>, events: Record<stri
 }
 
 /** `sourceName/id` of each event, sorted and joined with ",". */
-export function defaultDedupKey(events: Record<string, IncomingEvent>): string {
+function defaultDedupKey(events: Record<string, IncomingEvent>): string {
   return Object.values(events)
     .map((event) => `${event.sourceName}/${event.id}`)
     .sort()

@@ -249,7 +249,7 @@ function stringCheck(label: string, value: unknown, comparator: Comparator, valu
 // --- time filter ---------------------------------------------------------------------------
 
 /** The instant the time window judges: the event's own time (as Argo Events does), else now. */
-export function eventInstant(event: IncomingEvent, now: Date): Date {
+function eventInstant(event: IncomingEvent, now: Date): Date {
   const parsed = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
   return Number.isNaN(parsed) ? now : new Date(parsed);
 }

@@ -15,10 +15,6 @@ export function patternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-export function hasWildcard(pattern: string): boolean {
-  return pattern.split('.').some((token) => token === '*' || token === '>');
-}
-
 /** Whether a subject (or type) matches a pattern; a pattern without wildcards matches only itself. */
 export function matchesPattern(pattern: string, value: string): boolean {
   if (pattern === value) return true;

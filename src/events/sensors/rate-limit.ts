@@ -3,7 +3,7 @@
 // clock is whatever the caller passes (or the injected one), so tests need no timers.
 import type { RateLimit, RateUnit } from './schema.js';
 
-export const UNIT_MS: Record<RateUnit, number> = { Second: 1000, Minute: 60_000, Hour: 3_600_000 };
+const UNIT_MS: Record<RateUnit, number> = { Second: 1000, Minute: 60_000, Hour: 3_600_000 };
 
 export interface RateLimiterSnapshot {
   tokens: number;

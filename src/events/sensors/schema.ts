@@ -13,8 +13,8 @@ const K8sName = Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 });
 const LogicalOperator = Type.Union([Type.Literal('and'), Type.Literal('or')], { description: '"and" (the default) or "or".' });
 const Cel = Type.String({ minLength: 1, description: 'A CEL expression.' });
 
-export const DATA_TYPES = ['string', 'number', 'bool'] as const;
-export const COMPARATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
+const DATA_TYPES = ['string', 'number', 'bool'] as const;
+const COMPARATORS = ['=', '!=', '>', '>=', '<', '<='] as const;
 
 export const DataFilter = Type.Object(
   {
@@ -32,7 +32,7 @@ export const DataFilter = Type.Object(
   { additionalProperties: false },
 );
 
-export const PayloadField = Type.Object(
+const PayloadField = Type.Object(
   { name: Identifier, path: Type.String({ minLength: 1 }) },
   { additionalProperties: false, description: 'Binds the value at a data path to a name inside the expression (as Argo Events does).' },
 );
@@ -103,7 +103,7 @@ export const ParamSource = Type.Object(
 
 export const TriggerParam = Type.Object({ name: Identifier, src: ParamSource }, { additionalProperties: false });
 
-export const RATE_UNITS = ['Second', 'Minute', 'Hour'] as const;
+const RATE_UNITS = ['Second', 'Minute', 'Hour'] as const;
 
 export const RateLimit = Type.Object(
   {
@@ -123,7 +123,7 @@ export const TriggerRetry = Type.Object(
   { additionalProperties: false, description: 'Delay before retry n is duration * factor^(n-1), capped at maxDuration.' },
 );
 
-export const DeadLetter = Type.Object(
+const DeadLetter = Type.Object(
   { subject: Type.Optional(Type.String({ minLength: 1, description: 'NATS subject the failed trigger is published to.' })) },
   { additionalProperties: false },
 );
@@ -156,10 +156,9 @@ export const SensorDecl = Type.Object(
 );
 
 export type LogicalOperator = Static<typeof LogicalOperator>;
-export type DataType = (typeof DATA_TYPES)[number];
 export type Comparator = (typeof COMPARATORS)[number];
 export type DataFilter = Static<typeof DataFilter>;
-export type PayloadField = Static<typeof PayloadField>;
+type PayloadField = Static<typeof PayloadField>;
 export type ExprFilter = Static<typeof ExprFilter>;
 export type TimeFilter = Static<typeof TimeFilter>;
 export type DependencyFilters = Static<typeof DependencyFilters>;
@@ -170,6 +169,6 @@ export type TriggerParam = Static<typeof TriggerParam>;
 export type RateUnit = (typeof RATE_UNITS)[number];
 export type RateLimit = Static<typeof RateLimit>;
 export type TriggerRetry = Static<typeof TriggerRetry>;
-export type DeadLetter = Static<typeof DeadLetter>;
+type DeadLetter = Static<typeof DeadLetter>;
 export type Trigger = Static<typeof Trigger>;
 export type SensorSpec = Static<typeof SensorDecl>;

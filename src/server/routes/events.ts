@@ -32,7 +32,7 @@ const ListQuery = Type.Object(
 );
 
 /** The workflow an `api` event started, undefined for any other event. */
-export function apiEventWorkflow(event: Pick<StoredEvent, 'sourceName' | 'data'>): string | undefined {
+function apiEventWorkflow(event: Pick<StoredEvent, 'sourceName' | 'data'>): string | undefined {
   if (event.sourceName !== API_SOURCE_NAME) return undefined;
   const workflow = (event.data as { workflow?: unknown } | null | undefined)?.workflow;
   return typeof workflow === 'string' ? workflow : undefined;
@@ -44,8 +44,7 @@ export function eventNamespace(catalog: WorkflowCatalog, event: Pick<StoredEvent
   return workflow === undefined ? undefined : catalog.namespaceOf(workflow);
 }
 
-
-export interface RunBrief {
+interface RunBrief {
   id: string;
   workflow: string;
   namespace: string;
@@ -56,7 +55,7 @@ export interface RunBrief {
  * The runs an event led to that the principal may see. A linked run that was never created (its
  * submit failed after the trigger claim) has no namespace; only an all-namespaces token sees it.
  */
-export async function visibleRuns(ctx: Pick<ApiContext, 'store' | 'catalog'>, principal: Principal, runIds: readonly string[]): Promise<{ runIds: string[]; runs: RunBrief[] }> {
+async function visibleRuns(ctx: Pick<ApiContext, 'store' | 'catalog'>, principal: Principal, runIds: readonly string[]): Promise<{ runIds: string[]; runs: RunBrief[] }> {
   const shown: string[] = [];
   const runs: RunBrief[] = [];
   for (const id of runIds) {
@@ -74,7 +73,7 @@ export async function visibleRuns(ctx: Pick<ApiContext, 'store' | 'catalog'>, pr
 }
 
 /** A replay may start a run of any workflow a sensor triggers: the token must be allowed in every served namespace. */
-export function requireEveryNamespace(principal: Principal | undefined, ctx: Pick<ApiContext, 'catalog'>): Principal {
+function requireEveryNamespace(principal: Principal | undefined, ctx: Pick<ApiContext, 'catalog'>): Principal {
   const who = requirePrincipal(principal);
   if (who.allNamespaces) return who;
   for (const entry of ctx.catalog.list()) {

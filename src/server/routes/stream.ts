@@ -25,7 +25,7 @@ const StreamQuery = Type.Object(
 );
 
 /** One server-sent event: `event:` then `data:` (JSON, one line), then a blank line. */
-export function sseMessage(event: string, data: unknown): string {
+function sseMessage(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

@@ -12,7 +12,7 @@ export interface ConnectionOptions {
   busyTimeoutMs?: number;
 }
 
-export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 /** Opens (creating if missing) the database at `path` (or ':memory:') and sets the pragmas. */
 export function openDatabase(path: string, options: ConnectionOptions = {}): SqliteDatabase {

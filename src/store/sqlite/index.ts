@@ -1,3 +1,2 @@
-export { SqliteStore, type SqliteStoreOptions } from './store.js';
-export { DEFAULT_BUSY_TIMEOUT_MS, type ConnectionOptions } from './connection.js';
+export { SqliteStore } from './store.js';
 export { dumpSchema } from './schema-dump.js';

@@ -30,7 +30,7 @@ export type InsertRunParams = [
   noCache: number,
 ];
 
-export type InsertEventParams = [
+type InsertEventParams = [
   runId: string,
   time: number,
   task: Nullable<string>,
@@ -39,7 +39,7 @@ export type InsertEventParams = [
   message: Nullable<string>,
 ];
 
-export type UpdateRunParams = [
+type UpdateRunParams = [
   status: string,
   message: Nullable<string>,
   startedAt: Nullable<number>,
@@ -48,7 +48,7 @@ export type UpdateRunParams = [
   id: string,
 ];
 
-export type UpsertTaskRunParams = [
+type UpsertTaskRunParams = [
   runId: string,
   task: string,
   attempt: number,
@@ -62,9 +62,9 @@ export type UpsertTaskRunParams = [
   logDir: Nullable<string>,
 ];
 
-export type UpsertOutputParams = [runId: string, task: string, name: string, kind: string, value: Nullable<string>];
+type UpsertOutputParams = [runId: string, task: string, name: string, kind: string, value: Nullable<string>];
 
-export type UpsertArtifactParams = [
+type UpsertArtifactParams = [
   runId: string,
   task: string,
   name: string,
@@ -76,7 +76,7 @@ export type UpsertArtifactParams = [
   metadata: Nullable<string>,
 ];
 
-export type InsertMetricParams = [
+type InsertMetricParams = [
   runId: string,
   task: string,
   name: string,

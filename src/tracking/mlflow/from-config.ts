@@ -7,13 +7,13 @@ import { MlflowClient } from './client.js';
 import { MlflowMirror, type MlflowMirrorOptions, type MlflowMirrorStore } from './mirror.js';
 
 /** The bearer token, undefined when none is configured and MLFLOW_TRACKING_TOKEN is unset. SecretError when a configured one is missing. */
-export function mlflowToken(config: MlflowConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function mlflowToken(config: MlflowConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (config.token !== undefined) return readSecret(config.token, env);
   const fallback = env[MLFLOW_TOKEN_FALLBACK_ENV];
   return fallback === undefined || fallback === '' ? undefined : fallback;
 }
 
-export function createMlflowClient(config: MlflowConfig, env: NodeJS.ProcessEnv = process.env): MlflowClient {
+function createMlflowClient(config: MlflowConfig, env: NodeJS.ProcessEnv = process.env): MlflowClient {
   const token = mlflowToken(config, env);
   return new MlflowClient({ trackingUri: config.trackingUri, ...(token === undefined ? {} : { token }) });
 }

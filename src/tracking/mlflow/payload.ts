@@ -78,7 +78,7 @@ export function buildParams(run: RunRecord, inputs: readonly TaskInputRecord[], 
 }
 
 /** Who started the run, without secrets: `cli`, `api:<idempotency key>`, `event:<ids>`, `parent:<run>`. */
-export function describeOrigin(run: RunRecord): string {
+function describeOrigin(run: RunRecord): string {
   const detail = run.origin.detail ?? {};
   switch (run.origin.kind) {
     case 'event': {
@@ -97,7 +97,7 @@ export function describeOrigin(run: RunRecord): string {
 }
 
 /** The lane the run belongs to, as the tag shows it. */
-export function laneOf(run: RunRecord): string {
+function laneOf(run: RunRecord): string {
   return runLane(run);
 }
 

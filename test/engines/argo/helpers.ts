@@ -6,7 +6,7 @@ import { validateWorkflow, type WorkflowSpec } from '../../../src/spec/index.js'
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function spec(doc: Record<string, unknown>): WorkflowSpec {
+function spec(doc: Record<string, unknown>): WorkflowSpec {
   return validateWorkflow({ name: 'wf', ...doc }, { file: 'test.yaml' });
 }
 

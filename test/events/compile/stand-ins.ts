@@ -5,7 +5,7 @@ import type { EventSourceConfig, Project } from '../../../src/project/load.js';
 import type { SensorSpec } from '../../../src/events/sensors/schema.js';
 
 /** A compiled Argo Workflow as the real compiler would shape it: generateName, arguments in declaration order. */
-export function standInWorkflow(workflow: string, params: readonly string[]): Record<string, unknown> {
+function standInWorkflow(workflow: string, params: readonly string[]): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',

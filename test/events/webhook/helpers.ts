@@ -26,8 +26,8 @@ export interface Harness {
 }
 
 export const SECRET = 'it-is-a-secret';
-export const TOKEN = 'a-bearer-token';
-export const ENV = { HOOK_SECRET: SECRET, HOOK_TOKEN: TOKEN };
+const TOKEN = 'a-bearer-token';
+const ENV = { HOOK_SECRET: SECRET, HOOK_TOKEN: TOKEN };
 
 export async function startHarness(
   config: WebhookSourceConfig,

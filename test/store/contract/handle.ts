@@ -3,7 +3,7 @@
 // Postgres later, or a role written on its own — runs the suites of the roles it has.
 import { afterEach, beforeEach } from 'node:test';
 
-export interface RoleHandle<S> {
+interface RoleHandle<S> {
   store: S;
   /** Closes the instance and removes whatever it left behind (files, schemas). */
   close(): Promise<void>;

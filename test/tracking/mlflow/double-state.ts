@@ -17,7 +17,7 @@ export class DoubleError extends Error {
   }
 }
 
-export interface StoredMetric {
+interface StoredMetric {
   key: string;
   value: number;
   timestamp: number;
@@ -51,7 +51,7 @@ export interface StoredExperiment {
 }
 
 /** LogBatch's documented limits and current MLflow's value lengths. */
-export const LIMITS = { metrics: 1000, params: 100, tags: 100, entities: 1000, key: 250, paramValue: 6000, tagValue: 8000 };
+const LIMITS = { metrics: 1000, params: 100, tags: 100, entities: 1000, key: 250, paramValue: 6000, tagValue: 8000 };
 const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 
 type Body = Record<string, unknown>;

@@ -9,7 +9,7 @@ import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
 import type { MetricRecord, RunRecord, StoreWrite } from '../../../src/store/ports/runs.js';
 
-export const TRAIN_SPEC = {
+const TRAIN_SPEC = {
   name: 'churn-train',
   version: '2.0.0',
   type: 'ml-training',

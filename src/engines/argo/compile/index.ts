@@ -6,8 +6,7 @@ import { manifestYaml } from '../../manifest-yaml.js';
 import { compileManifest } from './manifest.js';
 import type { ArgoCompileOptions } from './options.js';
 
-export type { ArgoCompileOptions, ArgoKind, ArgoSchedule } from './options.js';
-export { CONTAINER_PATHS, ENTRY_TEMPLATE, EXIT_TEMPLATE } from './options.js';
+export type { ArgoCompileOptions } from './options.js';
 
 /** Compiles a validated workflow to one Argo manifest; throws CompileError for what Argo cannot express. */
 export function compileToArgo(spec: WorkflowSpec, options?: ArgoCompileOptions): Record<string, unknown> {

@@ -2,9 +2,9 @@
 // files live inside the task images, and the names of the cluster objects (ConfigMaps) that
 // memoization and semaphores need. Resolved once so every other module reads plain values.
 
-export type ArgoKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow';
+type ArgoKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow';
 
-export interface ArgoSchedule {
+interface ArgoSchedule {
   /** Cron expressions; compiled to CronWorkflow `spec.schedules`. */
   schedules: string[];
   timezone?: string;

@@ -14,7 +14,7 @@ type Json = Record<string, unknown>;
 const RETRY_POLICIES = { always: 'Always', 'on-failure': 'OnFailure', 'on-error': 'OnError' } as const;
 
 /** A Go duration ("90s", "250ms") as Argo parses it; tandem's "1d" has no Go unit. */
-export function goDuration(duration: Duration): string {
+function goDuration(duration: Duration): string {
   const ms = durationMs(duration);
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
 }

@@ -81,7 +81,7 @@ function resolveOutput(ctx: CompileContext, task: TaskSpec, field: string, produ
 }
 
 /** The type of `item` (or `item.field`) when forEach is a literal list or a range; undefined when unknown. */
-export function itemType(task: TaskSpec, field: string | undefined): ValueType | undefined {
+function itemType(task: TaskSpec, field: string | undefined): ValueType | undefined {
   const each = task.forEach;
   if (each === undefined || typeof each === 'string') return undefined;
   if (!Array.isArray(each)) return field === undefined ? 'integer' : undefined;
@@ -102,7 +102,7 @@ export function parseExpression(ctx: CompileContext, task: string, field: string
 }
 
 /** An expr-lang expression (for `{{=...}}`) equivalent to a tandem expression in DAG scope. */
-export function exprLang(ctx: CompileContext, task: TaskSpec, field: string, node: ConditionNode): string {
+function exprLang(ctx: CompileContext, task: TaskSpec, field: string, node: ConditionNode): string {
   switch (node.kind) {
     case 'literal':
       return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.value);

@@ -9,8 +9,8 @@ import { isArtifactType, outputType } from '../../../spec/value-types.js';
 import { renderField, type TaskBuild } from './component.js';
 import { NODE_LAUNCHER, SCRIPT_SENTINEL, SHELL_LAUNCHER, type NodePlan } from './launchers.js';
 
-export const DEFAULT_NODE_IMAGE = 'node:20-slim';
-export const DEFAULT_PROJECT_DIR = '/workspace';
+const DEFAULT_NODE_IMAGE = 'node:20-slim';
+const DEFAULT_PROJECT_DIR = '/workspace';
 
 export function executorSpec(build: TaskBuild): Record<string, unknown> {
   const { task } = build;
@@ -110,7 +110,7 @@ function workDir(build: TaskBuild, cwd: string | undefined): string {
 }
 
 /** Kubernetes quantities as KFP's resource fields hold them; a GPU limit is an nvidia.com/gpu accelerator. */
-export function resourceSpec(resources: Resources | undefined): Record<string, unknown> | undefined {
+function resourceSpec(resources: Resources | undefined): Record<string, unknown> | undefined {
   if (!resources) return undefined;
   const out: Record<string, unknown> = {};
   if (resources.limits?.cpu !== undefined) out.resourceCpuLimit = resources.limits.cpu;

@@ -12,8 +12,8 @@ import { placeTask } from './place.js';
 import { Scope, type DagTask } from './scopes.js';
 import { definitionJson, paramParameterType, type IrValueDef } from './types.js';
 
-export const KFP_SCHEMA_VERSION = '2.1.0';
-export const EXIT_HANDLER = 'exit-handler-1';
+const KFP_SCHEMA_VERSION = '2.1.0';
+const EXIT_HANDLER = 'exit-handler-1';
 
 export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}): Record<string, unknown> {
   const ctx = new CompileContext(spec, options);

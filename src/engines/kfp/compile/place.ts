@@ -114,7 +114,7 @@ function loopScope(ctx: CompileContext, task: TaskSpec, parent: Scope): Scope {
 }
 
 /** The items of `{ start, end, step }` (inclusive) or `{ count, start, step }`. */
-export function expandRange(range: ForEachRange): number[] {
+function expandRange(range: ForEachRange): number[] {
   const start = range.start ?? 0;
   const step = range.step ?? 1;
   const items: number[] = [];

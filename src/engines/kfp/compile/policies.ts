@@ -85,7 +85,7 @@ export function cacheInputs(ctx: CompileContext, task: TaskSpec): Record<string,
 }
 
 /** google.protobuf.Duration's JSON form: seconds with an `s` suffix. */
-export function protoDuration(duration: Duration): string {
+function protoDuration(duration: Duration): string {
   const seconds = durationMs(duration) / 1000;
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(9))}s`;
 }

@@ -56,10 +56,6 @@ export class Scope {
   }
 }
 
-export function newDagTask(name: string, spec: Record<string, unknown>): DagTask {
-  return { name, spec, parameters: new Map(), artifacts: new Map(), dependsOn: new Set() };
-}
-
 export type Source =
   | { kind: 'param'; name: string; def: IrValueDef }
   | { kind: 'output'; task: string; output: string; def: IrValueDef }
@@ -193,7 +189,7 @@ function outputBinding(producerTask: string, key: string, def: IrValueDef): Bind
   return { spec, def, dependsOn: producerTask };
 }
 
-export function lowestCommon(a: Scope, b: Scope): Scope {
+function lowestCommon(a: Scope, b: Scope): Scope {
   const left = a.chain();
   const right = b.chain();
   let common = left[0] ?? a;

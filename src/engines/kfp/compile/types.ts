@@ -22,7 +22,7 @@ const SCHEMA_TITLES: Record<ArtifactType, string> = {
 };
 
 /** The schema version KFP's SDK writes for every system.* artifact type. */
-export const ARTIFACT_SCHEMA_VERSION = '0.0.1';
+const ARTIFACT_SCHEMA_VERSION = '0.0.1';
 
 export function artifactDef(type: ArtifactType, list = false): IrValueDef {
   return { kind: 'artifact', schemaTitle: SCHEMA_TITLES[type], list };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { TandemError } from '../../../errors.js';
 
 /** A value that cannot be part of a cache key (a function, a bigint, a cycle...). */
-export class CanonicalJsonError extends TandemError {
+class CanonicalJsonError extends TandemError {
   readonly code = 'CACHE_KEY_VALUE';
   constructor(message: string) {
     super(message);

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
 /** Files above this size are identified by size and mtime instead of content (data, not code). */
-export const MAX_HASHED_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_HASHED_FILE_BYTES = 16 * 1024 * 1024;
 
 interface Remembered {
   identity: string;

@@ -8,7 +8,7 @@
 import { canonicalJson, sha256Hex } from './canonical.js';
 
 /** Bumped when what goes into a key changes, so keys of an older tandem never match by accident. */
-export const CACHE_KEY_SCHEME = 'tandem-cache/1';
+const CACHE_KEY_SCHEME = 'tandem-cache/1';
 
 export interface KeyIngredients {
   /** The runner's fields, normalized, with `kind` (process, script or node). */

@@ -55,7 +55,7 @@ export function perlAvailable(): boolean {
   return perlWorks;
 }
 
-export function resolveSpawnerKind(kind: SpawnerKind): 'perl' | 'node' {
+function resolveSpawnerKind(kind: SpawnerKind): 'perl' | 'node' {
   if (kind === 'node') return 'node';
   if (kind === 'perl' || perlAvailable()) return 'perl';
   return 'node';

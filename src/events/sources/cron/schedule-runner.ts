@@ -37,7 +37,7 @@ interface DueTick {
   catchUp: boolean;
 }
 
-export const CRON_EVENT_TYPE = 'dev.tandem.cron.tick';
+const CRON_EVENT_TYPE = 'dev.tandem.cron.tick';
 
 export class ScheduleRunner {
   private cursor: number | undefined;

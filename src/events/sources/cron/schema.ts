@@ -10,7 +10,7 @@ import { errorMessage } from '../../../util/error-message.js';
 import { CONCURRENCY_POLICIES } from '../../concurrency.js';
 
 export const CATCH_UP_DEFAULT_LIMIT = 10;
-export const CATCH_UP_MAX_LIMIT = 1000;
+const CATCH_UP_MAX_LIMIT = 1000;
 
 export const CronSourceConfig = Type.Object(
   {
@@ -44,7 +44,7 @@ export type CatchUpPolicy = NonNullable<CronSourceConfig['catchUp']>['policy'];
 const NICKNAME = /^@(yearly|annually|monthly|weekly|daily|hourly)$/i;
 
 /** What is wrong with one cron expression in a time zone, or undefined when it is fine. */
-export function cronProblem(expression: string, timezone?: string): string | undefined {
+function cronProblem(expression: string, timezone?: string): string | undefined {
   const fields = expression.trim().split(/\s+/).length;
   if (!NICKNAME.test(expression.trim()) && fields !== 5 && fields !== 6) return `expected 5 or 6 fields, found ${fields}`;
   try {

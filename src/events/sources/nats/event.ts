@@ -28,7 +28,7 @@ export interface EventContext {
 }
 
 /** Headers, names lower-cased, repeated values joined with ", ". */
-export function headerEntries(headers: MsgHdrs | undefined): Map<string, string> {
+function headerEntries(headers: MsgHdrs | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!headers) return out;
   for (const [name, values] of headers) {

@@ -50,7 +50,7 @@ async function ensureStream(jsm: JetStreamManager, js: NatsJetStreamConfig, subj
 }
 
 /** Creates the durable consumer, or brings an existing one to the configured ackWait, maxDeliver and filter. */
-export async function ensureConsumer(jsm: JetStreamManager, js: NatsJetStreamConfig, subject: string): Promise<ConsumerInfo> {
+async function ensureConsumer(jsm: JetStreamManager, js: NatsJetStreamConfig, subject: string): Promise<ConsumerInfo> {
   const filter = js.filterSubject ?? subject;
   const wanted: Partial<ConsumerConfig> = { filter_subject: filter };
   if (js.ackWait !== undefined) wanted.ack_wait = nanos(durationMs(js.ackWait));

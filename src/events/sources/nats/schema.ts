@@ -28,7 +28,7 @@ export const NatsJetStreamConfig = Type.Object(
 );
 export type NatsJetStreamConfig = Static<typeof NatsJetStreamConfig>;
 
-export const NatsTlsConfig = Type.Object(
+const NatsTlsConfig = Type.Object(
   {
     ca: Type.Optional(Type.String({ minLength: 1, description: 'Path of a CA bundle (PEM).' })),
     cert: Type.Optional(Type.String({ minLength: 1, description: 'Path of the client certificate (PEM).' })),
@@ -37,7 +37,7 @@ export const NatsTlsConfig = Type.Object(
   },
   Strict,
 );
-export type NatsTlsConfig = Static<typeof NatsTlsConfig>;
+type NatsTlsConfig = Static<typeof NatsTlsConfig>;
 
 export const NatsAuthConfig = Type.Object(
   {

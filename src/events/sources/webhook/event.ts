@@ -19,7 +19,7 @@ export class DeliveryError extends TandemError {
   }
 }
 
-export const WEBHOOK_EVENT_TYPE = 'dev.tandem.webhook';
+const WEBHOOK_EVENT_TYPE = 'dev.tandem.webhook';
 const MAX_ID_LENGTH = 512;
 /** `ce-*` headers of a plain delivery that become event fields rather than extensions. */
 const CE_CORE = new Set(['id', 'type', 'source', 'subject', 'time', 'specversion', 'datacontenttype', 'dataschema']);
@@ -36,7 +36,7 @@ export interface DeliveryOptions {
 }
 
 /** The id used when the sender gives none: the same body is the same event. */
-export function bodyDigest(body: Uint8Array): string {
+function bodyDigest(body: Uint8Array): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 

@@ -12,7 +12,7 @@ export const WEBHOOK_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
 } as const;
 
-export const WebhookHmacConfig = Type.Object(
+const WebhookHmacConfig = Type.Object(
   {
     secret: SecretRef,
     header: Type.Optional(Type.String({ minLength: 1, description: `Header carrying the signature; default ${WEBHOOK_DEFAULTS.signatureHeader}.` })),
@@ -53,8 +53,7 @@ export const WebhookSourceConfig = Type.Object(
   { additionalProperties: false },
 );
 export type WebhookSourceConfig = Static<typeof WebhookSourceConfig>;
-export type WebhookHmacConfig = Static<typeof WebhookHmacConfig>;
-export type WebhookPayloadMode = NonNullable<WebhookSourceConfig['payload']>;
+type WebhookHmacConfig = Static<typeof WebhookHmacConfig>;
 
 /** Checks a configuration value; throws SpecValidationError with every problem and its JSON path. */
 export function parseWebhookConfig(value: unknown, file?: string): WebhookSourceConfig {

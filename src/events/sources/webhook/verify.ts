@@ -39,7 +39,7 @@ export interface HmacCheck {
 }
 
 /** The text that is signed: the body, or `${timestamp}.${body}` when timestamps are used. */
-export function signedBytes(body: Uint8Array, timestamp?: string): Buffer {
+function signedBytes(body: Uint8Array, timestamp?: string): Buffer {
   return timestamp === undefined ? Buffer.from(body) : Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), body]);
 }
 
@@ -60,7 +60,7 @@ export function decodeDigest(text: string): Buffer | undefined {
 }
 
 /** Unix seconds (an integer, optionally with a fraction) as milliseconds; undefined for anything else. */
-export function parseTimestamp(value: string): number | undefined {
+function parseTimestamp(value: string): number | undefined {
   if (!/^[0-9]{1,12}(\.[0-9]+)?$/.test(value.trim())) return undefined;
   return Number(value.trim()) * 1000;
 }
