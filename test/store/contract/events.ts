@@ -6,7 +6,7 @@ import { NotFoundError, StoreError } from '../../../src/errors.js';
 import type { StoredEvent } from '../../../src/events/model.js';
 import type { EventStore } from '../../../src/store/ports/events.js';
 import { eventId, makeEvent } from '../fixtures.js';
-import { freshPerTest, type RoleFactory } from './handle.js';
+import { freshPerTest, idsPageByPage, type RoleFactory } from './handle.js';
 
 export function eventContract(make: RoleFactory<EventStore>): void {
   void describe('events', () => {
@@ -119,15 +119,7 @@ export function eventContract(make: RoleFactory<EventStore>): void {
       void it('pages with limit and before', async () => {
         const store = getStore();
         const ids = await seed(store);
-        const seen: string[] = [];
-        let before: string | undefined;
-        for (;;) {
-          const page = await store.listEvents(before === undefined ? { limit: 2 } : { limit: 2, before });
-          if (page.length === 0) break;
-          assert.ok(page.length <= 2);
-          seen.push(...page.map((e) => e.eventId));
-          before = page.at(-1)?.eventId;
-        }
+        const seen = await idsPageByPage((page) => store.listEvents(page), (e) => e.eventId);
         assert.deepEqual(seen, [...ids].reverse());
         assert.deepEqual(
           (await store.listEvents({ before: ids[4] as string, source: 'docs', limit: 1 })).map((e) => e.eventId),

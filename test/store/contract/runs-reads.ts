@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { NotFoundError } from '../../../src/errors.js';
 import type { RunArtifactRecord, RunStore } from '../../../src/store/ports/runs.js';
 import { makeRun, taskWrite } from '../fixtures.js';
+import { idsPageByPage } from './handle.js';
 
 export function runReadContract(getStore: () => RunStore): void {
   void describe('listRuns', () => {
@@ -53,15 +54,7 @@ export function runReadContract(getStore: () => RunStore): void {
     void it('pages with limit and before', async () => {
       const store = getStore();
       const ids = await seed(store);
-      const seen: string[] = [];
-      let before: string | undefined;
-      for (;;) {
-        const page = await store.listRuns(before === undefined ? { limit: 2 } : { limit: 2, before });
-        if (page.length === 0) break;
-        assert.ok(page.length <= 2);
-        seen.push(...page.map((r) => r.id));
-        before = page.at(-1)?.id;
-      }
+      const seen = await idsPageByPage((page) => store.listRuns(page), (r) => r.id);
       assert.deepEqual(seen, [...ids].reverse());
       assert.deepEqual(
         (await store.listRuns({ before: ids[3] as string, workflow: 'ingest' })).map((r) => r.id),
