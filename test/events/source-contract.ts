@@ -99,7 +99,7 @@ async function waitUntil(what: string, done: () => boolean | Promise<boolean>, d
  * id": the id is known only once the transport has delivered (a JetStream sequence), and by then
  * the sink may have been called.
  */
-export class ContractSink implements EventSink {
+class ContractSink implements EventSink {
   readonly calls: IncomingEvent[] = [];
   private next: { hold?: Promise<void>; reject?: boolean } | undefined;
 
