@@ -5,15 +5,19 @@
 // future source runs the same suite by writing a fixture.
 //
 // What it pins: start and stop are idempotent (start twice, stop twice, stop before start, start
-// again after stop); health goes starting → connected → stopped, and a source that cannot reach
-// its transport says `failed` and why (and, where the fixture can take the transport away while
+// again after stop) and taken in call order (a stop during start, a start during stop); health
+// goes starting → connected → stopped, and a source that cannot reach its transport says `failed`
+// and why, and `stopped` after stop() (and, where the fixture can take the transport away while
 // running, `reconnecting` and back); each transport delivery is handed to the sink exactly once
 // and acknowledged only after the sink resolved; a delivery the sink rejected comes again under
 // the same source id (or, where the transport cannot redeliver, is reported as documented); stop()
 // lets a delivery in the sink finish, and nothing reaches the sink while stopped.
 //
 // No timing assertions: every wait is for a condition, with a generous deadline, so the suite
-// passes on a loaded machine.
+// passes on a loaded machine. (The one short timer, in the stop test, can only make a broken
+// stop() pass, never a correct one fail.)
+//
+// Run from test/events/{nats,webhook,cron}/contract.test.ts (the runner picks up *.test.ts only).
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { IncomingEvent } from '../../src/events/model.js';
