@@ -141,9 +141,9 @@ export function logLines(file: string): string[] {
 }
 
 /** What the control plane's /healthz says about one source: its state and counters. */
-export async function sourceHealth(url: string, name: string): Promise<{ state: string; received: number; detail?: { counters?: Record<string, number>; inFlight?: number } }> {
+export async function sourceHealth(url: string, name: string): Promise<{ state: string; received: number; lastError?: string; detail?: { counters?: Record<string, number>; inFlight?: number } }> {
   const response = await fetch(`${url}/healthz`);
-  const body = (await response.json()) as { sources: Array<{ name: string; state: string; received: number; detail?: { counters?: Record<string, number>; inFlight?: number } }> };
+  const body = (await response.json()) as { sources: Array<{ name: string; state: string; received: number; lastError?: string; detail?: { counters?: Record<string, number>; inFlight?: number } }> };
   const found = body.sources.find((s) => s.name === name);
   if (!found) throw new Error(`no source ${name} in /healthz: ${JSON.stringify(body)}`);
   return found;

@@ -18,6 +18,8 @@ export interface NatsCounters {
   redelivered: number;
   /** JetStream deliveries of a message already in the pipeline here: settled with it, not handed over twice. */
   duplicates: number;
+  /** Of the duplicates, those sent again because the server's ack timer ran out (keep-alive came too late). */
+  expired: number;
   /** Core mode: events the sink rejected (core NATS cannot redeliver); JetStream: acks not confirmed. */
   failed: number;
   /** Times the connection came back after a loss. */
@@ -25,7 +27,7 @@ export interface NatsCounters {
 }
 
 export function zeroCounters(): NatsCounters {
-  return { received: 0, acked: 0, naked: 0, terminated: 0, redelivered: 0, duplicates: 0, failed: 0, reconnects: 0 };
+  return { received: 0, acked: 0, naked: 0, terminated: 0, redelivered: 0, duplicates: 0, expired: 0, failed: 0, reconnects: 0 };
 }
 
 export interface IntakeContext {

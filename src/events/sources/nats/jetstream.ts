@@ -1,7 +1,7 @@
 // JetStream intake: a durable pull consumer (created, or updated to the configuration), read with
 // `consumer.consume()`. At least once: a message is acked only after the sink resolved, nak'ed with
 // a growing delay when it rejected, kept alive with working() from the moment it is pulled (waiting
-// for a place in the pipeline, then in the sink) until it is settled, and terminated when its
+// for a place in the pipeline, then in the sink: see pulled.ts) until it is settled, and terminated when its
 // payload will never decode. The event id is `<stream>:<stream sequence>`, the same on every
 // redelivery, so the pipeline drops repeats.
 import {
@@ -21,6 +21,7 @@ import { millis, nanos } from '@nats-io/transport-node';
 import { durationMs } from '../../../spec/duration.js';
 import { PayloadError } from '../../payload.js';
 import { toIncomingEvent } from './event.js';
+import { PulledMessages } from './pulled.js';
 import { type Intake, type IntakeContext } from './intake.js';
 import { NatsSourceError } from './options.js';
 import type { NatsJetStreamConfig } from './schema.js';
@@ -100,26 +101,37 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
   const workingEveryMs = Math.max(50, Math.floor(ackWaitMs / 3));
   const withReason = termTakesReason(nc.info?.version);
   const consumer = jetstream(nc).consumers.getConsumerFromInfo(info);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: inflight.limit });
+  const pulled = new PulledMessages(workingEveryMs);
+  // Callback mode: each message is held (and kept alive) the moment the client receives it, not
+  // when the loop below gets round to it.
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: inflight.limit, callback: (m) => pulled.arrived(m) });
+  const ended = messages.closed().finally(() => pulled.end());
 
-  /** Outcome (acked or not) of each message now in the pipeline, by event id. */
-  const active = new Map<string, Promise<boolean>>();
+  /** Each message now in the pipeline, by event id: its delivery count and outcome (acked or not). */
+  const active = new Map<string, { deliveryCount: number; acked: Promise<boolean> }>();
 
   async function handle(m: JsMsg): Promise<void> {
     if (m.redelivered) counters.redelivered++;
     const id = `${js!.stream}:${m.seq}`;
     const earlier = active.get(id);
     if (earlier) {
-      // The server sent the message again while the first delivery is still with the pipeline
-      // (seen after a nak on nats-server 2.9): settle this delivery the way the first one ends.
+      // The server sent the message again while the first delivery is still with the pipeline:
+      // settle this delivery the way the first one ends. nats-server 2.9 sometimes sends a
+      // message twice as the same delivery (delivery count unchanged); a higher count means the
+      // server's ack timer ran out although the message was kept alive (`expired`).
       counters.duplicates++;
-      const acked = await earlier;
+      const expired = m.info.deliveryCount > earlier.deliveryCount;
+      if (expired) counters.expired++;
+      context.problem(
+        `message ${id} was delivered again (delivery ${m.info.deliveryCount}, ${expired ? 'its ack timer ran out' : 'the same delivery repeated'}) while its delivery ${earlier.deliveryCount} is still in the pipeline`,
+      );
+      const acked = await earlier.acked;
       if (acked) m.ack();
       else m.nak(nakDelayMs(m.info.deliveryCount, js!));
       return;
     }
     let settle: (acked: boolean) => void = () => undefined;
-    active.set(id, new Promise<boolean>((resolve) => (settle = resolve)));
+    active.set(id, { deliveryCount: m.info.deliveryCount, acked: new Promise<boolean>((resolve) => (settle = resolve)) });
     let acked = false;
     try {
       acked = await deliver(m, id);
@@ -170,29 +182,29 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
   }
 
   async function run(): Promise<void> {
-    for await (const m of messages) {
-      // The message is ours from here until it is settled: kept alive while it waits for a place
-      // in the pipeline as well as while the pipeline works on it, so that neither a slow sink nor
-      // a full pipeline lets the server deliver it a second time.
-      const keepAlive = setInterval(() => m.working(), workingEveryMs);
+    for (let m = await pulled.next(); m !== undefined; m = await pulled.next()) {
+      const message = m;
       if (!context.isStopping()) await inflight.acquire();
       if (context.isStopping()) {
-        clearInterval(keepAlive);
         // Pulled but not handed over: give it back at once rather than after ackWait.
-        m.nak();
+        message.nak();
+        pulled.settled(message);
         counters.naked++;
         continue;
       }
       inflight.track(
-        handle(m)
+        handle(message)
           .catch((error: unknown) => {
-            m.nak(nakDelayMs(m.info.deliveryCount, js!));
+            message.nak(nakDelayMs(message.info.deliveryCount, js!));
             counters.naked++;
-            context.problem(`message ${js!.stream}:${m.seq}: ${errorMessage(error)}`);
+            context.problem(`message ${js!.stream}:${message.seq}: ${errorMessage(error)}`);
           })
-          .finally(() => clearInterval(keepAlive)),
+          .finally(() => pulled.settled(message)),
       );
     }
+    // The consumer stopped by itself (not by close()): the intake has failed.
+    const outcome = await ended;
+    if (outcome instanceof Error && !closed) throw outcome;
   }
 
   let closed = false;
@@ -229,6 +241,8 @@ export async function startJetStream(context: IntakeContext): Promise<Intake> {
       consumer: js.consumer,
       subject: js.filterSubject ?? config.subject,
       ackWaitMs,
+      // Pulled from the server and not yet settled (queued here or in the pipeline).
+      held: pulled.size,
     }),
   };
 }
