@@ -1,9 +1,10 @@
 // Test harness: a fresh data directory, SQLite store and embedded engine per test, wired as the
 // composition roots wire it: the local engine registered in an engines registry, which routes
 // every run and takes the local engine's child runs.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readStarted } from '../../src/engines/local/attempt-records.js';
 import { registerLocalEngine } from '../../src/wiring/engines.js';
 import type { LocalEngine, LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { Engines } from '../../src/engines/registry.js';
@@ -129,4 +130,21 @@ export function maxOverlap(rows: Array<{ startedAt?: number; finishedAt?: number
     max = Math.max(max, current);
   }
   return max;
+}
+
+/**
+ * The live spawner helpers that started attempts under `home`, from their process.started
+ * records: what a test kills besides the engine to stand for all of a machine's processes dying.
+ */
+export function helperPids(home: string, onlyRuns?: readonly string[]): Set<number> {
+  const pids = new Set<number>();
+  const runs = join(home, 'runs');
+  for (const run of onlyRuns ?? (existsSync(runs) ? readdirSync(runs) : [])) {
+    if (!existsSync(join(runs, run))) continue;
+    for (const attempt of readdirSync(join(runs, run))) {
+      const started = readStarted(join(runs, run, attempt));
+      if (started && pidAlive(started.helper)) pids.add(started.helper);
+    }
+  }
+  return pids;
 }

@@ -8,7 +8,7 @@ import { attemptFiles } from './layout.js';
 import { buildContext, resolveInputs, type ContextParts } from './context.js';
 import { collectOutputs, readMetrics, type MetricLine } from './outputs.js';
 import type { FailedStatus } from './retry.js';
-import { RunnerStartError, type Runner, type RunnerRegistry, type TaskExecution } from './runner.js';
+import { RunnerStartError, type Runner, type RunnerRegistry, type RunnerResult, type TaskExecution } from './runner.js';
 import { attemptFailureStatus } from './task-failure.js';
 import { errorMessage } from '../../util/error-message.js';
 
@@ -70,12 +70,33 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
     signal,
     onStarted: plan.onStarted,
   };
+  let result: RunnerResult;
   try {
-    const result = await runner.run(execution);
+    result = await runner.run(execution);
+  } catch (error) {
+    return runFailed(error);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  return outcomeOfResult(plan, result, timeout?.signal.aborted ?? false, artifacts);
+}
+
+/**
+ * Turns what an attempt's process did into the attempt's outcome, collecting its outputs and
+ * metrics from its folder when it succeeded. Shared by attempts run here and attempts a resume
+ * adopted (adopt.ts), so both end the same way.
+ */
+export async function outcomeOfResult(
+  plan: Pick<AttemptPlan, 'spec' | 'attemptDir' | 'cancelSignal' | 'timeoutMs'>,
+  result: RunnerResult,
+  timedOut: boolean,
+  artifacts: ArtifactStore,
+): Promise<AttemptOutcome> {
+  const outputsDir = plan.attemptDir;
+  const metricsFile = attemptFiles.metrics(plan.attemptDir);
+  try {
     if (plan.cancelSignal.aborted) return { status: 'Cancelled', message: 'cancelled while running', ...exitFields(result) };
-    if (timeout?.signal.aborted) {
-      return { status: 'Failed', message: `timed out after ${formatDurationMs(plan.timeoutMs ?? 0)}`, ...exitFields(result) };
-    }
+    if (timedOut) return { status: 'Failed', message: `timed out after ${formatDurationMs(plan.timeoutMs ?? 0)}`, ...exitFields(result) };
     if (result.exitCode !== 0) {
       const how = result.message ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
       return { status: 'Failed', message: how, ...exitFields(result) };
@@ -86,8 +107,6 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
     return { status: 'Succeeded', outputs, metrics, exitCode: 0, ...(result.message !== undefined ? { message: result.message } : {}) };
   } catch (error) {
     return runFailed(error);
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 

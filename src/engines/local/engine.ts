@@ -92,6 +92,7 @@ export class LocalEngine implements Engine {
       artifacts,
       cache: new CacheService(options.store, artifacts, onError),
       runsDir: join(options.home, 'runs'),
+      killGraceMs: settings.killGraceMs,
       onError,
     };
     return Promise.resolve(new LocalEngine(options.store, pool, services, options.childRuns, options.onRunFinished ?? (() => undefined)));
@@ -210,7 +211,8 @@ export class LocalEngine implements Engine {
     if (!(await this.store.claimRun(run.id, OWNER_ID, process.pid, run.owner))) return false;
     // The parent's attempts that would have cancelled its child runs died with its process.
     if (run.cancelRequested) await this.cancelChildren(run.id);
-    const prior = await loadPriorState(this.store, run.id, run.spec, this.services.writer);
+    const { writer, runsDir, onError } = this.services;
+    const prior = await loadPriorState(this.store, run.id, run.spec, { writer, runsDir, onError });
     const init = { runId: run.id, spec: run.spec, params: run.params, baseDir: run.baseDir, prior, cancelled: run.cancelRequested, reuseCache: run.noCache !== true };
     this.track(new RunExecution(init, this.services)).start();
     return true;

@@ -10,12 +10,13 @@ import { renderValue } from '../../expr/template.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { TaskRunRecord } from '../../store/ports/runs.js';
 import type { OutputValue, RunEvent, RunStatus, TaskStatus } from '../model.js';
-import { runAttempt, type AttemptOutcome } from './attempt.js';
+import { adoptAttempt } from './adopt.js';
+import { runAttempt, type AttemptOutcome, type AttemptPlan } from './attempt.js';
 import { buildContext as contextOf, type ContextParts, type UpstreamView } from './context.js';
 import { Gate } from './dispatcher.js';
 import type { EngineServices } from './services.js';
 import { forEachItems } from './foreach.js';
-import { replayOf } from './resume.js';
+import { replayOf, type PriorState } from './resume.js';
 import { retryDelayMs, shouldRetry, type FailedStatus } from './retry.js';
 import { recordInputs, recordMetrics, recordOutputs } from './records.js';
 import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
@@ -31,7 +32,7 @@ export interface ExecutionInit {
   params: Record<string, unknown>;
   baseDir: string;
   /** Attempts and outputs recorded before a resume. */
-  prior?: { taskRuns: TaskRunRecord[]; outputs: Map<string, Record<string, OutputValue>> };
+  prior?: PriorState;
   /** A cancel was requested before the run was (re)started: tasks that have not run will not. */
   cancelled?: boolean;
   /** False (--no-cache): cached results are not reused; successful results are still cached. */
@@ -71,6 +72,8 @@ export class RunExecution {
     this.addGroup(init.spec.finally ?? [], 'finally');
     this.mainLeft = init.spec.tasks.length;
     this.cancelled = init.cancelled ?? false;
+    // A cancel requested before a resume also stops the main-group attempts the resume adopts.
+    if (this.cancelled) this.cancelController.abort();
     this.finallyLeft = init.spec.finally?.length ?? 0;
     const { runId, spec, baseDir } = init;
     this.cache = new RunCache(services.cache, { runId, spec, baseDir, reuse: init.reuseCache !== false, writer: services.writer });
@@ -193,7 +196,7 @@ export class RunExecution {
   }
 
   private unitReady(unit: TaskUnit): void {
-    const replay = replayOf(unit.prior, unit.node.spec.workflow !== undefined);
+    const replay = replayOf(unit.prior, this.init.prior?.notStarted);
     unit.prior = [];
     switch (replay.kind) {
       case 'settled':
@@ -203,8 +206,13 @@ export class RunExecution {
       case 'reattach':
         // The attempt's child run is a run of its own that went on (or is resumed) without us:
         // continue the same attempt, which finds that child instead of starting a second one.
+        // A process task's attempt is adopted the same way: its helper outlived the engine.
         unit.reattach = replay.record;
         return this.enqueue(unit);
+      case 'restart':
+        // The attempt never had a process: nothing ran, so the task starts as if fresh.
+        unit.attempt = replay.attempt;
+        break;
       case 'failed':
         unit.attempt = replay.attempt;
         return this.afterFailure(unit, replay.status, replay.message);
@@ -262,29 +270,30 @@ export class RunExecution {
     unit.reattach = undefined;
     unit.attempt = reattach?.attempt ?? unit.attempt + 1;
     unit.startedAt = reattach?.startedAt ?? Date.now();
-    unit.pid = undefined;
+    unit.pid = reattach?.pid;
     const attemptDir = attemptPath(this.services.runsDir, this.runId, unit.key, unit.attempt);
     const base = { runId: this.runId, task: unit.key, attempt: unit.attempt, startedAt: unit.startedAt, logDir: attemptDir };
-    this.writeTaskRun({ ...base, status: 'Running' });
+    this.writeTaskRun({ ...base, status: 'Running', ...(unit.pid !== undefined ? { pid: unit.pid } : {}) });
     const timeout = unit.node.spec.timeout ?? this.init.spec.defaults?.timeout;
-    runAttempt(
-      {
-        runId: this.runId,
-        key: unit.key,
-        attempt: unit.attempt,
-        spec: unit.node.spec,
-        parts: this.contextParts(unit.node, unit.key, unit.attempt, unit),
-        baseDir: this.init.baseDir,
-        attemptDir,
-        timeoutMs: timeout !== undefined ? durationMs(timeout) : undefined,
-        cancelSignal: unit.node.group === 'main' ? this.cancelController.signal : this.finallyController.signal,
-        onStarted: (pid) => {
-          unit.pid = pid;
-          if (unit.phase === 'running') this.services.writer.push({ kind: 'taskRun', record: { ...base, status: 'Running', pid } });
-        },
+    const plan: AttemptPlan = {
+      runId: this.runId,
+      key: unit.key,
+      attempt: unit.attempt,
+      spec: unit.node.spec,
+      parts: this.contextParts(unit.node, unit.key, unit.attempt, unit),
+      baseDir: this.init.baseDir,
+      attemptDir,
+      timeoutMs: timeout !== undefined ? durationMs(timeout) : undefined,
+      cancelSignal: unit.node.group === 'main' ? this.cancelController.signal : this.finallyController.signal,
+      onStarted: (pid) => {
+        unit.pid = pid;
+        if (unit.phase === 'running') this.services.writer.push({ kind: 'taskRun', record: { ...base, status: 'Running', pid } });
       },
-      this.services.runners,
-      this.services.artifacts,
+    };
+    const adopted = reattach !== undefined && unit.node.spec.workflow === undefined;
+    (adopted
+      ? adoptAttempt(plan, unit.startedAt, this.services.artifacts, { killGraceMs: this.services.killGraceMs })
+      : runAttempt(plan, this.services.runners, this.services.artifacts)
     )
       .catch((error: unknown): AttemptOutcome => ({ status: 'Error', message: errorMessage(error) }))
       .then((outcome) => this.attemptEnded(unit, base, outcome))
@@ -330,7 +339,10 @@ export class RunExecution {
   private afterFailure(unit: TaskUnit, status: FailedStatus, message: string): void {
     const retry = unit.node.spec.retry ?? this.init.spec.defaults?.retry;
     const stopping = this.cancelled && unit.node.group === 'main';
-    if (stopping || !shouldRetry(retry, status, unit.attempt)) return this.settleUnit(unit, status, message, false);
+    // A finally task runs once per run whatever happens: one cut short by a crash of its engine
+    // and helper runs again whatever its retry policy says.
+    const rerunFinally = status === 'Interrupted' && unit.node.group === 'finally';
+    if (!rerunFinally && (stopping || !shouldRetry(retry, status, unit.attempt))) return this.settleUnit(unit, status, message, false);
     unit.phase = 'backoff';
     const delay = retryDelayMs(retry, unit.attempt);
     unit.retryTimer = setTimeout(() => {

@@ -18,4 +18,15 @@ export const attemptFiles = {
   script: (dir: string) => join(dir, 'task.script'),
   nodeRequest: (dir: string) => join(dir, 'node-request.json'),
   nodeResult: (dir: string) => join(dir, 'node-result.json'),
+  /** Written by the spawner helper right after the fork, and when the process has ended. */
+  started: (dir: string) => join(dir, 'process.started'),
+  exit: (dir: string) => join(dir, 'process.exit'),
 };
+
+/** The task key and attempt of an attempt folder's name (`<key>.<attempt>`), if it is one. */
+export function parseAttemptDirName(name: string): { key: string; attempt: number } | undefined {
+  const dot = name.lastIndexOf('.');
+  const attempt = Number(name.slice(dot + 1));
+  if (dot <= 0 || !/^[1-9][0-9]*$/.test(name.slice(dot + 1))) return undefined;
+  return { key: name.slice(0, dot), attempt };
+}

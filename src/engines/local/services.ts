@@ -15,5 +15,7 @@ export interface EngineServices {
   cache: CacheService;
   /** <home>/runs: each attempt's logs, inputs and outputs live under <runsDir>/<run>/<task>/<attempt>. */
   runsDir: string;
+  /** Time between SIGTERM and SIGKILL when an adopted attempt is stopped (runners have their own copy). */
+  killGraceMs: number;
   onError(error: unknown): void;
 }

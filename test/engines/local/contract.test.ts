@@ -1,6 +1,8 @@
 // The Engine contract against the local engine: SQLite in a fresh data directory per test. A
 // second process is a second LocalEngine over the same store; a crash is crash-child.ts, a real
-// process running the submit, killed with SIGKILL once the task named is running.
+// process running the submit, killed with SIGKILL once the task named is running, together with
+// its spawner helpers (they would otherwise outlive it and the resume would adopt the task
+// instead of rerunning it; crash.test.ts covers that case).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
 import { engineContract, type EngineFixture } from '../contract.js';
-import { openLocalEngines } from '../harness.js';
+import { helperPids, openLocalEngines } from '../harness.js';
 
 const CRASH_CHILD = join(import.meta.dirname, 'crash-child.ts');
 
@@ -34,7 +36,8 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 
 /**
  * Runs `spec` in crash-child.ts over `home` and kills it with SIGKILL once `task` is running with
- * its process recorded. The workflow file (the run's baseDir) stays in `home` for the resumed run.
+ * its process recorded, then kills the helpers that started its attempts. The workflow file (the
+ * run's baseDir) stays in `home` for the resumed run.
  */
 async function crashDuringRun(home: string, store: Store, spec: WorkflowSpec, task: string): Promise<string> {
   const dir = mkdtempSync(join(home, 'crashed-'));
@@ -51,6 +54,7 @@ async function crashDuringRun(home: string, store: Store, spec: WorkflowSpec, ta
   } finally {
     child.kill('SIGKILL');
     await exited;
+    for (const pid of helperPids(home, [runId])) process.kill(pid, 'SIGKILL');
   }
   return runId;
 }

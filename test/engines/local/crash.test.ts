@@ -1,19 +1,24 @@
 // Crash safety: SIGKILL the process running a workflow, then resume it from the store.
-// Succeeded tasks never run again, tasks that never started start, tasks that were running are
-// recorded as interrupted and retried under their policy (or fail when it allows no retry); a
-// `workflow` task waiting on its child run continues with that same child, and cancelling such a
-// parent cancels the child too.
+// Succeeded tasks never run again, tasks that never started start. A task whose spawner helper
+// outlived the engine is adopted: one that ended meanwhile is recorded from its folder, one still
+// running is waited for, neither runs again, even when the store never heard of the attempt.
+// When the helpers died too, running tasks are killed, recorded as interrupted and retried under
+// their policy (or fail when it allows no retry); a `workflow` task waiting on its child run
+// continues with that same child, and cancelling such a parent cancels the child too.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { readStarted } from '../../../src/engines/local/attempt-records.js';
+import { DB_FILE } from '../../../src/store/sqlite/open.js';
 import { childRunId } from '../../../src/engines/local/runners/workflow.js';
 import type { Engines } from '../../../src/engines/registry.js';
 import { openStore } from '../../../src/store/sqlite/open.js';
 import type { Store } from '../../../src/store/store.js';
-import { makeHarness, openLocalEngines, pidAlive, readRun } from '../harness.js';
+import { helperPids, makeHarness, openLocalEngines, pidAlive, readRun } from '../harness.js';
 
 const child = join(import.meta.dirname, 'crash-child.ts');
 
@@ -46,7 +51,9 @@ interface Crashed {
 async function crashThenResume(steps: {
   workflowFile?: (dir: string, markers: string) => string;
   ready(store: Store, runId: string): Promise<boolean>;
-  killed?(store: Store, runId: string): Promise<void>;
+  /** Kill the engine's spawner helpers too (the whole machine's processes died, not only the engine). */
+  killHelpers?: boolean;
+  killed?(store: Store, runId: string, home: string): Promise<void>;
   resumed(crashed: Crashed): Promise<void>;
 }): Promise<void> {
   const scratch = await makeHarness(); // only for its temp dir and cleanup
@@ -65,7 +72,8 @@ async function crashThenResume(steps: {
     await until(() => steps.ready(store, runId), 'the crash point');
     proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));
-    await steps.killed?.(store, runId);
+    if (steps.killHelpers) for (const pid of helperPids(home)) process.kill(pid, 'SIGKILL');
+    await steps.killed?.(store, runId, home);
     const { engines: engine } = await openLocalEngines({ store, home, concurrency: 4 });
     try {
       await steps.resumed({ dir, markers, runId, store, engine });
@@ -121,9 +129,10 @@ async function childTaskRunning(store: Store, runId: string): Promise<boolean> {
 }
 
 describe('embedded engine: crash safety', () => {
-  it('resumes a run after kill -9 without rerunning what succeeded', async () => {
+  it('resumes a run after kill -9 of the engine and its helpers without rerunning what succeeded', async () => {
     let orphanPid = 0;
     await crashThenResume({
+      killHelpers: true,
       // Both long tasks are running and their process groups are recorded.
       async ready(store, runId) {
         const rows = await store.listTaskRuns(runId);
@@ -161,10 +170,74 @@ describe('embedded engine: crash safety', () => {
     });
   });
 
+  it('adopts what outlived the engine under its helper: an attempt that ended unrecorded and one still running run once', async () => {
+    await crashThenResume({
+      workflowFile: (dir, markers) => {
+        const waitFor = (name: string, n: number) =>
+          `echo $TANDEM_ATTEMPT >> ${markers}/${name}; while [ ! -e ${dir}/go_${name} ]; do sleep 0.02; done; echo ${n} > $TANDEM_OUTPUTS/n`;
+        const file = join(dir, 'adopt.yaml');
+        writeFileSync(
+          file,
+          [
+            'name: adopt-run',
+            'tasks:',
+            '  - name: ended',
+            `    process: { command: /bin/sh, args: ["-c", "${waitFor('ended', 5)}"] }`,
+            '    outputs: { n: { type: integer } }',
+            '  - name: running',
+            `    process: { command: /bin/sh, args: ["-c", "${waitFor('running', 6)}"] }`,
+            '    outputs: { n: { type: integer } }',
+            '  - name: after',
+            '    dependsOn: [ended, running]',
+            `    process: { command: /bin/sh, args: ["-c", "echo {{ tasks.ended.outputs.n }} {{ tasks.running.outputs.n }} >> ${markers}/after"] }`,
+            '',
+          ].join('\n'),
+        );
+        return file;
+      },
+      async ready(store, runId) {
+        const rows = await store.listTaskRuns(runId);
+        return ['ended', 'running'].every((t) => rows.some((r) => r.task === t && r.status === 'Running' && r.pid !== undefined));
+      },
+      async killed(_store, runId, home) {
+        // `ended` finishes while no engine runs, and the store loses its row, as when the engine
+        // died before its write buffer committed the start: only the folder knows this attempt.
+        writeFileSync(join(home, '..', 'go_ended'), '');
+        const folder = join(home, 'runs', runId, 'ended.1');
+        await until(() => existsSync(join(folder, 'process.exit')), 'the helper to record the end of `ended`');
+        const db = new Database(join(home, DB_FILE));
+        try {
+          db.prepare('DELETE FROM task_runs WHERE run_id = ? AND task = ?').run(runId, 'ended');
+        } finally {
+          db.close();
+        }
+      },
+      async resumed({ dir, markers, runId, store, engine }) {
+        assert.deepEqual(await engine.resume(), [runId]);
+        writeFileSync(join(dir, 'go_running'), ''); // `running` ends only now, under the resumed engine
+        const result = await readRun({ store, engine }, runId);
+        assert.equal(result.run.status, 'Succeeded', result.run.message);
+        assert.deepEqual(lines(join(markers, 'ended')), ['1'], 'the attempt that ended while no engine ran was not run again');
+        assert.deepEqual(lines(join(markers, 'running')), ['1'], 'the attempt still running was waited for, not run again');
+        assert.deepEqual(lines(join(markers, 'after')), ['5 6'], 'both outputs were collected from their folders');
+        for (const task of ['ended', 'running']) {
+          assert.deepEqual(
+            result.executions(task).map((r) => [r.attempt, r.status, r.exitCode]),
+            [[1, 'Succeeded', 0]],
+            `${task}: one attempt, recorded with its exit code`,
+          );
+          const started = readStarted(join(dir, 'crashed', 'runs', runId, `${task}.1`));
+          assert.equal(result.executions(task)[0]!.pid, started?.pid, `${task}: the store names the process the folder records`);
+        }
+      },
+    });
+  });
+
   it('a workflow task re-attaches to its child run after kill -9 instead of starting a second one', async () => {
     await crashThenResume({
       workflowFile: parentAndChild,
       ready: childTaskRunning,
+      killHelpers: true,
       async resumed({ markers, runId, store, engine }) {
         assert.ok((await engine.resume()).includes(runId));
         const result = await readRun({ store, engine }, runId);
@@ -186,6 +259,7 @@ describe('embedded engine: crash safety', () => {
     await crashThenResume({
       workflowFile: parentAndChild,
       ready: childTaskRunning,
+      killHelpers: true,
       async resumed({ markers, runId, store, engine }) {
         await engine.cancel(runId); // its owner is gone: this engine takes it over to cancel it
         assert.equal((await engine.wait(runId)).status, 'Cancelled');

@@ -1,16 +1,69 @@
 // @ts-check
 // tandem spawner helper, Node.js edition: used where perl (helper.pl, the faster one) is missing.
 // The engine hands it commands on stdin and hears back on stdout, in the line protocol described
-// in protocol.ts. Spawning blocks the calling thread for the fork and exec, so doing it here, in a
+// in protocol.ts, and keeps the same rules as helper.pl (see its header): argv[2] is the engine's
+// pid, nothing is started once the engine is gone, and each attempt folder gets process.started
+// and process.exit, each written whole (temporary file, then rename). Spawning blocks the calling thread for the fork and exec, so doing it here, in a
 // process beside the engine, keeps the engine's event loop free and lets spawns run in parallel.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 
+const enginePid = Number(process.argv[2] ?? process.ppid);
+/** Set once the engine is found gone: from then on nothing starts and nothing is answered. */
+let orphaned = false;
+/** Tasks started and not yet recorded as ended; an orphaned helper exits when it reaches 0. */
+let running = 0;
+
 /** @param {string} line */
 function reply(line) {
-  process.stdout.write(`${line}\n`);
+  if (!orphaned) process.stdout.write(`${line}\n`);
+}
+
+/**
+ * The parent's pid as the kernel sees it now (process.ppid is read once, at start-up), from
+ * /proc; where there is none, whether the engine's pid still answers.
+ */
+function engineAlive() {
+  if (orphaned) return false;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    orphaned = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== enginePid;
+  } catch {
+    try {
+      process.kill(enginePid, 0);
+    } catch {
+      orphaned = true;
+    }
+  }
+  return !orphaned;
+}
+
+/** Field 22 of /proc/<pid>/stat: the process's start time, which a later process with the same pid does not share. @param {number | string} pid */
+function startTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '-';
+  } catch {
+    return '-';
+  }
+}
+const selfStart = startTime('self');
+
+/** Writes a record whole or not at all. @param {string} dir @param {string} name @param {string} text */
+function writeRecord(dir, name, text) {
+  const tmp = `${dir}/.${name}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, `${dir}/${name}`);
+  } catch {
+    // The folder is gone (the run was deleted): nobody will read the record.
+  }
+}
+
+function exitIfDone() {
+  if (orphaned && running === 0) process.exit(0);
 }
 
 /** @param {string} value */
@@ -78,10 +131,16 @@ function run(fields) {
   const env = { ...process.env };
   for (let i = 0; i < envCount; i++) env[rest[2 * i] ?? ''] = rest[2 * i + 1] ?? '';
   const [command, ...args] = rest.slice(2 * envCount);
+  // The engine that asked may have died since it wrote this request: start nothing for it.
+  if (!engineAlive()) return;
   try {
     makeDir(dir ?? '');
   } catch (error) {
     reply(`x ${id} ${errnoOf(error)} cannot create ${dir}: ${/** @type {Error} */ (error).message}`);
+    return;
+  }
+  if (existsSync(`${dir}/process.started`)) {
+    reply(`x ${id} ${constants.errno.EEXIST} ${dir} already holds an execution of this attempt (process.started)`);
     return;
   }
   const stdout = cappedFile(stdoutFile ?? '', Number(capText));
@@ -93,9 +152,23 @@ function run(fields) {
     failedToStart = true;
     stdout.close();
     stderr.close();
+    if (child.pid !== undefined) {
+      try {
+        unlinkSync(`${dir}/process.started`);
+      } catch {
+        // not written
+      }
+    }
+    running -= 1;
     reply(`x ${id} ${errnoOf(error)} ${error.message}`);
+    exitIfDone();
   });
-  if (child.pid !== undefined) reply(`s ${id} ${child.pid}`);
+  running += 1;
+  if (child.pid !== undefined) {
+    // Recorded before the reply, so a resume can find the process even if the engine dies now.
+    writeRecord(dir ?? '', 'process.started', `pid=${child.pid} start=${startTime(child.pid)} helper=${process.pid} helperStart=${selfStart}\n`);
+    reply(`s ${id} ${child.pid}`);
+  }
   child.stdout?.on('data', (chunk) => stdout.write(chunk));
   child.stderr?.on('data', (chunk) => stderr.write(chunk));
   child.on('exit', (code, signal) => {
@@ -117,7 +190,10 @@ function run(fields) {
       const truncatedErr = stderr.close();
       const truncated = truncatedOut || truncatedErr;
       const signalNumber = signal ? constants.signals[signal] : 0;
+      writeRecord(dir ?? '', 'process.exit', `exit=${code ?? -1} signal=${signalNumber} truncated=${truncated ? 1 : 0}\n`);
+      running -= 1;
       reply(`e ${id} ${code ?? -1} ${signalNumber} ${truncated ? 1 : 0}`);
+      exitIfDone();
     };
     // Stop waiting for pipes a process that left the group still holds.
     const timer = setTimeout(finish, 1000);
@@ -132,11 +208,18 @@ function run(fields) {
   });
 }
 
-process.stdout.on('error', () => process.exit(0));
+// A broken reply pipe means the engine is gone: go on recording what runs, answer nothing.
+process.stdout.on('error', () => {
+  orphaned = true;
+  exitIfDone();
+});
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line !== '') run(line.split('\t').map(unescape));
+  if (line !== '' && !orphaned) run(line.split('\t').map(unescape));
 });
-// The engine is gone: nobody will read replies. Tasks keep running in their own process groups,
-// and `tandem resume` finds and stops them.
-lines.on('close', () => process.exit(0));
+// The engine closed the pipe (it stopped, or died): nothing more will be asked, and what was
+// asked but not started is dropped with it. The tasks already started are seen to the end.
+lines.on('close', () => {
+  orphaned = true;
+  exitIfDone();
+});

@@ -6,6 +6,19 @@
 # It speaks the same line protocol as helper.js (see protocol.ts), and the engine falls back to
 # helper.js where perl is missing.
 #
+# argv: the engine's pid. The helper starts a task only while that engine is still its parent
+# (getppid, checked right before each fork): a helper never starts what a dead engine asked for.
+# When the engine is gone, the helper starts nothing more, answers nothing, goes on supervising
+# the tasks it already started (logs, reaping, exit records) and exits when the last one ends.
+#
+# Each task's attempt folder gets two records, each written to a temporary file and renamed, so a
+# reader sees all of it or nothing (see attempt-records.ts, which reads them):
+#   process.started  "pid=P start=T helper=H helperStart=U", right after the fork, before `s`;
+#                    T, U: process start times (/proc/<pid>/stat field 22; - where there is no /proc),
+#                    which tell a live process from a later one that got the same pid
+#   process.exit     "exit=C signal=S truncated=0|1", after the reap and the logs closed, before `e`
+# A folder that already has process.started is refused (x EEXIST): one execution per attempt.
+#
 # Request (one line, fields separated by TAB, each field escaped: \\ \t \n):
 #   id dir stdoutFile stderrFile logCap cwd envCount [key value]... command [arg]...
 # Replies:
@@ -16,10 +29,21 @@ use strict;
 use warnings;
 use POSIX qw(setsid _exit WNOHANG);
 use IO::Select;
-use Errno qw(EEXIST ENOENT EINTR);
+use Errno qw(EEXIST ENOENT EINTR ESRCH);
 
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
+
+my $engine_pid = $ARGV[0] // getppid();
+# Set once the engine is found gone: from then on nothing starts and nothing is answered.
+my $orphaned = 0;
+my $self_pid = $$;
+my $self_start = start_time($$);
+
+sub engine_alive {
+  $orphaned = 1 if !$orphaned && getppid() != $engine_pid;
+  return !$orphaned;
+}
 
 my $select = IO::Select->new();
 my %streams;    # fileno of a task's stdout/stderr pipe => stream record
@@ -44,6 +68,39 @@ sub unescape {
   return $s;
 }
 
+# Field 22 of /proc/<pid>/stat (after the command name, which may hold spaces and parentheses).
+sub start_time {
+  my ($pid) = @_;
+  open(my $fh, '<', "/proc/$pid/stat") or return '-';
+  my $line = <$fh> // '';
+  close($fh);
+  $line =~ s/^.*\)\s+//s or return '-';
+  my @fields = split(/\s+/, $line);
+  return $fields[19] // '-';
+}
+
+# Writes a record whole or not at all: a temporary file, then a rename over the final name.
+sub write_record {
+  my ($dir, $name, $text) = @_;
+  my $tmp = "$dir/.$name.tmp";
+  open(my $fh, '>', $tmp) or return 0;
+  print $fh $text;
+  close($fh) or return 0;
+  return rename($tmp, "$dir/$name");
+}
+
+# Run in a freshly forked task before exec: whether the engine was still the helper's parent after
+# the fork. The helper checked just before forking, but it may have been descheduled in between;
+# this check makes "forked while the engine lived" certain, not merely likely.
+sub engine_alive_after_fork {
+  open(my $fh, '<', "/proc/$self_pid/stat") or return 1;    # no /proc: the helper's check stands
+  my $line = <$fh> // '';
+  close($fh);
+  $line =~ s/^.*\)\s+//s or return 1;
+  my @fields = split(/\s+/, $line);
+  return ($fields[1] // '') eq $engine_pid;
+}
+
 sub make_dir {
   my ($dir) = @_;
   return 1 if mkdir($dir) || $! == EEXIST;
@@ -58,8 +115,14 @@ sub start_task {
   my ($id, $dir, $out_file, $err_file, $cap, $cwd, $env_count, @rest) = @_;
   my %env = splice(@rest, 0, 2 * $env_count);
   my @argv = @rest;
+  # The engine that asked may have died since it wrote this request: start nothing for it.
+  return unless engine_alive();
   if (!make_dir($dir)) {
     print "x $id " . ($! + 0) . " cannot create $dir: $!\n";
+    return;
+  }
+  if (-e "$dir/process.started") {
+    print "x $id " . EEXIST . " $dir already holds an execution of this attempt (process.started)\n";
     return;
   }
   pipe(my $out_r, my $out_w) or return print "x $id " . ($! + 0) . " pipe: $!\n";
@@ -72,6 +135,10 @@ sub start_task {
     return;
   }
   if ($pid == 0) {
+    if (!engine_alive_after_fork()) {
+      syswrite($exec_w, ESRCH . " the engine is gone; not started");
+      _exit(127);
+    }
     setsid();
     $SIG{PIPE} = 'DEFAULT';
     $SIG{CHLD} = 'DEFAULT';
@@ -90,6 +157,8 @@ sub start_task {
   close($out_w);
   close($err_w);
   close($exec_w);
+  # Recorded before anything else, so a resume can find the process even if the engine dies now.
+  write_record($dir, 'process.started', "pid=$pid start=" . start_time($pid) . " helper=$$ helperStart=$self_start\n");
   my $failure = '';
   while (1) {
     my $got = sysread($exec_r, my $chunk, 4096);
@@ -100,12 +169,13 @@ sub start_task {
   close($exec_r);
   if ($failure ne '') {
     waitpid($pid, 0);
+    unlink("$dir/process.started");
     close($out_r);
     close($err_r);
     print "x $id $failure\n";
     return;
   }
-  my $task = { id => $id, pid => $pid, open => 2, status => undef, truncated => 0 };
+  my $task = { id => $id, pid => $pid, dir => $dir, open => 2, status => undef, truncated => 0 };
   $tasks{$pid} = $task;
   for my $pair ([$out_r, $out_file], [$err_r, $err_file]) {
     my ($fh, $file) = @$pair;
@@ -119,7 +189,7 @@ sub send_starts {
   my @pids = @_;
   my $out = '';
   $out .= delete $unsent_starts{$_} // '' for @pids;
-  print $out if $out ne '';
+  print $out if $out ne '' && !$orphaned;
 }
 
 sub close_stream {
@@ -165,8 +235,9 @@ sub finish {
   my $status = $task->{status};
   my $signal = $status & 127;
   my $code = $signal ? -1 : $status >> 8;
+  write_record($task->{dir}, 'process.exit', "exit=$code signal=$signal truncated=$task->{truncated}\n");
   my $start = delete $unsent_starts{ $task->{pid} } // '';
-  print "${start}e $task->{id} $code $signal $task->{truncated}\n";
+  print "${start}e $task->{id} $code $signal $task->{truncated}\n" unless $orphaned;
 }
 
 sub reap {
@@ -182,6 +253,8 @@ sub reap {
 }
 
 while (1) {
+  # An orphaned helper stays only to record the tasks it started.
+  exit(0) if $orphaned && !%tasks;
   # While an exited task's pipes are still open (a process that left the group holds them),
   # wake up to stop waiting for them after a moment.
   my $lingering = grep { defined $_->{status} } values %tasks;
@@ -195,14 +268,21 @@ while (1) {
     } elsif ($fh == \*STDIN) {
       my $got = sysread(STDIN, my $chunk, 65536);
       next if !defined $got && $! == EINTR;
-      # The engine is gone: nobody will read replies. Tasks keep running in their own groups,
-      # and `tandem resume` finds and stops them.
-      exit(0) if !$got;
+      # The engine closed the pipe (it stopped, or died): nothing more will be asked, and
+      # what was asked but not started is dropped with the engine.
+      if (!$got) {
+        $orphaned = 1;
+        $select->remove(\*STDIN);
+        $input = '';
+        next;
+      }
+      next if $orphaned;
       $input .= $chunk;
-      while ($input =~ s/^([^\n]*)\n//) {
+      while (!$orphaned && $input =~ s/^([^\n]*)\n//) {
         my @fields = map { unescape($_) } split(/\t/, $1, -1);
         start_task(@fields);
       }
+      $input = '' if $orphaned;
     } elsif (my $stream = $streams{ fileno($fh) }) {
       read_stream($stream);
     }

@@ -87,10 +87,17 @@ export class SpawnerPool {
     });
   }
 
-  /** Stops the helpers. Processes they started keep running in their own groups. */
+  /**
+   * Stops the helpers. Processes they started keep running in their own groups; each helper stays
+   * until its own have ended, to write their exit records for the next resume, but no longer keeps
+   * this process alive.
+   */
   close(): void {
     this.closed = true;
-    for (const helper of this.helpers) helper.process.stdin?.end();
+    for (const helper of this.helpers) {
+      helper.process.stdin?.end();
+      setRef(helper, false);
+    }
     this.helpers.length = 0;
   }
 
@@ -107,8 +114,10 @@ export class SpawnerPool {
   private startHelper(): Helper {
     const [command, script] = this.kind === 'perl' ? ['perl', PERL_HELPER] : [process.execPath, NODE_HELPER];
     // detached: a Ctrl-C in the terminal goes to the CLI (which cancels the run gracefully), not
-    // to the helpers that carry the run's tasks. They still exit when the engine's pipe closes.
-    const child = spawn(command, [script], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    // to the helpers that carry the run's tasks. They stop starting tasks when the engine's pipe
+    // closes or the engine (our pid, their argument) is no longer their parent, and exit once the
+    // tasks they started have ended and been recorded.
+    const child = spawn(command, [script, String(process.pid)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     const helper: Helper = { process: child, inFlight: 0, pending: new Map() };
     // An idle helper must not keep the engine's process alive; one with work in flight must.
     setRef(helper, false);
@@ -132,7 +141,7 @@ export class SpawnerPool {
     }
     helper.pending.delete(reply.id);
     helper.inFlight -= 1;
-    if (helper.inFlight === 0) setRef(helper, false);
+    if (helper.inFlight === 0 || this.closed) setRef(helper, false);
     if (reply.kind === 'failed') pending.reject(new SpawnFailedError(reply.message));
     else pending.resolve({ exitCode: reply.exitCode, signal: reply.signal, truncated: reply.truncated });
   }

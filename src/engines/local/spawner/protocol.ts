@@ -3,6 +3,11 @@
 //   id dir stdoutFile stderrFile logCap cwd envCount [key value]... command [arg]...
 // Replies are space-separated:
 //   s id pid | e id exitCode signalNumber truncated | x id errno message
+// A helper is started with the engine's pid as its argument and starts a request only while that
+// engine is its parent. Besides replying it writes process.started (before `s`) and process.exit
+// (before `e`) into the request's `dir`, each renamed into place whole (attempt-records.ts reads
+// them), and refuses (`x`, EEXIST) a `dir` that already has process.started. Once the engine is
+// gone it answers nothing, starts nothing, and exits after recording the tasks it had started.
 import { constants } from 'node:os';
 
 export interface SpawnRequest {
