@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readStarted } from '../../src/engines/local/attempt-records.js';
+import { isSameProcessAlive, readStarted } from '../../src/engines/local/attempt-records.js';
 import { openStore } from '../../src/store/sqlite/open.js';
 import { until } from './helpers.js';
 
@@ -62,13 +62,17 @@ describe('a finally task after a second Ctrl-C', () => {
       try {
         const [record] = await store.listRuns({});
         assert.ok(record);
-        const folder = join(home, 'runs', record.id, 'cleanup.1');
-        if (helperDies) process.kill(readStarted(folder)!.helper, 'SIGKILL');
+        const started = readStarted(join(home, 'runs', record.id, 'cleanup.1'));
+        assert.ok(started, 'the finally task has its process record');
+        if (helperDies) process.kill(started.helper, 'SIGKILL');
         assert.deepEqual(lines(join(markers, 'cleanup_done')), [], 'the finally task was still running when the CLI left');
 
         const resume = spawn(process.execPath, [BIN, 'resume'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
         resume.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         const resumeExit = exitOf(resume);
+        // With its helper dead, the orphan is killed by the resume before the task runs again;
+        // it must not see `go` first (it would finish: at least once, not exactly once).
+        if (helperDies) await until(() => !isSameProcessAlive(started.pid, started.start), () => `resume to kill the orphaned finally task\n${stderr}`);
         writeFileSync(go, '');
         assert.equal(await resumeExit, 1, `the resumed run ends Cancelled (exit 1)\n${stderr}`);
 
