@@ -170,7 +170,7 @@ describe('embedded engine: crash safety', () => {
     });
   });
 
-  it('adopts what outlived the engine under its helper: an attempt that ended unrecorded and one still running run once', async () => {
+  it('adopts what outlived the engine under its helper: an attempt that ended unrecorded and one still running run once; one that never started runs', async () => {
     await crashThenResume({
       workflowFile: (dir, markers) => {
         const waitFor = (name: string, n: number) =>
@@ -208,6 +208,8 @@ describe('embedded engine: crash safety', () => {
         const db = new Database(join(home, DB_FILE));
         try {
           db.prepare('DELETE FROM task_runs WHERE run_id = ? AND task = ?').run(runId, 'ended');
+          // And `after` was recorded as starting, but the engine died before its helper started it.
+          db.prepare("INSERT INTO task_runs (run_id, task, attempt, status, started_at) VALUES (?, 'after', 1, 'Running', ?)").run(runId, Date.now());
         } finally {
           db.close();
         }
@@ -229,9 +231,55 @@ describe('embedded engine: crash safety', () => {
           const started = readStarted(join(dir, 'crashed', 'runs', runId, `${task}.1`));
           assert.equal(result.executions(task)[0]!.pid, started?.pid, `${task}: the store names the process the folder records`);
         }
+        assert.deepEqual(
+          result.executions('after').map((r) => [r.attempt, r.status]),
+          [
+            [1, 'Interrupted'],
+            [2, 'Succeeded'],
+          ],
+          'the attempt that never had a process ran under the next number, though `after` has no retry policy',
+        );
+        assert.match(result.executions('after')[0]!.message ?? '', /not started/);
       },
     });
   });
+
+  for (const stop of ['timeout', 'cancel'] as const) {
+    it(`an adopted attempt still answers to its ${stop}`, async () => {
+      await crashThenResume({
+        workflowFile: (dir, markers) => {
+          const file = join(dir, 'timeout.yaml');
+          writeFileSync(
+            file,
+            [
+              'name: adopt-timeout',
+              'tasks:',
+              '  - name: hang',
+              `    process: { command: /bin/sh, args: ["-c", "echo $TANDEM_ATTEMPT >> ${markers}/hang; exec sleep 60"] }`,
+              ...(stop === 'timeout' ? ['    timeout: 2s'] : []),
+              '',
+            ].join('\n'),
+          );
+          return file;
+        },
+        async ready(store, runId) {
+          return (await store.listTaskRuns(runId)).some((r) => r.task === 'hang' && r.status === 'Running' && r.pid !== undefined);
+        },
+        async resumed({ markers, runId, store, engine }) {
+          assert.deepEqual(await engine.resume(), [runId]);
+          if (stop === 'cancel') await engine.cancel(runId);
+          const result = await readRun({ store, engine }, runId);
+          assert.equal(result.run.status, stop === 'timeout' ? 'Failed' : 'Cancelled');
+          assert.deepEqual(
+            result.executions('hang').map((r) => [r.attempt, r.status, r.signal]),
+            [[1, stop === 'timeout' ? 'Failed' : 'Cancelled', 'SIGTERM']],
+          );
+          assert.match(result.executions('hang')[0]!.message ?? '', stop === 'timeout' ? /timed out after 2s/ : /cancelled/);
+          assert.deepEqual(lines(join(markers, 'hang')), ['1'], 'it was stopped, not run again');
+        },
+      });
+    });
+  }
 
   it('a workflow task re-attaches to its child run after kill -9 instead of starting a second one', async () => {
     await crashThenResume({
