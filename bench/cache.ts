@@ -3,7 +3,8 @@
 // (a node process hashing in a loop): the fully cached rerun against the cold run, on the same
 // engine and data directory. (2) Keying a task whose input is a 100 MB artifact: tandem's content
 // digest against `sha256sum` on the same file, and the key computed from the recorded digest
-// (what every lookup does) against hashing the file (what storing the artifact did once).
+// (what every lookup does) against hashing the file (what storing the artifact did once); and
+// verifying a hit whose output is that file (re-hashed on every hit) against `sha256sum`.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { FileDigests } from '../src/engines/local/cache/file-digests.js';
 import { keyIngredients } from '../src/engines/local/cache/ingredients.js';
 import { cacheKey } from '../src/engines/local/cache/key.js';
 import { cachePolicy } from '../src/engines/local/cache/policy.js';
+import { verifyOutputs } from '../src/engines/local/cache/verify.js';
 import type { ContextParts } from '../src/engines/local/context.js';
 import { openBenchEngines } from './lib/engines.js';
 import type { TaskSpec, WorkflowSpec } from '../src/spec/schema.js';
@@ -155,6 +157,20 @@ async function artifactFigures(report: Report): Promise<void> {
     seconds.push(await timeMs(async () => (secondKey = await keyFromRecordedDigest(ref, files))));
     if (secondKey !== firstKey) throw new Error('the second key differs from the first');
   }
+  // What a hit on an entry with this file as an output artifact costs: verification re-hashes it.
+  const verifyStore = new ArtifactStore(join(tempDir('verify'), 'artifacts'));
+  const stored = await verifyStore.put(file, 'Dataset');
+  const outputs = { data: { kind: 'artifact' as const, artifact: { digest: stored.digest, size: stored.size, kind: 'file' as const, type: 'Dataset' } } };
+  const verifying = await interleavedMedians(REPS, {
+    verify: () =>
+      timeMs(async () => {
+        const verdict = await verifyOutputs(outputs, verifyStore);
+        if (!verdict.ok) throw new Error(`verification failed on an intact blob: ${verdict.reason}`);
+      }),
+    sha256sum: () => sha256sumMs(stored.path),
+  });
+  report.add(`cache hit, ${ARTIFACT_MB} MB output artifact: verification (re-hash) vs sha256sum`, verifying.verify, 'ms', verifying.sha256sum, '<=1.5x sha256sum', { maxRatio: 1.5 });
+
   const first = median(firsts);
   const second = median(seconds);
   console.log(`key with a ${ARTIFACT_MB} MB input: first (store + hash + key) ${first.toFixed(0)} ms, later (recorded digest) ${(second * 1000).toFixed(0)} µs`);

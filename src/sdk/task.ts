@@ -50,6 +50,8 @@ export interface ProcessTaskOptions<O extends OutputDecls> extends TaskOptions<O
   command: Text;
   args?: readonly Text[];
   env?: Record<string, Text>;
+  /** Variables passed through from the tandem process's environment (embedded engine only). */
+  inheritEnv?: readonly string[];
   cwd?: Text;
   shell?: boolean;
 }
@@ -59,6 +61,8 @@ export interface ScriptTaskOptions<O extends OutputDecls> extends TaskOptions<O>
   interpreter?: string;
   args?: readonly Text[];
   env?: Record<string, Text>;
+  /** Variables passed through from the tandem process's environment (embedded engine only). */
+  inheritEnv?: readonly string[];
   cwd?: Text;
 }
 
@@ -68,6 +72,8 @@ export interface NodeTaskOptions<O extends OutputDecls> extends TaskOptions<O> {
   /** Exported function to call; default "default". */
   export?: string;
   env?: Record<string, Text>;
+  /** Variables passed through from the tandem process's environment (embedded engine only). */
+  inheritEnv?: readonly string[];
   cwd?: Text;
 }
 
@@ -99,18 +105,18 @@ function build<O extends OutputDecls>(options: TaskOptions<O>, runner: 'process'
 export const task = {
   /** Runs a program (no shell unless `shell: true`). */
   process<const O extends OutputDecls = NoOutputs>(options: ProcessTaskOptions<O>): TaskHandle<O> {
-    const { command, args, env, cwd, shell } = options;
-    return build(options, 'process', { command, args, env, cwd, shell });
+    const { command, args, env, inheritEnv, cwd, shell } = options;
+    return build(options, 'process', { command, args, env, inheritEnv, cwd, shell });
   },
   /** Runs inline source with an interpreter (default "sh"). */
   script<const O extends OutputDecls = NoOutputs>(options: ScriptTaskOptions<O>): TaskHandle<O> {
-    const { interpreter, source, args, env, cwd } = options;
-    return build(options, 'script', { interpreter, source, args, env, cwd });
+    const { interpreter, source, args, env, inheritEnv, cwd } = options;
+    return build(options, 'script', { interpreter, source, args, env, inheritEnv, cwd });
   },
   /** Calls an exported function of a Node module; its return value holds the outputs. */
   node<const O extends OutputDecls = NoOutputs>(options: NodeTaskOptions<O>): TaskHandle<O> {
-    const { module, env, cwd } = options;
-    return build(options, 'node', { module, export: options.export, env, cwd });
+    const { module, env, inheritEnv, cwd } = options;
+    return build(options, 'node', { module, export: options.export, env, inheritEnv, cwd });
   },
 } as const;
 

@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import type { SpecIssue } from '../errors.js';
 import { escapePointerSegment } from './positions.js';
-import { DURATION_PATTERN, IDENTIFIER_PATTERN, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
+import { DURATION_PATTERN, IDENTIFIER_PATTERN, INHERITED_ENV_PATTERN, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from './schema.js';
 import { describeValue, didYouMean, listWords } from './value-types.js';
 
 interface SchemaLike {
@@ -22,6 +22,8 @@ const PATTERN_WORDS: Record<string, string> = {
   [WORKFLOW_NAME_PATTERN]: 'a lowercase name of letters, digits and "-" that starts and ends with a letter or digit',
   [DURATION_PATTERN]: 'a duration such as "30s", "5m", "1h30m" or "250ms"',
   [NON_BLANK_PATTERN]: 'a non-blank string',
+  [INHERITED_ENV_PATTERN]:
+    'an environment variable name (letters, digits and _) that does not start with TANDEM_ (tandem sets the task variables itself and never passes its own settings or secrets to a task)',
 };
 
 /** Objects with at most this many fields name them when a value of another type is found. */

@@ -7,6 +7,11 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 export const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** Workflow names follow Kubernetes object naming, so they compile to Argo and KFP unchanged. */
 export const WORKFLOW_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/**
+ * A variable a task may take from the engine's own environment: a name tandem does not reserve.
+ * TANDEM_* names are the task variables tandem sets and tandem's own settings and secrets.
+ */
+export const INHERITED_ENV_PATTERN = '^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$';
 /** Text with at least one character that is not white space. */
 export const NON_BLANK_PATTERN = '\\S';
 /** `90`, `"90s"`, `"1h30m"`, `"250ms"`: a number is seconds. */
@@ -108,12 +113,20 @@ export const Synchronization = Type.Union([
 ]);
 
 const Env = Type.Record(Type.String(), Type.String());
+// A task gets only what it declares (env) and a small documented base, never the rest of the
+// engine's environment (tokens, secrets); these names are passed through from it, by choice.
+const InheritEnv = Type.Array(Type.String({ pattern: INHERITED_ENV_PATTERN }), {
+  uniqueItems: true,
+  description:
+    "Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.",
+});
 
 const ProcessRunner = Type.Object(
   {
     command: Type.String({ minLength: 1 }),
     args: Type.Optional(Type.Array(Type.String())),
     env: Type.Optional(Env),
+    inheritEnv: Type.Optional(InheritEnv),
     cwd: Type.Optional(Type.String()),
     shell: Type.Optional(Type.Boolean({ description: 'Run through /bin/sh -c; off by default.' })),
   },
@@ -126,6 +139,7 @@ const ScriptRunner = Type.Object(
     source: Type.String({ minLength: 1 }),
     args: Type.Optional(Type.Array(Type.String())),
     env: Type.Optional(Env),
+    inheritEnv: Type.Optional(InheritEnv),
     cwd: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -136,6 +150,7 @@ const NodeRunner = Type.Object(
     module: Type.String({ minLength: 1, description: 'Path of a .js, .mjs or .ts module, relative to the workflow file.' }),
     export: Type.Optional(Type.String({ description: 'Exported function to call, default "default".' })),
     env: Type.Optional(Env),
+    inheritEnv: Type.Optional(InheritEnv),
     cwd: Type.Optional(Type.String()),
   },
   { additionalProperties: false },

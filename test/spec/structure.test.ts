@@ -10,7 +10,7 @@ void test('an unknown field names the allowed fields and the likely intended one
   assertIssue(issues, {
     path: '/tasks/0/process/comand',
     message: /^unknown field "comand" \(did you mean "command"\?\)$/,
-    expected: /one of command, args, env, cwd, shell/,
+    expected: /one of command, args, env, inheritEnv, cwd, shell/,
     line: 4,
     column: 16,
   });
@@ -105,4 +105,13 @@ void test('validateWorkflow works on plain data without positions', () => {
   );
   const spec = { name: 'wf', tasks: [{ name: 'a', process: { command: 'x' } }] };
   assert.equal(validateWorkflow(spec), spec);
+});
+
+void test('inheritEnv names variables, never a TANDEM_ one (tandem never hands its own settings or secrets to a task)', () => {
+  const issues = yamlIssues(withTasks('  - name: a\n    process: { command: env, inheritEnv: [AWS_PROFILE, TANDEM_API_TOKEN, "not a name"] }\n'));
+  assertIssue(issues, { path: '/tasks/0/process/inheritEnv/1', message: /invalid value/, expected: /does not start with TANDEM_/, found: /"TANDEM_API_TOKEN"/, line: 4 });
+  assertIssue(issues, { path: '/tasks/0/process/inheritEnv/2', message: /invalid value/, expected: /an environment variable name/, found: /"not a name"/ });
+  assert.equal(issues.length, 2, JSON.stringify(issues, null, 2));
+  assert.deepEqual(yamlIssues(withTasks('  - name: a\n    script: { source: env, inheritEnv: [AWS_PROFILE, LC_ALL] }\n')), []);
+  assert.equal(yamlIssues(withTasks('  - name: a\n    node: { module: m.mjs, inheritEnv: [A, A] }\n')).length, 1, 'a name given twice');
 });

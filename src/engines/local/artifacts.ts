@@ -67,16 +67,29 @@ export class ArtifactStore {
   private async putFile(source: string): Promise<{ digest: string; size: number }> {
     const { digest, size } = await digestFile(source);
     const target = this.blobPath(digest);
-    try {
-      await stat(target);
-    } catch {
+    if (!(await this.holdsIntact(target, digest, size))) {
       await mkdir(dirname(target), { recursive: true });
-      // Copy then rename, so a crash never leaves a half-written blob under its digest.
+      // Copy then rename, so a crash never leaves a half-written blob under its digest (and a
+      // reader of a bad blob being replaced keeps reading the file it opened).
       const temporary = `${target}.tmp-${process.pid}-${Date.now()}`;
       await copyFile(source, temporary, constants.COPYFILE_FICLONE);
       await rename(temporary, target);
     }
     return { digest, size };
+  }
+
+  /**
+   * Whether the blob under a digest is there with that content. Re-hashed, not trusted by its
+   * name: a blob changed in place would otherwise be kept when the same content is stored again,
+   * and handed to the next task that reads it.
+   */
+  private async holdsIntact(target: string, digest: string, size: number): Promise<boolean> {
+    try {
+      const info = await stat(target);
+      return info.isFile() && info.size === size && (await digestFile(target)).digest === digest;
+    } catch {
+      return false;
+    }
   }
 
   private async putDirectory(source: string, type: string): Promise<ArtifactRef & { path: string }> {

@@ -175,8 +175,15 @@ void describe('argo compile: references, inputs and outputs', () => {
     ['a templated list input', { tasks: [{ name: 'a', inputs: { l: ['{{ run.id }}'] }, ...sh('x') }] }, 'templated structured input', /task a, inputs.l/],
     ['a non-reference workflow output', { tasks: [producer], outputs: { o: 'n={{ tasks.p.outputs.rows }}' } }, 'workflow output', /outputs.o/],
     ['arithmetic in a template', { tasks: [producer, { name: 'c', ...sh('{{ tasks.p.outputs.rows + 1 }}') }] }, 'expression', /task c/],
+    ['inheritEnv on a process task', { tasks: [{ name: 'a', process: { command: 'env', inheritEnv: ['AWS_PROFILE'] } }] }, 'inheritEnv', /task a, process.inheritEnv/],
+    ['inheritEnv on a node task', { tasks: [{ name: 'n', node: { module: 'm.mjs', inheritEnv: ['AWS_PROFILE'] } }] }, 'inheritEnv', /task n, node.inheritEnv/],
   ];
   for (const [label, doc, feature, where] of refusals) void it(`refuses ${label}`, () => refuses(doc, feature, where));
+
+  void it('compiles an empty inheritEnv: nothing is inherited, as on a pod', () => {
+    const m = compile({ tasks: [{ name: 'a', process: { command: 'env', inheritEnv: [] } }] });
+    assert.deepEqual(template(m, 'a').container.command, ['env']);
+  });
 });
 
 void describe('argo compile: when', () => {

@@ -36,6 +36,8 @@ const cases: Array<[string, WorkflowSpec, string, RegExp]> = [
   ['run.status', workflow([echo('a')], { finally: [echo('f', { process: { command: 'echo', args: ['{{ run.status }}'] } })] }), 'run.status', /task f/],
   ['run.failures', workflow([echo('a')], { finally: [echo('f', { inputs: { x: '{{ run.failures }}' } })] }), 'run.failures', /task f/],
   ['task.attempt', workflow([echo('a', { process: { command: 'echo', args: ['{{ task.attempt }}'] } })]), 'task.attempt', /task a/],
+  ['inheritEnv', workflow([echo('a', { process: { command: 'env', inheritEnv: ['AWS_PROFILE'] } })]), 'inheritEnv', /task a/],
+  ['inheritEnv on a node task', workflow([{ name: 'n', node: { module: 'm.mjs', inheritEnv: ['AWS_PROFILE'] } }]), 'inheritEnv', /task n/],
   [
     'a finally task reading a main output',
     workflow([echo('a', { outputs: { v: {} } })], { finally: [echo('f', { inputs: { v: '{{ tasks.a.outputs.v }}' } })] }),

@@ -2,7 +2,7 @@
 // changes the key and that irrelevant changes (task name, descriptions, retry, key order, the run,
 // unreferenced params) do not; and unit tests of canonical JSON, the policy and file digests.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -195,12 +195,55 @@ void describe('cache key', () => {
     assert.notEqual(await keyOf(c), before);
   });
 
+  void it('sees a script edited in place with its size and mtime set back (the ctime moves)', async () => {
+    const script = join(dir, 'same-size.py');
+    // A whole-second mtime, so that setting it back restores it to the nanosecond.
+    const mtime = new Date('2026-01-02T03:04:05Z');
+    writeFileSync(script, 'print(1)\n');
+    utimesSync(script, mtime, mtime);
+    const digests = new FileDigests();
+    const before = statSync(script, { bigint: true });
+    const first = await digests.digest(script);
+    writeFileSync(script, 'print(2)\n');
+    // Setting the times back moves the ctime to now; repeat until it differs from the first
+    // stat's (the kernel's clock for it may tick coarsely), so the test does not depend on timing.
+    do utimesSync(script, mtime, mtime);
+    while (statSync(script, { bigint: true }).ctimeNs === before.ctimeNs);
+    const after = statSync(script, { bigint: true });
+    assert.deepEqual([after.ino, after.size, after.mtimeNs], [before.ino, before.size, before.mtimeNs], 'same inode, size and mtime');
+    assert.notEqual(await digests.digest(script), first, 'the edit is seen');
+  });
+
   void it('renders templates in cache.key against params and inputs', async () => {
     const parts = (v: number): ContextParts => ({ params: { v }, run: {}, tasks: {}, task: { name: 't', attempt: 0 } });
     const task: TaskSpec = { name: 't', process: { command: '/bin/true' }, inputs: { n: 3 }, cache: { key: ['data-{{ params.v }}', '{{ inputs.n }}'] } };
     assert.notEqual(await keyOf({ task, parts: parts(1) }), await keyOf({ task, parts: parts(2) }));
     const broken: TaskSpec = { ...task, cache: { key: ['{{ params.missing.deeper }}'] } };
     await assert.rejects(keyOf({ task: broken, parts: parts(1) }), UncacheableError);
+  });
+});
+
+void describe('cache key of a task with inheritEnv', () => {
+  const parts: ContextParts = { params: {}, run: {}, tasks: {}, task: { name: 't', attempt: 0 } };
+  const task = (inheritEnv?: string[]): Case => ({ task: { name: 't', process: { command: '/bin/true', ...(inheritEnv ? { inheritEnv } : {}) }, cache: {} }, parts });
+  void it('changes with the names inherited and their values, and an empty list keys as none', async () => {
+    const saved = process.env.KEY_TEST_INHERITED;
+    try {
+      delete process.env.KEY_TEST_INHERITED;
+      const none = await keyOf(task());
+      assert.equal(await keyOf(task([])), none);
+      const unset = await keyOf(task(['KEY_TEST_INHERITED']));
+      assert.notEqual(unset, none, 'naming a variable changes the key');
+      process.env.KEY_TEST_INHERITED = 'one';
+      const one = await keyOf(task(['KEY_TEST_INHERITED']));
+      assert.notEqual(one, unset);
+      process.env.KEY_TEST_INHERITED = 'two';
+      assert.notEqual(await keyOf(task(['KEY_TEST_INHERITED'])), one, 'another value, another key');
+      assert.equal(await keyOf(task()), none, 'a task that inherits nothing does not see it');
+    } finally {
+      if (saved === undefined) delete process.env.KEY_TEST_INHERITED;
+      else process.env.KEY_TEST_INHERITED = saved;
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // every cached result; a changed input reruns only that task and what depends on it; a deleted or
 // corrupted artifact is never a stale hit; maxAge; sharing across workflows; --no-cache; failures.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { OWNER_ID } from '../../../src/engines/local/owner.js';
@@ -14,6 +14,23 @@ beforeEach(async () => (h = await makeHarness()));
 afterEach(async () => h.close());
 
 const executed = (r: RunResult, task: string): boolean => r.executions(task).length > 0;
+
+/**
+ * Flips one bit of a file in place, keeping its size and its mtime to the nanosecond: the mtime
+ * is first set to a whole second (which utimes stores exactly; no later than when the entry was
+ * stored) and set back to it after the write.
+ */
+function flipBitInPlace(path: string, byte: number, bit: number): void {
+  const second = Math.floor(statSync(path).mtimeMs / 1000);
+  utimesSync(path, second, second);
+  const before = statSync(path, { bigint: true });
+  const bytes = readFileSync(path);
+  bytes[byte]! ^= 1 << bit;
+  writeFileSync(path, bytes);
+  utimesSync(path, second, second);
+  const after = statSync(path, { bigint: true });
+  assert.deepEqual([after.size, after.mtimeNs], [before.size, before.mtimeNs], 'same size and mtime');
+}
 
 function produceAndConsume(token: string): WorkflowSpec {
   return workflow({
@@ -120,6 +137,43 @@ void describe('component cache on the embedded engine', () => {
 
     const healthy = await runToEnd(h, spec);
     assert.equal(healthy.status('produce'), 'Cached');
+  });
+
+  void it('never serves an artifact changed in place with its size and mtime kept (one flipped bit)', async () => {
+    const spec = produceAndConsume('flipped');
+    const cold = await runToEnd(h, spec);
+    assert.equal(cold.run.status, 'Succeeded', cold.run.message);
+    const blob = cold.artifacts.find((a) => a.name === 'doc')!.path;
+    flipBitInPlace(blob, 2, 0);
+    assert.notEqual(readFileSync(blob, 'utf8'), 'flipped content', 'the blob is corrupted');
+
+    const after = await runToEnd(h, spec);
+    assert.equal(after.run.status, 'Succeeded', after.run.message);
+    assert.equal(executed(after, 'produce'), true, 'the corrupted hit is a miss: produce ran again');
+    assert.equal(after.output('check', 'text'), 'flipped content', 'downstream tasks read the good content');
+    assert.equal(readFileSync(blob, 'utf8'), 'flipped content', 'the rerun stored the good content again');
+    const why = /^cache entry [0-9a-f]{12} dropped: artifact "doc" \(sha256 [0-9a-f]{12}\) has changed: its content no longer matches its digest; running again$/;
+    assert.match(after.executions('produce')[0]?.message ?? '', why, 'show says why it ran');
+    assert.ok((await h.store.listRunEvents(after.run.id)).some((e) => e.task === 'produce' && why.test(e.message ?? '')), 'the run event log says why');
+    assert.equal((await runToEnd(h, spec)).status('produce'), 'Cached', 'the repaired entry is a hit again');
+  });
+
+  void it('repairs a blob changed in place when a task stores the same content again, so readers get the good bytes', async () => {
+    // No cache at all: the content-addressed store alone must not keep a bad blob under a good digest.
+    const spec = workflow({
+      tasks: [
+        { name: 'produce', ...sh("printf 'stored once' > $TANDEM_OUTPUTS/doc.txt"), outputs: { doc: { type: 'artifact', path: 'doc.txt' } } },
+        { name: 'read', ...sh('cat {{ inputs.doc }} > $TANDEM_OUTPUTS/text'), inputs: { doc: '{{ tasks.produce.outputs.doc }}' }, outputs: { text: {} } },
+      ],
+    });
+    const first = await runToEnd(h, spec);
+    assert.equal(first.output('read', 'text'), 'stored once');
+    const blob = first.artifacts.find((a) => a.name === 'doc')!.path;
+    flipBitInPlace(blob, 0, 6);
+    const second = await runToEnd(h, spec);
+    assert.equal(second.run.status, 'Succeeded', second.run.message);
+    assert.equal(second.output('read', 'text'), 'stored once', 'the reader got the bytes the producer wrote');
+    assert.equal(readFileSync(blob, 'utf8'), 'stored once');
   });
 
   void it('treats an entry older than maxAge as a miss', async () => {

@@ -21,6 +21,8 @@ export function runnerTemplate(ctx: CompileContext, scope: TemplateScope): Json 
   const task = scope.task;
   const kinds = RUNNER_KINDS.filter((kind) => task[kind as keyof TaskSpec] !== undefined);
   const kind = kinds[0];
+  const runner = task.process ?? task.script ?? task.node;
+  if ((runner?.inheritEnv?.length ?? 0) > 0) refuseInheritEnv(ctx, task.name, kind ?? 'process');
   if (task.process) return { container: processContainer(ctx, scope, task.process) };
   if (task.script) return { script: scriptContainer(ctx, scope, task.script) };
   if (task.node) return { script: nodeContainer(ctx, scope, task.node) };
@@ -66,6 +68,20 @@ function nodeContainer(ctx: CompileContext, scope: TemplateScope, spec: NonNulla
     source,
     ...common(ctx, scope, spec.cwd, spec.env, inputEnv),
   };
+}
+
+/**
+ * inheritEnv passes variables of the tandem process's own environment; a pod has no such
+ * environment to take them from, and copying their values from the compiling machine into the
+ * manifest would publish them.
+ */
+function refuseInheritEnv(ctx: CompileContext, task: string, kind: string): never {
+  return ctx.fail(
+    'inheritEnv',
+    task,
+    `${kind}.inheritEnv`,
+    "a pod has no tandem process environment to pass variables from; set them in env, or give the pod a Kubernetes Secret (envFrom) outside tandem",
+  );
 }
 
 function image(ctx: CompileContext, task: TaskSpec, node: boolean): string {

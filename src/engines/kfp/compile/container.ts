@@ -14,6 +14,13 @@ const DEFAULT_PROJECT_DIR = '/workspace';
 
 export function executorSpec(build: TaskBuild): Record<string, unknown> {
   const { task } = build;
+  const runner = task.process ?? task.script ?? task.node;
+  if ((runner?.inheritEnv?.length ?? 0) > 0) {
+    // inheritEnv passes variables of the tandem process's own environment: a KFP task's pod has
+    // none, and copying the compiling machine's values into the pipeline would publish them.
+    const field = task.process ? 'process' : task.script ? 'script' : 'node';
+    build.ctx.fail('inheritEnv', task.name, `${field}.inheritEnv: a pod has no tandem process environment to pass variables from; set them in env, or give the pod a Kubernetes Secret outside tandem`);
+  }
   const container = task.node ? nodeContainer(build) : shellContainer(build);
   const resources = resourceSpec(task.resources ?? build.ctx.spec.defaults?.resources);
   return { container: { ...container, ...(resources ? { resources } : {}) } };

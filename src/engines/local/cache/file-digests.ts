@@ -1,7 +1,9 @@
 // Content digests of the files a task's definition names: a node task's module, and any command
 // or argument of a process or script task that names an existing file (`python train.py`). A
-// digest is remembered with the file's identity (device, inode, size, mtime), so each cache
-// lookup pays one stat per file and a file is read again only after it changed.
+// digest is remembered with the file's identity (device, inode, size, mtime, ctime), so each
+// cache lookup pays one stat per file and a file is read again only after it changed. The ctime
+// is there because the mtime can be set back (`touch -d`, a tool restoring timestamps) after an
+// edit that kept the size; the ctime cannot, every write and every utimes moves it.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -29,7 +31,7 @@ export class FileDigests {
       return undefined;
     }
     if (!info.isFile()) return undefined;
-    const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
+    const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
     const remembered = this.known.get(path);
     if (remembered?.identity === identity) return remembered.digest;
     const digest = info.size > BigInt(MAX_HASHED_FILE_BYTES) ? `stat:${info.size}:${info.mtimeNs}` : `sha256:${await hashFile(path)}`;

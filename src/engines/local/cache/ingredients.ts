@@ -112,23 +112,34 @@ async function runnerIngredients(
     if (digest === undefined) throw new UncacheableError(`node module ${modulePath} does not exist`);
     // By content only: the same module copied elsewhere (another project, another workflow) keys the same.
     files['<module>'] = digest;
-    return { runner: { kind: 'node', export: spec.export ?? 'default', env: spec.env ?? {}, cwd }, files };
+    return { runner: { kind: 'node', export: spec.export ?? 'default', env: spec.env ?? {}, ...inherited(spec.inheritEnv), cwd }, files };
   }
   if (task.script) {
     const spec = task.script;
     const cwd = workdir(spec.cwd, ctx.baseDir);
     const interpreter = spec.interpreter ?? 'sh';
     await addNamedFiles([interpreter.trim().split(/\s+/)[0] ?? '', ...(spec.args ?? [])], cwd, ctx.files, files);
-    return { runner: { kind: 'script', interpreter, source: spec.source, args: spec.args ?? [], env: spec.env ?? {}, cwd }, files };
+    return { runner: { kind: 'script', interpreter, source: spec.source, args: spec.args ?? [], env: spec.env ?? {}, ...inherited(spec.inheritEnv), cwd }, files };
   }
   if (task.process) {
     const spec = task.process;
     const cwd = workdir(spec.cwd, ctx.baseDir);
     const shell = spec.shell === true;
     await addNamedFiles(shell ? (spec.args ?? []) : [spec.command, ...(spec.args ?? [])], cwd, ctx.files, files);
-    return { runner: { kind: 'process', command: spec.command, args: spec.args ?? [], shell, env: spec.env ?? {}, cwd }, files };
+    return { runner: { kind: 'process', command: spec.command, args: spec.args ?? [], shell, env: spec.env ?? {}, ...inherited(spec.inheritEnv), cwd }, files };
   }
   throw new UncacheableError('only process, script and node tasks are cached');
+}
+
+/**
+ * The variables a task takes from the engine's environment, with their values now (null: unset):
+ * a task that reads one may produce another result when it changes. Only a hash of them reaches
+ * the store. Absent when the task inherits nothing, so that keys of tasks without inheritEnv stay
+ * as they were.
+ */
+function inherited(names: readonly string[] | undefined): { inheritEnv?: Record<string, string | null> } {
+  if (names === undefined || names.length === 0) return {};
+  return { inheritEnv: Object.fromEntries(names.map((name) => [name, process.env[name] ?? null])) };
 }
 
 function workdir(cwd: string | undefined, baseDir: string): string {

@@ -77,7 +77,7 @@ export class RunCache {
         this.note(taskKey, `cache entry ${short} is older than maxAge: running again`);
         return undefined;
       }
-      const verdict = await verifyOutputs(entry.outputs, artifacts, entry.createdAt);
+      const verdict = await verifyOutputs(entry.outputs, artifacts);
       if (!verdict.ok) {
         this.service.track(store.invalidateCacheEntry(key, entry.createdAt));
         this.note(taskKey, `cache entry ${short} dropped: ${verdict.reason}; running again`);

@@ -1,14 +1,18 @@
 // Checks, before a cache hit is accepted, that every artifact the entry's outputs point to is
-// still in the content-addressed store with the content its digest names. Cheap checks first: the
-// blob exists and has the recorded size. Content is re-hashed only when the blob was modified
-// after the entry was stored (its mtime is newer): blobs are written once, by copy and rename,
-// so a later mtime means someone wrote to it. A blob found corrupted is removed, so that the
-// rerun the miss causes stores a good copy instead of finding the bad one under its digest.
+// still in the content-addressed store with the content its digest names. Every blob is re-hashed
+// on every hit: a size or mtime check cannot see a bit flipped in place (by a disk, or by a tool
+// that restores the mtime it found), and a hit that serves such bytes makes a downstream task
+// compute a wrong result in a run that succeeds. Hashing runs at disk speed (bench/cache.ts
+// measures it against sha256sum), and the missing or wrong-sized blob is still caught first,
+// without reading it. A blob found corrupted is removed, so that the rerun the miss causes stores
+// a good copy instead of finding the bad one under its digest.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import type { ArtifactRef, OutputValue } from '../../model.js';
-import type { ArtifactStore } from '../artifacts.js';
+import { digestFile, type ArtifactStore } from '../artifacts.js';
+
+/** Files of one directory artifact hashed at the same time. */
+const FILES_AT_ONCE = 8;
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
@@ -19,17 +23,17 @@ interface ManifestEntry {
 }
 
 /** Verifies every artifact output; the first problem found is the reason. */
-export async function verifyOutputs(outputs: Record<string, OutputValue>, artifacts: ArtifactStore, storedAt: number): Promise<Verdict> {
+export async function verifyOutputs(outputs: Record<string, OutputValue>, artifacts: ArtifactStore): Promise<Verdict> {
   const checks = Object.entries(outputs).flatMap(([name, output]) =>
-    output.kind === 'artifact' ? [checkArtifact(name, output.artifact, artifacts, storedAt)] : [],
+    output.kind === 'artifact' ? [checkArtifact(name, output.artifact, artifacts)] : [],
   );
   for (const verdict of await Promise.all(checks)) if (!verdict.ok) return verdict;
   return { ok: true };
 }
 
-async function checkArtifact(name: string, ref: ArtifactRef, artifacts: ArtifactStore, storedAt: number): Promise<Verdict> {
+async function checkArtifact(name: string, ref: ArtifactRef, artifacts: ArtifactStore): Promise<Verdict> {
   const label = `artifact "${name}" (sha256 ${ref.digest.slice(0, 12)})`;
-  if (ref.kind === 'file') return checkBlob(label, ref.digest, ref.size, artifacts, storedAt);
+  if (ref.kind === 'file') return checkBlob(label, ref.digest, ref.size, artifacts);
   const manifestPath = artifacts.blobPath(ref.digest);
   let text: string;
   try {
@@ -47,13 +51,17 @@ async function checkArtifact(name: string, ref: ArtifactRef, artifacts: Artifact
   } catch {
     return { ok: false, reason: `${label}: its manifest is not JSON` };
   }
-  const verdicts = await Promise.all(
-    manifest.map((entry) => checkBlob(`${label}, file ${entry.path}`, entry.digest, entry.size, artifacts, storedAt)),
-  );
-  return verdicts.find((v) => !v.ok) ?? { ok: true };
+  // A few files at a time: a directory of thousands would otherwise open them all at once.
+  for (let start = 0; start < manifest.length; start += FILES_AT_ONCE) {
+    const batch = manifest.slice(start, start + FILES_AT_ONCE);
+    const verdicts = await Promise.all(batch.map((entry) => checkBlob(`${label}, file ${entry.path}`, entry.digest, entry.size, artifacts)));
+    const failed = verdicts.find((v) => !v.ok);
+    if (failed) return failed;
+  }
+  return { ok: true };
 }
 
-async function checkBlob(label: string, digest: string, size: number, artifacts: ArtifactStore, storedAt: number): Promise<Verdict> {
+async function checkBlob(label: string, digest: string, size: number, artifacts: ArtifactStore): Promise<Verdict> {
   const path = artifacts.blobPath(digest);
   let info;
   try {
@@ -66,7 +74,7 @@ async function checkBlob(label: string, digest: string, size: number, artifacts:
     await rm(path, { force: true });
     return { ok: false, reason: `${label} has changed: ${info.size} bytes instead of ${size}` };
   }
-  if (info.mtimeMs > storedAt && (await hashFile(path)) !== digest) {
+  if ((await digestFile(path)).digest !== digest) {
     await rm(path, { force: true });
     return { ok: false, reason: `${label} has changed: its content no longer matches its digest` };
   }
@@ -75,10 +83,4 @@ async function checkBlob(label: string, digest: string, size: number, artifacts:
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -61,6 +61,7 @@ export class NodeRunner implements Runner {
         args: [...loader, SHIM_PATH, requestFile],
         cwd: renderCwd(spec.cwd, execution),
         env: renderEnv(spec.env, execution),
+        inheritEnv: spec.inheritEnv,
       },
       this.settings,
     );

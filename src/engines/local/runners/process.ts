@@ -20,7 +20,7 @@ export class ProcessRunner implements Runner {
     return spawnTask(
       this.pool,
       execution,
-      { ...line, cwd: renderCwd(spec.cwd, execution), env: renderEnv(spec.env, execution) },
+      { ...line, cwd: renderCwd(spec.cwd, execution), env: renderEnv(spec.env, execution), inheritEnv: spec.inheritEnv },
       this.settings,
     );
   }

@@ -28,6 +28,7 @@ export class ScriptRunner implements Runner {
         args: [...interpreterArgs, scriptFile, ...renderArgs(spec.args, execution)],
         cwd: renderCwd(spec.cwd, execution),
         env: renderEnv(spec.env, execution),
+        inheritEnv: spec.inheritEnv,
       },
       this.settings,
     );

@@ -3,6 +3,7 @@
 import { RunnerStartError, type RunnerResult, type TaskExecution } from '../runner.js';
 import { SpawnFailedError, type SpawnerPool } from '../spawner/pool.js';
 import { attemptFiles } from '../layout.js';
+import { taskEnvironment } from './task-env.js';
 
 export interface SpawnSettings {
   logCap: number;
@@ -13,7 +14,10 @@ export interface CommandLine {
   command: string;
   args: string[];
   cwd: string;
+  /** The runner's rendered `env`. */
   env: Record<string, string>;
+  /** The runner's `inheritEnv`. */
+  inheritEnv: readonly string[] | undefined;
 }
 
 export async function spawnTask(
@@ -37,7 +41,7 @@ export async function spawnTask(
         command: line.command,
         args: line.args,
         cwd: line.cwd,
-        env: { ...line.env, ...execution.env },
+        env: taskEnvironment({ declared: line.env, inherit: line.inheritEnv, task: execution.env }),
         dir: execution.outputsDir,
         stdoutFile: attemptFiles.stdout(execution.logDir),
         stderrFile: attemptFiles.stderr(execution.logDir),

@@ -127,8 +127,9 @@ function cappedFile(path, cap) {
 function run(fields) {
   const [id, dir, stdoutFile, stderrFile, capText, cwd, envCountText, ...rest] = fields;
   const envCount = Number(envCountText);
-  /** @type {Record<string, string | undefined>} */
-  const env = { ...process.env };
+  // The request carries the complete environment; nothing of this process's (the engine's) is kept.
+  /** @type {Record<string, string>} */
+  const env = {};
   for (let i = 0; i < envCount; i++) env[rest[2 * i] ?? ''] = rest[2 * i + 1] ?? '';
   const [command, ...args] = rest.slice(2 * envCount);
   // The engine that asked may have died since it wrote this request: start nothing for it.

@@ -21,6 +21,7 @@
 #
 # Request (one line, fields separated by TAB, each field escaped: \\ \t \n):
 #   id dir stdoutFile stderrFile logCap cwd envCount [key value]... command [arg]...
+# The key/value pairs are the task's whole environment, not additions to this process's.
 # Replies:
 #   s id pid                       the task runs, as the leader of its own process group
 #   e id exitCode signal truncated exit code (-1 if killed), signal number (0 if none), 1 if a log was capped
@@ -149,7 +150,8 @@ sub start_task {
       syswrite($exec_w, ($! + 0) . " cannot enter $cwd: $!");
       _exit(127);
     }
-    $ENV{$_} = $env{$_} for keys %env;
+    # The request carries the complete environment; nothing of the engine's is kept.
+    %ENV = %env;
     { exec { $argv[0] } @argv; }
     syswrite($exec_w, ($! + 0) . " $!");
     _exit(127);

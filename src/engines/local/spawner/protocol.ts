@@ -14,7 +14,10 @@ export interface SpawnRequest {
   command: string;
   args: string[];
   cwd: string;
-  /** Entries added to the helper's environment (which is the engine's). */
+  /**
+   * The child's complete environment: it replaces the helper's (which is the engine's, secrets
+   * included), so a task sees exactly these variables.
+   */
   env: Record<string, string>;
   /** The attempt's directory, created by the helper before spawning. */
   dir: string;
