@@ -9,7 +9,7 @@ import { BadRequestError } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export function parseJsonBody(bytes: Buffer): unknown {
+function parseJsonBody(bytes: Buffer): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);

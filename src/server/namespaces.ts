@@ -9,7 +9,7 @@ export function requirePrincipal(principal: Principal | undefined): Principal {
 }
 
 /** For a namespace the caller names (`?namespace=`): 403 when the token may not act there. */
-export function requireNamespace(principal: Principal | undefined, namespace: string): void {
+function requireNamespace(principal: Principal | undefined, namespace: string): void {
   if (!allows(requirePrincipal(principal), namespace)) throw new ForbiddenError(namespace);
 }
 

@@ -4,7 +4,7 @@
 // templates): such a body can never succeed, so it gets a 4xx that names where, never a 5xx.
 
 /** Objects and arrays inside one another that a request body or event payload may hold. */
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 
 export interface TooDeep {
   /** JSON pointer of the first container found at `limit + 1` levels, cut to its first segments. */

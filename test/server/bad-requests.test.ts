@@ -69,6 +69,8 @@ function apiBodyCases(): Case[] {
     for (const container of ['object', 'array'] as const) {
       const deep = nestedJson(depth, container);
       post(`params.x nested ${depth} deep (${container})`, `{"params":{"x":${deep}}}`, { mention: /deeper than 100 levels/, field: '/body/params/x' });
+      // j is a json param: any value is of its type, so only the depth limit stands between it and the run.
+      post(`params.j nested ${depth} deep (${container})`, `{"params":{"x":"ok","j":${deep}}}`, { mention: /deeper than 100 levels/, field: '/body/params/j' });
       post(`an unknown field nested ${depth} deep (${container})`, `{"other":${deep}}`, { mention: /deeper than 100 levels/, field: '/body/other' });
       post(`the whole body nested ${depth} deep (${container})`, container === 'object' ? deep : `{"params":${deep}}`, { mention: /deeper than 100 levels/, field: '/body' });
     }
@@ -216,7 +218,7 @@ describe('bad requests: never a 5xx, always a named reason', () => {
   let plane: ControlPlane;
   before(async () => {
     process.env.TANDEM_BAD_REQUESTS_TOKEN = TOKEN;
-    writeFileSync(join(dir, 'wf.yaml'), 'name: wf\nparams:\n  x: { type: string }\n  n: { type: integer, default: 1 }\ntasks:\n  - name: a\n    process: { command: /bin/true }\n');
+    writeFileSync(join(dir, 'wf.yaml'), 'name: wf\nparams:\n  x: { type: string }\n  n: { type: integer, default: 1 }\n  j: { type: json, default: {} }\ntasks:\n  - name: a\n    process: { command: /bin/true }\n');
     writeFileSync(join(dir, 'tandem.yaml'), stringify(PROJECT));
     const config = await loadConfig({ cwd: dir, env: {}, flags: { home: join(dir, 'home') } });
     plane = await ControlPlane.start({ project: await loadProject(join(dir, 'tandem.yaml')), config, port: 0 });
