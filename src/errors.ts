@@ -118,3 +118,16 @@ export class CompileError extends TandemError {
     this.name = 'CompileError';
   }
 }
+
+/**
+ * A request that contradicts the state of what it names and would fail the same way if repeated:
+ * cancelling a run that already finished, reusing an Idempotency-Key for a different request.
+ */
+export class ConflictError extends TandemError {
+  readonly code = 'CONFLICT';
+  override readonly exitCode = 5;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

@@ -10,6 +10,8 @@ export const EXIT = {
   notFound: 3,
   /** The store or data directory is unusable, or tandem itself failed. */
   internal: 4,
+  /** The request contradicts the state of what it names (cancelling a run that already finished). */
+  conflict: 5,
   /** Forced exit by a second Ctrl-C (128 + SIGINT). */
   interrupted: 130,
 } as const;

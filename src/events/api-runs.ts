@@ -5,9 +5,10 @@
 // EventSource: nothing to start or stop, and its events start the workflow the call names without
 // being offered to sensors (a call scoped to one namespace cannot fire sensors of another).
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Engines } from '../engines/registry.js';
 import { newEventId, newRunId } from '../util/ids.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, TandemError } from '../errors.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import { resolveParams } from '../spec/params.js';
 import type { EventStore } from '../store/ports/events.js';
@@ -29,6 +30,31 @@ export interface StartRunRequest {
 /** Starts runs for API calls (the server's run routes hold one); ApiRunStarter records each as an event. */
 export interface RunStarter {
   startRun(request: StartRunRequest): Promise<{ runId: string; duplicate: boolean }>;
+}
+
+/**
+ * The same Idempotency-Key again with a different request (other params, lane or experiment):
+ * answering with the first call's run would hide that this one was never started. The HTTP API
+ * answers 422, as the IETF Idempotency-Key draft and payment APIs do. Not retryable: the key is
+ * taken.
+ */
+export class IdempotencyKeyReusedError extends TandemError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  override readonly exitCode = 2;
+  constructor(readonly key: string, workflow: string) {
+    super(`Idempotency-Key ${JSON.stringify(key)} was already used for a run of ${workflow} with different params, lane or experiment; use a new key for a new request`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** What an API call asked for, as its event records it; a repeat under the same key must ask the same. */
+function requestData(request: StartRunRequest): Record<string, unknown> {
+  return {
+    workflow: request.workflow,
+    params: request.params,
+    ...(request.lane !== undefined ? { lane: request.lane } : {}),
+    ...(request.experiment !== undefined ? { experiment: request.experiment } : {}),
+  };
 }
 
 /** How long an Idempotency-Key holds (as Stripe keeps them). */
@@ -57,7 +83,7 @@ export class ApiRunStarter implements RunStarter {
       type: 'dev.tandem.api.run',
       time: new Date(now).toISOString(),
       datacontenttype: 'application/json',
-      data: { workflow: request.workflow, params: request.params },
+      data: requestData(request),
       extensions: { principal: request.principal.name },
     };
     const recorded = await this.store.recordEvent(event, newEventId(), now);
@@ -65,6 +91,11 @@ export class ApiRunStarter implements RunStarter {
       { sensor: API_SOURCE_NAME, trigger: request.workflow, key: event.id, runId: newRunId(request.workflow), expiresAt: now + IDEMPOTENCY_TTL_MS, eventIds: [recorded.eventId] },
       now,
     );
+    if (!claim.claimed && request.idempotencyKey !== undefined) {
+      // A repeat: the key's first request is on record as its event; key order does not matter.
+      const first = recorded.duplicate ? await this.store.getEvent(recorded.eventId) : undefined;
+      if (first !== undefined && !isDeepStrictEqual(first.data, event.data)) throw new IdempotencyKeyReusedError(request.idempotencyKey, request.workflow);
+    }
     await this.engine.submit({
       spec: entry.spec,
       params,

@@ -5,6 +5,7 @@
 import { decode, encode, ExtData } from '@msgpack/msgpack';
 import { TandemError } from '../errors.js';
 import { errorMessage } from '../util/error-message.js';
+import { findTooDeep } from '../util/json-depth.js';
 
 export const PAYLOAD_MODES = ['auto', 'json', 'msgpack', 'raw'] as const;
 export type PayloadMode = (typeof PAYLOAD_MODES)[number];
@@ -74,11 +75,24 @@ function decodeText(bytes: Uint8Array, source: string, expected: string): string
 function decodeJson(bytes: Uint8Array, source: string): unknown {
   if (bytes.length === 0) throw new PayloadError(source, 'JSON', 'an empty payload');
   const text = decodeText(bytes, source, 'JSON');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new PayloadError(source, 'JSON', describeError(error));
   }
+  return shallowEnough(value, source, 'JSON');
+}
+
+/**
+ * Refuses a value nested deeper than MAX_JSON_DEPTH: sensors, filters and templates walk payloads
+ * recursively, and such a payload would fail there on every delivery (a webhook answered 503, a
+ * NATS message redelivered forever). Refused here it is a PayloadError, never retried.
+ */
+function shallowEnough(value: unknown, source: string, expected: string): unknown {
+  const deep = findTooDeep(value);
+  if (deep) throw new PayloadError(source, expected, `nested deeper than ${deep.limit} levels of objects and arrays, at ${deep.at}`);
+  return value;
 }
 
 /** MessagePack values that JSON has no word for: bin → base64, timestamp → ISO text; other extensions are refused. */
@@ -109,6 +123,7 @@ function decodeMsgpack(bytes: Uint8Array, source: string): unknown {
   } catch (error) {
     throw new PayloadError(source, 'MessagePack', describeError(error));
   }
+  shallowEnough(value, source, 'MessagePack');
   try {
     return toJsonValue(value, source);
   } catch (error) {
@@ -155,11 +170,13 @@ export function decodePayload(bytes: Uint8Array, options: DecodeOptions): Decode
       break;
   }
   if (declared === undefined && bytes.length > 0) {
+    let value: unknown;
     try {
-      return { datacontenttype: JSON_TYPE, data: JSON.parse(utf8.decode(bytes)) as unknown };
+      value = JSON.parse(utf8.decode(bytes)) as unknown;
     } catch {
-      // not JSON: fall through to raw bytes
+      value = undefined; // not JSON: raw bytes
     }
+    if (value !== undefined) return { datacontenttype: JSON_TYPE, data: shallowEnough(value, source, 'JSON') };
   }
   // An unknown declared type (image/png, application/pdf...) keeps its name; the bytes travel as base64.
   return { datacontenttype: declared ?? OCTET_TYPE, data: base64(bytes) };

@@ -143,6 +143,11 @@ export class EventPipeline implements EventSink {
     return this.sensors.map((sensor) => sensor.describe());
   }
 
+  /** The sensors' definitions (the API reads which namespaces their triggers start runs in). */
+  sensorSpecs(): readonly SensorSpec[] {
+    return this.options.sensors;
+  }
+
   /** Drops expired trigger claims; the server calls it periodically. */
   pruneClaims(): Promise<number> {
     return this.options.store.pruneTriggerClaims(this.now());

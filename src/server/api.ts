@@ -5,6 +5,7 @@ import { createServer, type TandemServer } from './app.js';
 import type { TokenAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import type { ServerMetrics } from './metrics.js';
+import { NamespaceRules } from './namespace-rules.js';
 import { registerHealthRoutes, type HealthState } from './routes/health.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMetaRoutes } from './routes/meta.js';
@@ -30,11 +31,12 @@ export function buildApiServer(options: ApiServerOptions): TandemServer {
   registerHealthRoutes(server.app, options.health);
   registerWorkflowRoutes(server.app, options.context);
   registerRunRoutes(server.app, options.context);
-  registerEventRoutes(server.app, options.context);
-  registerSensorRoutes(server.app, options.context);
+  const rules = new NamespaceRules(options.context.catalog, () => options.context.pipeline?.sensorSpecs() ?? []);
+  registerEventRoutes(server.app, options.context, rules);
+  registerSensorRoutes(server.app, options.context, rules);
   registerTrackingRoutes(server.app, options.context);
-  const hub = new StreamHub(options.context.store, options.context.catalog, { ...options.stream });
+  const hub = new StreamHub(options.context.store, rules, { ...options.stream });
   registerStreamRoutes(server.app, hub, options.stream);
-  registerMetaRoutes(server.app, server.routes, options.metrics.registry, VERSION);
+  registerMetaRoutes(server.app, server.routes, options.metrics.registry, VERSION, options.context.catalog);
   return server;
 }

@@ -4,7 +4,9 @@
 // that check each route's auth, so a new route cannot be forgotten).
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Principal, TokenAuth } from './auth.js';
-import { errorResponse, UnauthorizedError } from './errors.js';
+import { errorLabel, errorResponse, UnauthorizedError } from './errors.js';
+import { useJsonBodyParser } from './json-body.js';
+import { useRouteValidators } from './validators.js';
 
 export interface RouteInfo {
   method: string;
@@ -43,7 +45,8 @@ export interface TandemServer {
 }
 
 export function createServer(options: ServerOptions): TandemServer {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  useRouteValidators(app);
   const routes: RouteInfo[] = [];
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
@@ -67,17 +70,20 @@ export function createServer(options: ServerOptions): TandemServer {
     if (!principal) throw new UnauthorizedError();
     request.principal = principal;
   });
+  // Checked as it is parsed: UTF-8, nesting depth (before the schema validator walks it
+  // recursively), no prototype keys. Raw bodies (webhooks) are checked once decoded.
+  useJsonBodyParser(app);
   app.setErrorHandler(async (error, request, reply) => {
-    const { status, body } = errorResponse(error);
+    const { status, body } = errorResponse(error, { url: request.url, body: request.body, params: request.params, headers: request.headers });
     if (status >= 500) options.onError?.(error, request);
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler(async (request, reply) => {
     if (!options.auth.authenticate(request.headers.authorization)) {
-      return reply.status(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: new UnauthorizedError().message });
+      return reply.status(401).header('WWW-Authenticate', 'Bearer').send({ error: errorLabel(401), message: new UnauthorizedError().message });
     }
-    return reply.status(404).send({ error: 'not found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    return reply.status(404).send({ error: errorLabel(404), message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   return { app, routes };
 }

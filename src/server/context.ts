@@ -2,6 +2,7 @@
 import type { Engines } from '../engines/registry.js';
 import type { RunStarter } from '../events/api-runs.js';
 import type { SensorDescription } from '../events/sensor-runner.js';
+import type { SensorSpec } from '../events/sensors/schema.js';
 import type { DispatchResult } from '../events/source.js';
 import type { WorkflowCatalog } from '../project/catalog.js';
 import type { DeadLetterStore } from '../store/ports/dead-letters.js';
@@ -15,6 +16,8 @@ interface EventPipelineApi {
   /** Offers a stored event to the sensors again as a new delivery; NotFoundError for an unknown id. */
   replay(eventId: string): Promise<DispatchResult>;
   sensorStates(): SensorDescription[];
+  /** The sensors it runs: what they trigger decides which namespaces sensors, dead letters and source events belong to. */
+  sensorSpecs(): readonly SensorSpec[];
 }
 
 /**

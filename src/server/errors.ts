@@ -1,7 +1,11 @@
 // HTTP-facing errors and the mapping of every error to a status and a body that names the field
-// at fault and leaks nothing else (no stack, no secret, no internal path).
-import { NotFoundError, SpecValidationError, TandemError, UsageError } from '../errors.js';
+// at fault and leaks nothing else (no stack, no secret, no internal path). The `error` label is
+// always the status's own reason phrase (a 415 says "unsupported media type", not "bad request").
+import { STATUS_CODES } from 'node:http';
+import { ConflictError, NotFoundError, SpecValidationError, TandemError, UsageError } from '../errors.js';
+import { IdempotencyKeyReusedError } from '../events/api-runs.js';
 import { errorMessage } from '../util/error-message.js';
+import { describeValidation, type ValidationDetail, type ValidationInput } from './validation-message.js';
 
 export class UnauthorizedError extends TandemError {
   readonly code = 'UNAUTHORIZED';
@@ -19,6 +23,18 @@ export class ForbiddenError extends TandemError {
   }
 }
 
+/** A request the server refuses before validation (a body nested too deep), with the field at fault. */
+export class BadRequestError extends TandemError {
+  readonly code = 'BAD_REQUEST';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}
+
 export interface ErrorBody {
   error: string;
   message: string;
@@ -26,33 +42,33 @@ export interface ErrorBody {
   field?: string;
 }
 
-interface ValidationDetail {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
+/** The reason phrase of a status, lower-cased: the `error` label of every answer. */
+export function errorLabel(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase();
 }
 
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
-  const validation = (error as { validation?: ValidationDetail[]; validationContext?: string }).validation;
+const answer = (status: number, message: string, field?: string): { status: number; body: ErrorBody } => ({
+  status,
+  body: { error: errorLabel(status), message, ...(field !== undefined ? { field } : {}) },
+});
+
+/** The status and body for an error; `input` (the request) lets a validation message quote the value refused. */
+export function errorResponse(error: unknown, input?: ValidationInput): { status: number; body: ErrorBody } {
+  const validation = (error as { validation?: ValidationDetail[] }).validation;
   if (Array.isArray(validation)) {
-    const first = validation[0];
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const missing = first?.params?.missingProperty;
-    const extra = first?.params?.additionalProperty;
-    const field = `/${context}${first?.instancePath ?? ''}${typeof missing === 'string' ? `/${missing}` : typeof extra === 'string' ? `/${extra}` : ''}`;
-    const message = typeof extra === 'string' ? `unknown field "${extra}"` : (first?.message ?? 'invalid request');
-    return { status: 400, body: { error: 'bad request', field, message } };
+    const { field, message } = describeValidation(validation, context, input);
+    return answer(400, message, field);
   }
-  if (error instanceof UnauthorizedError) return { status: 401, body: { error: 'unauthorized', message: error.message } };
-  if (error instanceof ForbiddenError) return { status: 403, body: { error: 'forbidden', message: error.message } };
-  if (error instanceof NotFoundError) return { status: 404, body: { error: 'not found', message: error.message } };
-  if (error instanceof SpecValidationError) {
-    return { status: 400, body: { error: 'bad request', field: error.issues[0]?.path ?? '/', message: error.message } };
-  }
-  if (error instanceof UsageError) return { status: 400, body: { error: 'bad request', message: error.message } };
+  if (error instanceof BadRequestError) return answer(400, error.message, error.field);
+  if (error instanceof UnauthorizedError) return answer(401, error.message);
+  if (error instanceof ForbiddenError) return answer(403, error.message);
+  if (error instanceof NotFoundError) return answer(404, error.message);
+  if (error instanceof ConflictError) return answer(409, error.message);
+  if (error instanceof IdempotencyKeyReusedError) return answer(422, error.message, '/headers/idempotency-key');
+  if (error instanceof SpecValidationError) return answer(400, error.message, error.issues[0]?.path ?? '/');
+  if (error instanceof UsageError) return answer(400, error.message);
   const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, body: { error: status === 413 ? 'payload too large' : 'bad request', message: errorMessage(error) } };
-  }
-  return { status: 500, body: { error: 'internal error', message: 'the server could not complete the request; see its log' } };
+  if (typeof status === 'number' && status >= 400 && status < 500) return answer(status, errorMessage(error));
+  return answer(500, 'the server could not complete the request; see its log');
 }

@@ -14,11 +14,10 @@
 // (GET /api/v1/events). The stream is a live view, not a log to resume from.
 import { eventSummary } from '../events/summary.js';
 import { isTerminalRunStatus, type RunStatus } from '../engines/model.js';
-import type { WorkflowCatalog } from '../project/catalog.js';
 import type { EventStore } from '../store/ports/events.js';
 import type { RunReader, RunRecord } from '../store/ports/runs.js';
 import type { TriggerClaimStore } from '../store/ports/trigger-claims.js';
-import { eventNamespace } from './routes/events.js';
+import type { NamespaceRules } from './namespace-rules.js';
 
 export interface RunChange {
   id: string;
@@ -36,8 +35,8 @@ export interface RunChange {
 
 /** An event once dispatched (never one still `received`: its runs are not known yet). */
 export type EventArrival = ReturnType<typeof eventSummary> & {
-  /** Set for an event that belongs to a namespace (an `api` event: its workflow's). */
-  namespace?: string;
+  /** Set for an event that belongs to namespaces (src/server/namespace-rules.ts); absent: any token sees it. */
+  namespaces?: string[];
   /** The runs the event started, each with its namespace (undefined when the run was never created). */
   runs: Array<{ id: string; namespace: string | undefined }>;
 };
@@ -70,7 +69,7 @@ export class StreamHub {
   constructor(
     // Polled for the newest runs and events, and the runs each event led to.
     private readonly store: RunReader & EventStore & TriggerClaimStore,
-    private readonly catalog: WorkflowCatalog,
+    private readonly rules: NamespaceRules,
     private readonly options: StreamHubOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 500;
@@ -174,7 +173,7 @@ export class StreamHub {
   private observe(run: RunRecord): RunChange | undefined {
     const known = this.runs.get(run.id);
     if (known?.status === run.status) return undefined;
-    const namespace = known?.namespace ?? this.catalog.namespaceOf(run.workflow);
+    const namespace = known?.namespace ?? this.rules.ofWorkflow(run.workflow);
     this.runs.set(run.id, { status: run.status, namespace });
     return {
       id: run.id,
@@ -201,8 +200,8 @@ export class StreamHub {
       this.eventsSent.add(event.eventId);
       const runs: EventArrival['runs'] = [];
       for (const id of await this.store.listRunsForEvent(event.eventId)) runs.push({ id, namespace: await this.namespaceOfRun(id) });
-      const namespace = eventNamespace(this.catalog, event);
-      arrivals.push({ ...(namespace !== undefined ? { namespace } : {}), ...eventSummary(event), runs });
+      const namespaces = this.rules.ofEvent(event);
+      arrivals.push({ ...(namespaces !== undefined ? { namespaces } : {}), ...eventSummary(event), runs });
     }
     for (const id of this.eventsSent) if (!inWindow.has(id)) this.eventsSent.delete(id);
     return arrivals;
@@ -212,6 +211,6 @@ export class StreamHub {
     const known = this.runs.get(id);
     if (known) return known.namespace;
     const run = await this.store.getRun(id);
-    return run ? this.catalog.namespaceOf(run.workflow) : undefined;
+    return run ? this.rules.ofWorkflow(run.workflow) : undefined;
   }
 }

@@ -100,6 +100,10 @@ describe('tandem CLI, end to end', () => {
     const show = JSON.parse(tandem('show', runId, '--json').stdout) as { status: string; tasks: Array<{ task: string; status: string }> };
     assert.equal(show.status, 'Cancelled');
     assert.match(JSON.stringify(show.tasks), /"tidy"/);
+    // A run that already finished is left as it is, and said so with its own exit code (the API's 409).
+    const again = tandem('cancel', runId);
+    assert.equal(again.status, 5, again.stderr);
+    assert.equal(again.stderr.trim(), `error: run ${runId} already finished (Cancelled); nothing to cancel`);
   });
 
   it('follows the logs of a running run, and resumes it after the process running it is killed', async () => {

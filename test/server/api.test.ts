@@ -76,15 +76,16 @@ describe('HTTP API', () => {
     }
   });
 
-  it('answers 403 on every route when the token may not act in the namespace', async () => {
+  it('answers 403 for a listing of a namespace the token may not act in, and 404 for a resource there', async () => {
     const namespaced = server.routes.filter((r) => r.namespaced);
     assert.ok(namespaced.length >= 6);
     for (const route of namespaced) {
-      const path = concrete(route.url);
-      // Listings say which namespace with ?namespace=; other routes by the resource they name.
-      const url = route.url.includes(':') ? path : `${path}?namespace=team-b`;
+      // Listings say which namespace with ?namespace=; other routes by the resource they name,
+      // which a token of another namespace is told does not exist (see namespace-isolation.test.ts).
+      const named = route.url.includes(':');
+      const url = named ? concrete(route.url) : `${route.url}?namespace=team-b`;
       const response = await call(route.method, url, { token: TEAM_A, ...(route.method === 'POST' ? { body: {} } : {}) });
-      assert.equal(response.status, 403, `${route.method} ${url}`);
+      assert.equal(response.status, named ? 404 : 403, `${route.method} ${url}`);
     }
   });
 
@@ -130,6 +131,52 @@ describe('HTTP API', () => {
     const eventId = run.run.origin.detail.eventIds[0]!;
     assert.equal((await h.store.getEvent(eventId))?.sourceName, 'api');
     assert.deepEqual(await h.store.listRunsForEvent(eventId), [a.runId]);
+  });
+
+  it('answers the same Idempotency-Key with another request 422 naming the key, and with the same one its run', async () => {
+    const first = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body: { params: { who: 'x' }, experiment: 'e1' }, headers: { 'idempotency-key': 'order-43' } });
+    assert.equal(first.status, 201);
+    const { runId } = (await first.json()) as { runId: string };
+    for (const body of [{ params: { who: 'y' }, experiment: 'e1' }, { params: { who: 'x' } }, { params: { who: 'x' }, experiment: 'e2' }, { params: { who: 'x' }, experiment: 'e1', lane: 'argo' }]) {
+      const reused = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body, headers: { 'idempotency-key': 'order-43' } });
+      assert.equal(reused.status, 422, JSON.stringify(body));
+      const answer = (await reused.json()) as { error: string; message: string; field: string };
+      assert.equal(answer.error, 'unprocessable entity');
+      assert.equal(answer.field, '/headers/idempotency-key');
+      assert.match(answer.message, /Idempotency-Key "order-43" was already used for a run of alpha with different params/);
+    }
+    const same = await call('POST', '/api/v1/workflows/alpha/runs', { token: ADMIN, body: { experiment: 'e1', params: { who: 'x' } }, headers: { 'idempotency-key': 'order-43' } });
+    assert.equal(same.status, 200);
+    assert.deepEqual(((await same.json()) as { runId: string; duplicate: boolean }).runId, runId);
+  });
+
+  it('answers a cancel of a finished run 409, and the logs of a task the run does not have 404', async () => {
+    const cancel = await call('POST', `/api/v1/runs/${runInB}/cancel`, { token: ADMIN });
+    assert.equal(cancel.status, 409);
+    assert.deepEqual(await cancel.json(), { error: 'conflict', message: `run ${runInB} already finished (Succeeded); nothing to cancel` });
+    assert.equal((await h.store.getRun(runInB))?.status, 'Succeeded');
+    const logs = await call('GET', `/api/v1/runs/${runInB}/logs?task=nope`, { token: ADMIN });
+    assert.equal(logs.status, 404);
+    assert.deepEqual(await logs.json(), { error: 'not found', message: 'task "nope" not found' });
+    const known = await call('GET', `/api/v1/runs/${runInB}/logs?task=say`, { token: ADMIN });
+    assert.equal(known.status, 200);
+    assert.match(await known.text(), /hi world/);
+  });
+
+  it("labels every error with its status's reason phrase and names the field in plain words", async () => {
+    const unsupported = await fetch(`${base}/api/v1/workflows/alpha/runs`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'text/plain' }, body: 'hi' });
+    assert.equal(unsupported.status, 415);
+    assert.equal(((await unsupported.json()) as { error: string }).error, 'unsupported media type');
+    const status = await call('GET', '/api/v1/runs?status=bogus', { token: ADMIN });
+    assert.deepEqual(await status.json(), {
+      error: 'bad request',
+      field: '/querystring/status/0',
+      message: 'status must be one of Pending, Running, Succeeded, Failed, Error, Cancelled (got "bogus")',
+    });
+    const limit = await call('GET', '/api/v1/runs?limit=1e309', { token: ADMIN });
+    assert.deepEqual(await limit.json(), { error: 'bad request', field: '/querystring/limit', message: 'limit must be at most 500 (got "1e309")' });
+    const missing = await call('GET', '/api/v1/nowhere', { token: ADMIN });
+    assert.equal(((await missing.json()) as { error: string }).error, 'not found');
   });
 
   it('serves health without a token, and an OpenAPI document listing every route', async () => {

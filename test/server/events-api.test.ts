@@ -1,6 +1,7 @@
 // The events, sensors and dead-letter routes over a real socket, with a real pipeline, store and
 // engine: listing and paging, an event tied to the runs it started, replay as a new delivery that
-// starts a new run, the namespace rule for replay, and a server without a pipeline.
+// starts a new run, the namespace rules (an event belongs to the namespaces of the sensors
+// listening to its source, a sensor to those of its triggers), and a server without a pipeline.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { IncomingEvent } from '../../src/events/model.js';
@@ -30,6 +31,14 @@ const sensors: SensorSpec[] = [
     name: 'on-hook',
     dependencies: [{ name: 'hook', eventSource: 'hooks' }],
     triggers: [{ name: 'note', workflow: 'beta', params: [{ name: 'what', src: { dependencyName: 'hook', dataKey: 'message' } }] }],
+  },
+  {
+    name: 'on-shared',
+    dependencies: [{ name: 'hook', eventSource: 'shared' }],
+    triggers: [
+      { name: 'in-a', workflow: 'alpha', params: [{ name: 'what', src: { dependencyName: 'hook', dataKey: 'message' } }] },
+      { name: 'in-b', workflow: 'beta', params: [{ name: 'what', src: { dependencyName: 'hook', dataKey: 'message' } }] },
+    ],
   },
 ];
 
@@ -113,10 +122,10 @@ describe('events, sensors and dead letters API', () => {
     const dispatched = (await call('GET', `${base}/api/v1/events?status=dispatched`, ADMIN)).body.events as EventBody[];
     assert.equal(dispatched.length, events.length);
 
-    const page1 = await call('GET', `${base}/api/v1/events?limit=2`, TEAM_A);
+    const page1 = await call('GET', `${base}/api/v1/events?limit=2`, TEAM_AB);
     assert.equal((page1.body.events as EventBody[]).length, 2);
     assert.equal(typeof page1.body.next, 'string');
-    const page2 = await call('GET', `${base}/api/v1/events?limit=2&before=${String(page1.body.next)}`, TEAM_A);
+    const page2 = await call('GET', `${base}/api/v1/events?limit=2&before=${String(page1.body.next)}`, TEAM_AB);
     const ids = [...(page1.body.events as EventBody[]), ...(page2.body.events as EventBody[])].map((e) => e.eventId);
     assert.deepEqual(ids, events.slice(0, ids.length).map((e) => e.eventId));
 
@@ -128,11 +137,17 @@ describe('events, sensors and dead letters API', () => {
     assert.equal(body.runs[0]?.workflow, 'beta');
     assert.equal(body.runs[0]?.namespace, 'team-b');
 
-    // Any token may read an event, but sees only the runs of its namespaces.
-    const scoped = (await call('GET', `${base}/api/v1/events/${fired.eventId}`, TEAM_A)).body as unknown as EventBody;
-    assert.equal(scoped.eventId, fired.eventId);
-    assert.deepEqual(scoped.runIds, []);
-    assert.deepEqual(scoped.runs, []);
+    // Only team-b's sensor listens to `hooks`: its events are team-b's, unknown to a team-a token.
+    assert.equal((await call('GET', `${base}/api/v1/events/${fired.eventId}`, TEAM_A)).status, 404);
+    const listedForA = (await call('GET', `${base}/api/v1/events`, TEAM_A)).body.events as EventBody[];
+    assert.deepEqual(listedForA.map((e) => e.sourceName), ['elsewhere'], 'an event no sensor listens to belongs to no namespace');
+    // An event of a source both namespaces listen to: each token sees it, with only its own runs.
+    const shared = await pipeline.receive(hookEvent({ message: 'both' }, { sourceName: 'shared' }));
+    assert.equal(shared.runIds.length, 2);
+    const scoped = (await call('GET', `${base}/api/v1/events/${shared.eventId}`, TEAM_A)).body as unknown as EventBody;
+    assert.equal(scoped.eventId, shared.eventId);
+    assert.deepEqual(scoped.runs.map((r) => r.workflow), ['alpha']);
+    assert.equal(scoped.runIds.length, 1);
 
     assert.equal((await call('GET', `${base}/api/v1/events/ev-nope`, ADMIN)).status, 404);
     assert.equal((await call('GET', `${base}/api/v1/events?status=bogus`, ADMIN)).status, 400);
@@ -173,11 +188,15 @@ describe('events, sensors and dead letters API', () => {
 
   it('refuses a replay to a token that may not act in every served namespace, and 404s an unknown event', async () => {
     const event = await pipeline.receive(hookEvent({ message: 'no' }));
-    const before = await h.store.listEvents({ limit: 500 });
-    const refused = await call('POST', `${base}/api/v1/events/${event.eventId}/replay`, TEAM_A);
+    // team-b's event is unknown to a team-a token; a shared one it may see, but not replay into team-b.
+    assert.equal((await call('POST', `${base}/api/v1/events/${event.eventId}/replay`, TEAM_A)).status, 404);
+    const shared = await pipeline.receive(hookEvent({ message: 'no' }, { sourceName: 'shared' }));
+    const countBefore = (await h.store.listEvents({ limit: 500 })).length;
+    const refused = await call('POST', `${base}/api/v1/events/${shared.eventId}/replay`, TEAM_A);
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error, 'forbidden');
-    assert.equal((await h.store.listEvents({ limit: 500 })).length, before.length, 'nothing was replayed');
+    assert.match(String(refused.body.message), /team-b/);
+    assert.equal((await h.store.listEvents({ limit: 500 })).length, countBefore, 'nothing was replayed');
     assert.equal((await call('POST', `${base}/api/v1/events/${event.eventId}/replay`)).status, 401);
     assert.equal((await call('POST', `${base}/api/v1/events/ev-nope/replay`, ADMIN)).status, 404);
   });
@@ -192,13 +211,13 @@ describe('events, sensors and dead letters API', () => {
     const run = await h.engine.wait(runId);
     const eventId = (run.origin.detail?.eventIds as string[])[0]!;
 
-    assert.equal((await call('GET', `${base}/api/v1/events/${eventId}`, TEAM_A)).status, 403);
+    assert.equal((await call('GET', `${base}/api/v1/events/${eventId}`, TEAM_A)).status, 404);
     const listed = (await call('GET', `${base}/api/v1/events?source=api`, TEAM_A)).body.events as EventBody[];
     assert.ok(!listed.some((e) => e.eventId === eventId), 'a scoped token does not see API calls of other namespaces');
     const own = (await call('GET', `${base}/api/v1/events/${eventId}`, TEAM_AB)).body as unknown as EventBody;
     assert.deepEqual(own.runIds, [runId]);
 
-    assert.equal((await call('POST', `${base}/api/v1/events/${eventId}/replay`, TEAM_A)).status, 403);
+    assert.equal((await call('POST', `${base}/api/v1/events/${eventId}/replay`, TEAM_A)).status, 404);
     const replayed = await call('POST', `${bareBase}/api/v1/events/${eventId}/replay`, ADMIN);
     assert.equal(replayed.status, 202, 'an API call replays without a pipeline');
     const answer = replayed.body as { eventId: string; runIds: string[] };
@@ -210,22 +229,28 @@ describe('events, sensors and dead letters API', () => {
     assert.deepEqual(again.origin.detail?.eventIds, [answer.eventId]);
   });
 
-  it('shows sensor states and dead letters', async () => {
-    const sensorsAnswer = await call('GET', `${base}/api/v1/sensors`, TEAM_A);
+  it('shows sensor states and dead letters, each to the tokens of its namespaces', async () => {
+    const sensorsAnswer = await call('GET', `${base}/api/v1/sensors`, ADMIN);
     assert.equal(sensorsAnswer.status, 200);
     const states = sensorsAnswer.body.sensors as Array<{ name: string; fired: number; dependencies: Record<string, unknown>; lastFire?: { runIds: string[] } }>;
-    assert.equal(states.length, 1);
-    assert.equal(states[0]?.name, 'on-hook');
+    assert.deepEqual(states.map((s) => s.name), ['on-hook', 'on-shared']);
     assert.ok((states[0]?.fired ?? 0) >= 1);
     assert.ok(states[0]?.dependencies.hook);
     assert.equal(states[0]?.lastFire?.runIds.length, 1);
+    // on-hook starts team-b runs, on-shared team-a and team-b runs: a team-a token sees neither.
+    assert.deepEqual((await call('GET', `${base}/api/v1/sensors`, TEAM_A)).body, { sensors: [] });
+    assert.deepEqual(((await call('GET', `${base}/api/v1/sensors`, TEAM_AB)).body.sensors as Array<{ name: string }>).map((s) => s.name), ['on-hook', 'on-shared']);
 
     await h.store.recordDeadLetter({ sensor: 'on-hook', trigger: 'note', eventIds: ['ev-1'], error: 'boom', attempts: 3, time: Date.now() });
+    await h.store.recordDeadLetter({ sensor: 'on-shared', trigger: 'in-a', eventIds: ['ev-3'], error: 'in a', attempts: 1, time: Date.now() });
     await h.store.recordDeadLetter({ sensor: 'other', trigger: 't', eventIds: ['ev-2'], error: 'bang', attempts: 1, time: Date.now() });
     const letters = (await call('GET', `${base}/api/v1/dead-letters?sensor=on-hook`, ADMIN)).body.deadLetters as Array<{ sensor: string; error: string }>;
     assert.deepEqual(letters.map((l) => [l.sensor, l.error]), [['on-hook', 'boom']]);
     const limited = (await call('GET', `${base}/api/v1/dead-letters?limit=1`, ADMIN)).body.deadLetters as Array<{ sensor: string }>;
     assert.deepEqual(limited.map((l) => l.sensor), ['other']);
+    // A letter belongs to its trigger's namespace; one of a sensor the server does not run, to `*` tokens.
+    const forA = (await call('GET', `${base}/api/v1/dead-letters`, TEAM_A)).body.deadLetters as Array<{ sensor: string; trigger: string }>;
+    assert.deepEqual(forA.map((l) => `${l.sensor}/${l.trigger}`), ['on-shared/in-a']);
     assert.equal((await call('GET', `${base}/api/v1/dead-letters?sensr=x`, ADMIN)).status, 400);
   });
 

@@ -11,6 +11,7 @@ import { buildApiServer } from '../../src/server/api.js';
 import { createServer, type TandemServer } from '../../src/server/app.js';
 import { TokenAuth } from '../../src/server/auth.js';
 import { ServerMetrics } from '../../src/server/metrics.js';
+import { NamespaceRules } from '../../src/server/namespace-rules.js';
 import { registerStreamRoutes } from '../../src/server/routes/stream.js';
 import { StreamHub } from '../../src/server/stream-hub.js';
 import { makeHarness, type Harness } from '../engines/harness.js';
@@ -185,14 +186,16 @@ describe('live stream (server-sent events)', () => {
     const result = await pipeline.receive(hookEvent('hidden run'));
     const betaRun = await startRun('beta', 'hidden');
     const alphaRun = await startRun('alpha', 'shown');
-    // The event is not namespaced, but the run it started (in team-b) is left out of it.
-    const event = await reader.until((m) => m.event === 'event' && m.data.eventId === result.eventId);
-    assert.deepEqual(event.data.runIds, []);
+    // The event feeds only team-b's sensor: it is team-b's, and the admin sees it with its run.
+    const shown = await admin.until((m) => m.event === 'event' && m.data.eventId === result.eventId);
+    assert.deepEqual(shown.data.runIds, result.runIds);
+    assert.equal(shown.data.namespaces, undefined, 'the namespaces an event belongs to are not sent');
     await reader.until((m) => m.event === 'run' && m.data.id === alphaRun && m.data.status === 'Succeeded');
     await admin.until((m) => m.event === 'run' && m.data.id === betaRun && m.data.status === 'Succeeded');
     await admin.until((m) => m.event === 'run' && m.data.id === alphaRun && m.data.status === 'Succeeded');
     await new Promise((resolve) => setTimeout(resolve, 200));
     await reader.readSome(100);
+    assert.ok(!reader.seen.some((m) => m.event === 'event' && m.data.eventId === result.eventId), 'a team-b event is not sent to a team-a token');
     const runs = reader.seen.filter((m) => m.event === 'run').map((m) => m.data.namespace);
     assert.ok(runs.length > 0 && runs.every((ns) => ns === 'team-a'), JSON.stringify(reader.seen));
     const apiEvents = reader.seen.filter((m) => m.event === 'event' && m.data.sourceName === 'api');
@@ -216,7 +219,7 @@ describe('live stream (server-sent events)', () => {
 
   it('stops polling when the last client goes away, and ends streams when the server stops', async () => {
     const own = createServer({ auth });
-    const hub = new StreamHub(h.store, catalog, { pollMs: 20 });
+    const hub = new StreamHub(h.store, new NamespaceRules(catalog, () => []), { pollMs: 20 });
     registerStreamRoutes(own.app, hub, { heartbeatMs: 1000 });
     const url = await own.app.listen({ host: '127.0.0.1', port: 0 });
     try {

@@ -81,8 +81,14 @@ void describe('tracking API', () => {
   });
 
   void it("keeps lineage and comparisons to the token's namespaces", async () => {
-    assert.equal((await call('GET', `/api/v1/lineage/runs/${other}`, TEAM_A)).status, 403);
-    assert.equal((await call('POST', '/api/v1/compare', TEAM_A, { runIds: [runs[0], other] })).status, 403);
+    // A run of another namespace is unknown to the token, as in every route (test/server/namespace-isolation.test.ts).
+    assert.equal((await call('GET', `/api/v1/lineage/runs/${other}`, TEAM_A)).status, 404);
+    assert.equal((await call('POST', '/api/v1/compare', TEAM_A, { runIds: [runs[0], other] })).status, 404);
+    assert.equal((await call('GET', `/api/v1/lineage/artifacts?ref=${other}/prepare/data`, TEAM_A)).status, 404);
+    // The experiments an unknown one's 404 lists are every namespace's: a scoped token is not told them.
+    const unknown = await call('GET', '/api/v1/experiments/nothing-here/compare', TEAM_A);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.message, 'experiment "nothing-here" not found');
     // The same content produced in team-b's run is left out for team-a, shown to the admin.
     const dataDigest = (await h.store.listArtifacts(runs[0]!)).find((a) => a.name === 'data')!.digest;
     const scoped = (await call('GET', `/api/v1/lineage/artifacts?ref=${dataDigest}&depth=1`, TEAM_A)).body as unknown as LineageGraph;

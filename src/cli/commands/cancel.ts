@@ -1,6 +1,7 @@
 // tandem cancel RUN: stop a run, wherever it is running on this machine.
 import type { Command } from 'commander';
 import { isTerminalRunStatus } from '../../engines/model.js';
+import { ConflictError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeLine } from '../io.js';
@@ -18,6 +19,8 @@ export function registerCancel(program: Command, ctx: CliContext, setExit: (code
 Examples:
   $ tandem cancel 01J2Z8N4T6Q9
 
+A run that already finished is left as it is: the command says so and exits 5.
+
 Works for a run started by another tandem process: the request is recorded and that process
 stops the run; a run whose process has died is finalised here.`,
     )
@@ -25,10 +28,8 @@ stops the run; a run whose process has died is finalised here.`,
       const config = await ctx.config(command);
       await withRuntime(ctx.services, config, async ({ store, engines }) => {
         const run = await getRunOrThrow(store, runId);
-        if (isTerminalRunStatus(run.status)) {
-          writeLine(ctx.io.stdout, `run ${runId} already ended ${run.status}; nothing to cancel`);
-          return;
-        }
+        // The same answer as the API's 409: exit 5 (conflict), so a script can tell it from a cancel.
+        if (isTerminalRunStatus(run.status)) throw new ConflictError(`run ${runId} already finished (${run.status}); nothing to cancel`);
         await engines.cancel(runId);
         let after = await store.getRun(runId);
         if (after && !isTerminalRunStatus(after.status) && after.ownerPid === process.pid) {

@@ -1,22 +1,25 @@
 // /api/v1/events: the events tandem received (newest first, paged), one event with the runs it
-// started, and replaying an event. Events from sources (NATS, webhooks, cron) belong to no
-// namespace: any token may read them, but only the run ids it may see are listed. An event of the
-// `api` source (a POST .../runs call) belongs to the namespace of the workflow it started: it is
-// listed and shown only to tokens allowed there. Replaying a source event offers it to the sensors
-// again, which can start any workflow a sensor triggers, so it takes a token allowed in every
-// namespace the server serves; replaying an API call starts its workflow again with the same
-// params, and takes that workflow's namespace.
+// started, and replaying an event. An event belongs to namespaces as src/server/namespace-rules.ts
+// says: an `api` event (a POST .../runs call) to the workflow it started, a source event (NATS,
+// webhook, cron) to the namespaces of the sensors listening to its source, an event no sensor
+// listens to to none (any token). A token sees an event of one of its namespaces, and of the runs
+// it led to only those it may see; an event it may not see is answered 404, like an unknown one.
+// Replaying a source event offers it to the sensors again, which may start runs in every
+// namespace of the sensors listening to it, so it takes a token allowed in all of those;
+// replaying an API call starts its workflow again with the same params, and takes that
+// workflow's namespace.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { API_SOURCE_NAME, type StoredEvent } from '../../events/model.js';
+import type { StoredEvent } from '../../events/model.js';
 import { NotFoundError } from '../../errors.js';
-import type { WorkflowCatalog } from '../../project/catalog.js';
 import type { Principal } from '../auth.js';
 import { allows } from '../auth.js';
 import { eventSummary } from '../../events/summary.js';
 import type { ApiContext } from '../context.js';
-import { ForbiddenError } from '../errors.js';
-import { requireNamespace, requirePrincipal } from '../namespaces.js';
+import { errorLabel, ForbiddenError } from '../errors.js';
+import { apiEventWorkflow, type NamespaceRules } from '../namespace-rules.js';
+import { requirePrincipal } from '../namespaces.js';
+import { visiblePage } from '../paging.js';
 
 const EVENT_STATUSES = ['received', 'dispatched', 'failed'] as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
@@ -30,19 +33,6 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** The workflow an `api` event started, undefined for any other event. */
-function apiEventWorkflow(event: Pick<StoredEvent, 'sourceName' | 'data'>): string | undefined {
-  if (event.sourceName !== API_SOURCE_NAME) return undefined;
-  const workflow = (event.data as { workflow?: unknown } | null | undefined)?.workflow;
-  return typeof workflow === 'string' ? workflow : undefined;
-}
-
-/** The namespace an event belongs to: its workflow's for an `api` event, none for the others. */
-export function eventNamespace(catalog: WorkflowCatalog, event: Pick<StoredEvent, 'sourceName' | 'data'>): string | undefined {
-  const workflow = apiEventWorkflow(event);
-  return workflow === undefined ? undefined : catalog.namespaceOf(workflow);
-}
 
 interface RunBrief {
   id: string;
@@ -72,44 +62,38 @@ async function visibleRuns(ctx: Pick<ApiContext, 'store' | 'catalog'>, principal
   return { runIds: shown, runs };
 }
 
-/** A replay may start a run of any workflow a sensor triggers: the token must be allowed in every served namespace. */
-function requireEveryNamespace(principal: Principal | undefined, ctx: Pick<ApiContext, 'catalog'>): Principal {
-  const who = requirePrincipal(principal);
-  if (who.allNamespaces) return who;
-  for (const entry of ctx.catalog.list()) {
-    if (!allows(who, entry.namespace)) throw new ForbiddenError(entry.namespace);
-  }
-  return who;
+/** A replay may start runs in every namespace of the sensors listening to the event's source. */
+function requireReplayNamespaces(principal: Principal, namespaces: readonly string[] | undefined): void {
+  if (principal.allNamespaces) return;
+  for (const namespace of namespaces ?? []) if (!allows(principal, namespace)) throw new ForbiddenError(namespace);
 }
 
-export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, rules: NamespaceRules): void {
   app.get('/api/v1/events', { schema: { querystring: ListQuery }, config: { summary: 'List received events, newest first', namespaced: false } }, async (request) => {
     const principal = requirePrincipal(request.principal);
     const query = request.query as { source?: string; type?: string; status?: StoredEvent['status']; limit?: number; before?: string };
-    const limit = query.limit ?? 50;
-    const events = await ctx.store.listEvents({
-      ...(query.source ? { source: query.source } : {}),
-      ...(query.type ? { type: query.type } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.before ? { before: query.before } : {}),
-      limit: limit + 1,
-    });
-    // Paging runs over every event (as /runs does): a page may hold fewer than `limit` visible ones.
-    const next = events.length > limit ? events[limit - 1]?.eventId : undefined;
-    const shown = events.slice(0, limit).filter((event) => {
-      const namespace = eventNamespace(ctx.catalog, event);
-      return namespace === undefined || allows(principal, namespace);
-    });
-    return { events: shown.map(eventSummary), ...(next ? { next } : {}) };
+    const page = await visiblePage(
+      (before, limit) =>
+        ctx.store.listEvents({
+          ...(query.source ? { source: query.source } : {}),
+          ...(query.type ? { type: query.type } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(before ? { before } : {}),
+          limit,
+        }),
+      (event) => rules.mayReadEvent(principal, event),
+      (event) => event.eventId,
+      query.limit ?? 50,
+      query.before,
+    );
+    return { events: page.items.map(eventSummary), ...(page.next ? { next: page.next } : {}) };
   });
 
   app.get('/api/v1/events/:id', { schema: { params: IdParams }, config: { summary: 'Get an event with its payload and the runs it started', namespaced: false } }, async (request) => {
     const principal = requirePrincipal(request.principal);
     const { id } = request.params as { id: string };
     const event = await ctx.store.getEvent(id);
-    if (!event) throw new NotFoundError('event', id);
-    const namespace = eventNamespace(ctx.catalog, event);
-    if (namespace !== undefined) requireNamespace(principal, namespace);
+    if (!event || !rules.mayReadEvent(principal, event)) throw new NotFoundError('event', id);
     return { ...eventSummary(event), data: event.data, ...(event.extensions ? { extensions: event.extensions } : {}), ...(await visibleRuns(ctx, principal, await ctx.store.listRunsForEvent(id))) };
   });
 
@@ -117,14 +101,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
     '/api/v1/events/:id/replay',
     { schema: { params: IdParams }, config: { summary: 'Offer a stored event to the sensors again, as a new delivery' } },
     async (request, reply) => {
+      const principal = requirePrincipal(request.principal);
       const { id } = request.params as { id: string };
       const event = await ctx.store.getEvent(id);
-      const workflow = event ? apiEventWorkflow(event) : undefined;
-      // The namespace check comes first, so a token learns nothing of events it may not replay.
-      const principal = workflow === undefined ? requireEveryNamespace(request.principal, ctx) : requirePrincipal(request.principal);
-      if (!event) throw new NotFoundError('event', id);
+      if (!event || !rules.mayReadEvent(principal, event)) throw new NotFoundError('event', id);
+      const workflow = apiEventWorkflow(event);
       if (workflow !== undefined) {
-        requireNamespace(principal, ctx.catalog.namespaceOf(workflow));
         const params = (event.data as { params?: Record<string, unknown> }).params ?? {};
         const started = await ctx.runs.startRun({ workflow, params, principal });
         const run = await ctx.store.getRun(started.runId);
@@ -132,7 +114,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
         const eventId = Array.isArray(eventIds) && typeof eventIds[0] === 'string' ? eventIds[0] : '';
         return reply.status(202).send({ eventId, replayOf: id, duplicate: started.duplicate, runIds: [started.runId] });
       }
-      if (!ctx.pipeline) return reply.status(503).send({ error: 'service unavailable', message: 'this server runs no event pipeline to replay events into' });
+      requireReplayNamespaces(principal, rules.ofEvent(event));
+      if (!ctx.pipeline) return reply.status(503).send({ error: errorLabel(503), message: 'this server runs no event pipeline to replay events into' });
       const result = await ctx.pipeline.replay(id);
       const { runIds } = await visibleRuns(ctx, principal, result.runIds);
       return reply.status(202).send({ eventId: result.eventId, replayOf: id, duplicate: result.duplicate, runIds });

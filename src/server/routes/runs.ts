@@ -1,11 +1,12 @@
 // /api/v1/runs: listing with filters and paging, details with task runs, cancel, logs.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { RUN_STATUSES, type RunStatus } from '../../engines/model.js';
-import { NotFoundError } from '../../errors.js';
+import { isTerminalRunStatus, RUN_STATUSES, type RunStatus } from '../../engines/model.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { RunRecord } from '../../store/ports/runs.js';
 import type { ApiContext } from '../context.js';
-import { requireNamespace, visibleNamespaces } from '../namespaces.js';
+import { requireVisible, visibleNamespaces } from '../namespaces.js';
+import { visiblePage } from '../paging.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const ListQuery = Type.Object(
@@ -38,23 +39,26 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/v1/runs', { schema: { querystring: ListQuery }, config: { summary: 'List runs, newest first' } }, async (request) => {
     const query = request.query as { status?: RunStatus[]; workflow?: string; namespace?: string; limit?: number; before?: string };
     const visible = visibleNamespaces(request.principal, query.namespace);
-    const limit = query.limit ?? 50;
-    const runs = await ctx.store.listRuns({
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.workflow ? { workflow: query.workflow } : {}),
-      ...(query.before ? { before: query.before } : {}),
-      limit: limit + 1,
-    });
-    const shown = runs.filter((run) => visible(ctx.catalog.namespaceOf(run.workflow)));
-    const page = shown.slice(0, limit);
-    const next = runs.length > limit ? runs[limit - 1]?.id : undefined;
-    return { runs: page.map((run) => summary(run, ctx.catalog.namespaceOf(run.workflow))), ...(next ? { next } : {}) };
+    const page = await visiblePage(
+      (before, limit) =>
+        ctx.store.listRuns({
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.workflow ? { workflow: query.workflow } : {}),
+          ...(before ? { before } : {}),
+          limit,
+        }),
+      (run) => visible(ctx.catalog.namespaceOf(run.workflow)),
+      (run) => run.id,
+      query.limit ?? 50,
+      query.before,
+    );
+    return { runs: page.items.map((run) => summary(run, ctx.catalog.namespaceOf(run.workflow))), ...(page.next ? { next: page.next } : {}) };
   });
 
-  const loadRun = async (id: string, principal: Parameters<typeof requireNamespace>[0]) => {
+  const loadRun = async (id: string, principal: Parameters<typeof requireVisible>[0]) => {
     const run = await ctx.store.getRun(id);
     if (!run) throw new NotFoundError('run', id);
-    requireNamespace(principal, ctx.catalog.namespaceOf(run.workflow));
+    requireVisible(principal, ctx.catalog.namespaceOf(run.workflow), 'run', id);
     return run;
   };
 
@@ -66,6 +70,9 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/api/v1/runs/:id/cancel', { schema: { params: IdParams }, config: { summary: 'Cancel a run' } }, async (request, reply) => {
     const run = await loadRun((request.params as { id: string }).id, request.principal);
+    // 409, as Argo's stop and terminate refuse a completed workflow: nothing is left to cancel, and
+    // an answer of "requested" would have a client wait for a cancellation that never comes.
+    if (isTerminalRunStatus(run.status)) throw new ConflictError(`run ${run.id} already finished (${run.status}); nothing to cancel`);
     await ctx.engine.cancel(run.id);
     return reply.status(202).send({ runId: run.id, cancelRequested: true });
   });
@@ -80,13 +87,8 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const run = await loadRun((request.params as { id: string }).id, request.principal);
       const task = (request.query as { task?: string }).task;
       let text = '';
-      try {
-        for await (const chunk of ctx.engine.logs(run.id, task)) text += chunk.text;
-      } catch (error) {
-        // The API has always answered a task the run does not have with no text (200), not 404;
-        // the Engine port now says so with a NotFoundError, which is kept from changing the answer.
-        if (!(error instanceof NotFoundError && error.kind === 'task')) throw error;
-      }
+      // A task the run does not have is the engine's NotFoundError: 404, as `tandem logs` exits 3.
+      for await (const chunk of ctx.engine.logs(run.id, task)) text += chunk.text;
       return reply.type('text/plain; charset=utf-8').send(text);
     },
   );

@@ -65,8 +65,9 @@ export function registerStreamRoutes(app: FastifyInstance, hub: StreamHub, optio
           if (visible(message.run.namespace)) send(sseMessage('run', message.run));
           return;
         }
-        const { runs, ...event } = message.event;
-        if (event.namespace !== undefined && !visible(event.namespace)) return;
+        // The namespaces stay out of what is sent: a shared source's event would name the others.
+        const { runs, namespaces, ...event } = message.event;
+        if (namespaces !== undefined && !namespaces.some(visible)) return;
         send(sseMessage('event', { ...event, runIds: runs.filter((run) => runVisible(run.namespace)).map((run) => run.id) }));
       };
       // Subscribing first: a failing store is an ordinary error answer, before anything is sent.

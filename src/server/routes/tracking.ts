@@ -1,19 +1,19 @@
 // /api/v1/lineage and /api/v1/compare: the HTTP face of src/tracking. Responses have the same
 // shape as `tandem lineage --json` and `tandem compare --json`. Runs belong to their workflow's
-// namespace: lineage leaves out task runs the token may not see, and a comparison refuses (403)
-// runs outside the token's namespaces.
+// namespace: lineage leaves out task runs the token may not see, and a run, artifact or experiment
+// the token may see nothing of is answered 404, as if it did not exist.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { RunRecord } from '../../store/ports/runs.js';
 import { compareRuns } from '../../tracking/compare.js';
 import { compareInputs, DEFAULT_COMPARE_LIMIT, loadExperimentRuns, loadRunsForCompare } from '../../tracking/compare-source.js';
-import { checkExperimentName } from '../../tracking/experiments.js';
+import { checkExperimentName, EmptyExperimentError } from '../../tracking/experiments.js';
 import { buildLineage, DEFAULT_LINEAGE_DEPTH, type LineageRoot } from '../../tracking/lineage.js';
 import { resolveLineageRoot } from '../../tracking/lineage-root.js';
 import type { ApiContext } from '../context.js';
-import { ForbiddenError } from '../errors.js';
-import { requireNamespace, visibleNamespaces } from '../namespaces.js';
+import type { Principal } from '../auth.js';
+import { requirePrincipal, requireVisible, visibleNamespaces } from '../namespaces.js';
 
 const Depth = Type.Integer({ minimum: 1, maximum: 100, description: `Task runs away from the root to follow, each way (default ${DEFAULT_LINEAGE_DEPTH}).` });
 const Direction = Type.Union([Type.Literal('both'), Type.Literal('upstream'), Type.Literal('downstream')]);
@@ -47,6 +47,19 @@ const CompareBody = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * An experiment's runs; an experiment with none is a 404 whose message lists the experiments that
+ * have runs — of every namespace, so a scoped token gets the bare 404.
+ */
+async function experimentRuns(ctx: ApiContext, name: string, limit: number, principal: Principal | undefined): Promise<RunRecord[]> {
+  try {
+    return await loadExperimentRuns(ctx.store, checkExperimentName(name, 'experiment'), limit);
+  } catch (error) {
+    if (error instanceof EmptyExperimentError && !requirePrincipal(principal).allNamespaces) throw new NotFoundError('experiment', name);
+    throw error;
+  }
+}
+
 interface LineageQuery {
   depth?: number;
   direction?: 'both' | 'upstream' | 'downstream';
@@ -64,15 +77,19 @@ export function registerTrackingRoutes(app: FastifyInstance, ctx: ApiContext): v
       const query = request.query as LineageQuery & { ref?: string; namespace?: string };
       const visible = visibleNamespaces(request.principal, query.namespace);
       if (query.ref === undefined) throw new UsageError('give ?ref= an artifact digest (6+ hex digits) or RUN/TASK/OUTPUT');
+      // A reference into a run the token may not see is unknown: resolving it would name the run's outputs.
+      const named = await ctx.store.getRun(query.ref.trim().split('/')[0] ?? '');
+      if (named) requireVisible(request.principal, namespaceOf(named), 'run or artifact', query.ref);
       const root = await resolveLineageRoot(ctx.store, query.ref);
       if (root.kind !== 'artifact') throw new UsageError(`?ref=${query.ref} names a run; use /api/v1/lineage/runs/{id}`);
       if (root.producer) {
         const run = await ctx.store.getRun(root.producer.runId);
-        if (run) requireNamespace(request.principal, namespaceOf(run));
+        if (run) requireVisible(request.principal, namespaceOf(run), 'artifact', query.ref);
       }
       const graph = await lineage(root, query, (run) => visible(namespaceOf(run)));
       // Content no visible run produced or consumed is reported as unknown, not as forbidden.
-      if (graph.tasks.length === 0 && graph.artifacts.length === 0) throw new NotFoundError('artifact', query.ref);
+      // The graph always holds its root: without a task run the token may see, the content is unknown to it.
+      if (graph.tasks.length === 0) throw new NotFoundError('artifact', query.ref);
       return graph;
     },
   );
@@ -85,7 +102,7 @@ export function registerTrackingRoutes(app: FastifyInstance, ctx: ApiContext): v
       const query = request.query as LineageQuery & { task?: string };
       const run = await ctx.store.getRun(id);
       if (!run) throw new NotFoundError('run', id);
-      requireNamespace(request.principal, namespaceOf(run));
+      requireVisible(request.principal, namespaceOf(run), 'run', id);
       const visible = visibleNamespaces(request.principal, undefined);
       const root = query.task !== undefined ? await resolveLineageRoot(ctx.store, `${id}/${query.task}`) : ({ kind: 'run', runId: id } as const);
       return lineage(root, query, (other) => visible(namespaceOf(other)));
@@ -99,9 +116,9 @@ export function registerTrackingRoutes(app: FastifyInstance, ctx: ApiContext): v
       const { name } = request.params as { name: string };
       const query = request.query as { best?: string; limit?: number; namespace?: string };
       const visible = visibleNamespaces(request.principal, query.namespace);
-      const all = await loadExperimentRuns(ctx.store, checkExperimentName(name, 'experiment'), query.limit ?? DEFAULT_COMPARE_LIMIT);
+      const all = await experimentRuns(ctx, name, query.limit ?? DEFAULT_COMPARE_LIMIT, request.principal);
       const runs = all.filter((run) => visible(namespaceOf(run)));
-      if (runs.length === 0) throw new ForbiddenError(namespaceOf(all[0]!));
+      if (runs.length === 0) throw new NotFoundError('experiment', name);
       return compareRuns(await compareInputs(ctx.store, runs), query.best !== undefined ? { best: query.best } : {});
     },
   );
@@ -120,11 +137,11 @@ export function registerTrackingRoutes(app: FastifyInstance, ctx: ApiContext): v
       let runs: RunRecord[];
       if (body.runIds !== undefined) {
         runs = await loadRunsForCompare(ctx.store, body.runIds);
-        for (const run of runs) if (!visible(namespaceOf(run))) throw new ForbiddenError(namespaceOf(run));
+        for (const run of runs) if (!visible(namespaceOf(run))) throw new NotFoundError('run', run.id);
       } else {
-        const all = await loadExperimentRuns(ctx.store, checkExperimentName(body.experiment!, 'experiment'), body.limit ?? DEFAULT_COMPARE_LIMIT);
+        const all = await experimentRuns(ctx, body.experiment!, body.limit ?? DEFAULT_COMPARE_LIMIT, request.principal);
         runs = all.filter((run) => visible(namespaceOf(run)));
-        if (runs.length === 0) throw new ForbiddenError(namespaceOf(all[0]!));
+        if (runs.length === 0) throw new NotFoundError('experiment', body.experiment!);
       }
       return compareRuns(await compareInputs(ctx.store, runs), body.best !== undefined ? { best: body.best } : {});
     },

@@ -1,12 +1,13 @@
 // /api/v1/workflows: the workflows served, and starting runs of them.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { resolveParams } from '../../spec/params.js';
 import { LANES, type Lane } from '../../spec/schema.js';
 import { checkExperimentName } from '../../tracking/experiments.js';
 import type { ApiContext } from '../context.js';
-import { requireNamespace, requirePrincipal, visibleNamespaces } from '../namespaces.js';
+import { BadRequestError } from '../errors.js';
+import { requirePrincipal, requireVisible, visibleNamespaces } from '../namespaces.js';
 
 const NameParams = Type.Object({ name: Type.String({ minLength: 1 }) });
 const NamespaceQuery = Type.Object({ namespace: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
@@ -45,7 +46,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: ApiContext): v
     const { name } = request.params as { name: string };
     const entry = ctx.catalog.get(name);
     if (!entry) throw new NotFoundError('workflow', name);
-    requireNamespace(request.principal, entry.namespace);
+    requireVisible(request.principal, entry.namespace, 'workflow', name);
     return { name, namespace: entry.namespace, spec: entry.spec };
   });
 
@@ -63,10 +64,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: ApiContext): v
       const { name } = request.params as { name: string };
       const entry = ctx.catalog.get(name);
       if (!entry) throw new NotFoundError('workflow', name);
-      requireNamespace(request.principal, entry.namespace);
+      requireVisible(request.principal, entry.namespace, 'workflow', name);
       const body = (request.body ?? {}) as { params?: Record<string, unknown>; lane?: Lane; experiment?: string };
       // Checked here so a bad param is a 400 naming it, before anything is recorded.
-      resolveParams(entry.spec, body.params ?? {});
+      try {
+        resolveParams(entry.spec, body.params ?? {});
+      } catch (error) {
+        if (error instanceof UsageError) throw new BadRequestError(error.message, '/body/params');
+        throw error;
+      }
       const key = request.headers['idempotency-key'];
       const started = await ctx.runs.startRun({
         workflow: name,

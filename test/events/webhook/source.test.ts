@@ -5,6 +5,8 @@ import { createServer } from '../../../src/server/app.js';
 import { TokenAuth } from '../../../src/server/auth.js';
 import { WebhookEventSource } from '../../../src/events/sources/webhook/source.js';
 import { computeSignature } from '../../../src/events/sources/webhook/verify.js';
+import { PayloadError } from '../../../src/events/payload.js';
+import { StoreError } from '../../../src/errors.js';
 import type { WebhookSourceConfig } from '../../../src/events/sources/webhook/schema.js';
 import { postChunked, postHeadersOnly, RecordingSink, startHarness, type Harness } from './helpers.js';
 
@@ -251,6 +253,37 @@ void describe('webhook source: the sink', () => {
       },
       { start: false },
     );
+  });
+
+  void it('answers 422, not a 5xx, when the sink refuses the event for good, so the sender does not retry it forever', async () => {
+    await withHarness({}, async ({ url, sink }) => {
+      sink.fail = new PayloadError('hooks', 'an event the sensors can read', 'a value they cannot');
+      const response = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      assert.equal(response.status, 422);
+      assert.equal(response.headers.get('retry-after'), null);
+      const answer = (await response.json()) as { error: string; message: string };
+      assert.equal(answer.error, 'unprocessable entity');
+      assert.match(answer.message, /a value they cannot/);
+      // A store that fails is tandem unavailable: that stays a 503 the sender retries.
+      sink.fail = new StoreError('database is locked');
+      assert.equal((await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 503);
+    });
+  });
+
+  void it('refuses a payload nested deeper than the limit with a 400 naming where', async () => {
+    await withHarness({}, async ({ url, sink }) => {
+      for (const [body, type] of [
+        [`${'['.repeat(5000)}${']'.repeat(5000)}`, 'application/json'],
+        [Buffer.concat([Buffer.alloc(5000, 0x91), Buffer.from([0xc0])]), 'application/msgpack'],
+      ] as const) {
+        const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
+        assert.equal(response.status, 400);
+        assert.match(((await response.json()) as { message: string }).message, /nested deeper than 100 levels of objects and arrays, at \/0\/0\/0\/0\/0\/0\/…/);
+      }
+      assert.equal(sink.events.length, 0, 'nothing reached the sink');
+      const limit = `${'['.repeat(100)}${']'.repeat(100)}`;
+      assert.equal((await fetch(url, { method: 'POST', body: limit, headers: { 'content-type': 'application/json' } })).status, 202, '100 levels are accepted');
+    });
   });
 
   void it('answers only after sink.receive resolves', async () => {

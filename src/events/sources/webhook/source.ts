@@ -4,9 +4,12 @@
 //   parsing    raw bytes only; Content-Length over the limit → 413 at once, a chunked body → 413
 //              the moment the count passes the limit (the connection is then closed)
 //   handler    HMAC over the raw bytes → payload decoded → IncomingEvent → sink.receive →
-//              202 { eventId, duplicate, runIds } once it resolves, 503 + Retry-After if it rejects
+//              202 { eventId, duplicate, runIds } once it resolves; 503 + Retry-After if it rejects
+//              because tandem cannot record it now (the store), 422 if it rejects for good (the
+//              same body would fail again: a 5xx would have the sender retry it forever)
 // Every authentication failure is the same 401 body; the reason is counted, never sent.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { TandemError } from '../../../errors.js';
 import { readSecret } from '../../../secrets.js';
 import { durationMs } from '../../../spec/duration.js';
@@ -44,6 +47,9 @@ interface Secrets {
 }
 
 const UNAUTHORIZED = { error: 'unauthorized' } as const;
+
+/** The `error` label of an answer: its status's reason phrase, as the API's answers carry. */
+const label = (status: number): string => (STATUS_CODES[status] ?? 'error').toLowerCase();
 
 type Refusal = AuthFailure | 'too-large' | 'bad-payload' | 'unavailable';
 
@@ -179,7 +185,7 @@ export class WebhookEventSource implements EventSource {
     } catch (error) {
       if (error instanceof PayloadError || error instanceof DeliveryError || error instanceof CloudEventError) {
         this.count('bad-payload', 400);
-        return reply.status(400).send({ error: 'bad request', message: error.message });
+        return reply.status(400).send({ error: label(400), message: error.message });
       }
       throw error;
     }
@@ -192,6 +198,10 @@ export class WebhookEventSource implements EventSource {
       return reply.status(202).send({ eventId: result.eventId, duplicate: result.duplicate, runIds: result.runIds });
     } catch (error) {
       this.lastError = errorMessage(error);
+      if (error instanceof TandemError && !error.retryable) {
+        this.count('bad-payload', 422, this.lastError);
+        return reply.status(422).send({ error: label(422), message: error.message });
+      }
       return this.unavailable(reply, this.lastError);
     } finally {
       this.inFlight.delete(receiving);
@@ -206,7 +216,7 @@ export class WebhookEventSource implements EventSource {
 
   private unavailable(reply: FastifyReply, reason: string): FastifyReply {
     this.count('unavailable', 503, reason);
-    return reply.status(503).header('Retry-After', this.retryAfter).send({ error: 'unavailable', message: 'the event could not be recorded; retry later' });
+    return reply.status(503).header('Retry-After', this.retryAfter).send({ error: label(503), message: 'the event could not be recorded; retry later' });
   }
 
   private answerError(error: unknown, reply: FastifyReply): FastifyReply {
@@ -214,18 +224,18 @@ export class WebhookEventSource implements EventSource {
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       this.count('too-large', 413);
       // Close the connection: whatever the client still sends is not read.
-      return reply.status(413).header('Connection', 'close').send({ error: 'payload too large', limit: this.maxBodyBytes });
+      return reply.status(413).header('Connection', 'close').send({ error: label(413), message: `the body is over this source's limit of ${this.maxBodyBytes} bytes (maxBodyBytes)`, limit: this.maxBodyBytes });
     }
     const status = (error as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       this.count('bad-payload', status);
-      return reply.status(status).send({ error: 'bad request', message: error instanceof Error ? error.message : 'bad request' });
+      return reply.status(status).send({ error: label(status), message: error instanceof Error ? error.message : label(status) });
     }
     this.lastError = errorMessage(error);
     this.options.onReject?.({ source: this.name, status: 500, reason: this.lastError });
     const retryable = error instanceof TandemError && error.retryable;
     if (retryable) return this.unavailable(reply, this.lastError);
-    return reply.status(500).send({ error: 'internal error' });
+    return reply.status(500).send({ error: label(500) });
   }
 
   private count(reason: Refusal, status: number, detail?: string): void {
