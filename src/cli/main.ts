@@ -13,6 +13,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRoute } from './commands/route.js';
 import { registerRuns } from './commands/runs.js';
+import { registerSensors } from './commands/sensors.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
@@ -68,6 +69,7 @@ Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 n
   registerResume(program, ctx, setExit);
   registerServe(program, ctx, setExit);
   registerEvents(program, ctx, setExit);
+  registerSensors(program, ctx, setExit);
   registerMlflow(program, ctx, setExit);
   registerLineage(program, ctx, setExit);
   registerCompare(program, ctx, setExit);

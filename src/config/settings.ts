@@ -40,6 +40,22 @@ function oneOf<const T extends readonly string[]>(values: T): (raw: unknown) => 
   return (raw) => (values as readonly unknown[]).includes(raw) ? (raw as T[number]) : undefined;
 }
 
+/**
+ * A lane's engine. The schema names the remote engine a lane will be able to use, but this build
+ * executes every run on the local engine: a remote one accepted here would be a setting tandem
+ * does not act on (its runs would silently run on this machine), so it is refused with the reason.
+ */
+function localOnly<const T extends readonly string[]>(values: T, setting: string): (raw: unknown) => T[number] | Rejection | undefined {
+  const known = oneOf(values);
+  return (raw) => {
+    const engine = known(raw);
+    if (engine === undefined || engine === 'local') return engine;
+    return new Rejection({
+      message: `engine "${engine}" is not available yet: this build has no remote engines, so its runs would execute on local all the same; set ${setting} to local or leave it unset (\`tandem compile\` writes the manifests a cluster runs)`,
+    });
+  };
+}
+
 function literals(values: readonly string[]) {
   return Type.Union(values.map((value) => Type.Literal(value)));
 }
@@ -110,19 +126,22 @@ export const SETTINGS = {
   }),
   'lanes.kubeflow.engine': layered({
     type: literals(LANE_ENGINES.kubeflow),
-    description: "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local` or `kfp`.",
+    description:
+      "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local`. `kfp` is refused until the remote engines exist: it would run on local all the same.",
+    see: ['router.md'],
     env: 'TANDEM_KUBEFLOW_ENGINE',
     default: { value: 'local' as const },
     expected: LANE_ENGINES.kubeflow.join(' or '),
-    parse: oneOf(LANE_ENGINES.kubeflow),
+    parse: localOnly(LANE_ENGINES.kubeflow, 'lanes.kubeflow.engine'),
   }),
   'lanes.argo.engine': layered({
     type: literals(LANE_ENGINES.argo),
-    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local` or `argo`.',
+    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local`. `argo` is refused until the remote engines exist: it would run on local all the same.',
+    see: ['router.md'],
     env: 'TANDEM_ARGO_ENGINE',
     default: { value: 'local' as const },
     expected: LANE_ENGINES.argo.join(' or '),
-    parse: oneOf(LANE_ENGINES.argo),
+    parse: localOnly(LANE_ENGINES.argo, 'lanes.argo.engine'),
   }),
   'mlflow.trackingUri': layered({
     type: Type.String({ pattern: '^https?://' }),

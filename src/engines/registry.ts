@@ -13,10 +13,13 @@ import type { CloseOptions, Engine, LogChunk, LogOptions, SubmitRequest } from '
 import type { RunEvent } from './model.js';
 
 /**
- * The engines that execute runs in this build. A lane bound to another one (`lanes.kubeflow.engine:
- * kfp`, `lanes.argo.engine: argo`) keeps that binding in the routing every run records, but its runs
- * execute on FALLBACK_ENGINE. This is the only place the fallback is made: the remote-engines
- * issue adds argo and kfp here (and registers them in the composition roots), which ends it.
+ * The engines that execute runs in this build. The configuration refuses a lane bound to any other
+ * (`lanes.kubeflow.engine: kfp`, `lanes.argo.engine: argo`; see config/settings.ts), so no new run
+ * is routed to one. The fallback to FALLBACK_ENGINE is for runs that recorded such a binding all
+ * the same — recorded by an earlier build that accepted it, or routed by a registry built from a
+ * hand-made configuration — which executed here: watching, cancelling or resuming them must reach
+ * the engine that ran them. This is the only place the fallback is made: the remote-engines issue
+ * adds argo and kfp here (and registers them in the composition roots), which ends it.
  */
 const EXECUTABLE_HERE: ReadonlySet<string> = new Set<EngineName>(['local']);
 const FALLBACK_ENGINE: EngineName = 'local';

@@ -241,10 +241,12 @@ export class SensorRunner {
   private async deadLetter(trigger: Trigger, eventIds: string[], error: string, attempts: number): Promise<void> {
     const letter = { sensor: this.spec.name, trigger: trigger.name, eventIds, error, attempts, time: this.now() };
     this.noteError(`${trigger.name}: ${error}`);
-    await this.deps.store.recordDeadLetter(letter);
-    if (trigger.deadLetter?.subject && this.deps.publishDeadLetter) {
-      // Publishing is best effort: the record in the store is the dead letter of record.
-      await this.deps.publishDeadLetter(trigger.deadLetter.subject, letter).catch(() => undefined);
+    const id = await this.deps.store.recordDeadLetter(letter);
+    const subject = trigger.deadLetter?.subject;
+    if (subject && this.deps.publishDeadLetter) {
+      // Publishing is best effort: the record in the store is the dead letter of record. A letter
+      // that could not be published is noted where `tandem sensors` and /sensors show errors.
+      await this.deps.publishDeadLetter(subject, { id, ...letter }).catch((failure: unknown) => this.noteError(`${trigger.name}: ${errorMessage(failure)}`));
     }
     this.deps.onTrigger?.({ sensor: this.spec.name, trigger: trigger.name, eventIds, outcome: 'dead-letter', attempts, error });
   }

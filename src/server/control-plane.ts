@@ -1,7 +1,9 @@
 // The long-running control plane (`tandem serve`): the store and the engines registry, the event
 // pipeline with the project's sensors, the event sources, and the HTTP API. Start-up resumes runs
-// a previous process left in flight; shutdown stops taking events first, lets running tasks finish
-// up to a grace period, and commits everything before it closes the store.
+// a previous process left in flight, and while it serves it adopts runs whose process dies later
+// (adoption.ts); dead letters go to the NATS subject their trigger names (deadLetter.subject).
+// Shutdown stops taking events first, lets running tasks finish up to a grace period, and commits
+// everything before it closes the store.
 import type { TandemConfig } from '../config/types.js';
 import { openEngines } from '../wiring/engines.js';
 import type { Engines } from '../engines/registry.js';
@@ -10,9 +12,10 @@ import { EventPipeline } from '../events/pipeline.js';
 import type { TriggerOutcome } from '../events/sensor-runner.js';
 import type { EventSource } from '../events/source.js';
 import { CronEventSource } from '../events/sources/cron/source.js';
+import { NatsDeadLetterPublisher } from '../events/sources/nats/dead-letters.js';
 import { NatsEventSource } from '../events/sources/nats/source.js';
 import { WebhookEventSource } from '../events/sources/webhook/source.js';
-import type { Project } from '../project/load.js';
+import type { EventSourceConfig, Project } from '../project/load.js';
 import { readSecret } from '../secrets.js';
 import { openStore } from '../store/sqlite/open.js';
 import { createMlflowMirror } from '../tracking/mlflow/from-config.js';
@@ -20,6 +23,7 @@ import { isMlLaneRun } from '../tracking/mlflow/lane.js';
 import type { MlflowMirror } from '../tracking/mlflow/mirror.js';
 import type { MlflowConfig } from '../config/types.js';
 import type { Store } from '../store/store.js';
+import { OrphanAdoption } from './adoption.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
@@ -35,6 +39,8 @@ export interface ControlPlaneOptions {
   host?: string;
   /** Where the control plane logs (pino); silent by default. */
   logger?: Logger;
+  /** How often orphaned runs are looked for (default ADOPT_EVERY_MS). */
+  adoptEveryMs?: number;
 }
 
 const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
@@ -56,6 +62,8 @@ export class ControlPlane {
     readonly pipeline: EventPipeline,
     private readonly options: ControlPlaneOptions,
     private readonly mirror: MlflowMirror | undefined,
+    private readonly adoption: OrphanAdoption,
+    private readonly deadLetters: NatsDeadLetterPublisher | undefined,
   ) {}
 
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -73,12 +81,16 @@ export class ControlPlane {
     const resumed = await engines.resume();
     if (resumed.length > 0) logger.info({ runIds: resumed }, `resumed ${resumed.length} run(s) left in flight`);
 
+    const adoption = new OrphanAdoption(engines, logger, options.adoptEveryMs);
+    const deadLetters = deadLetterPublisher(project);
+
     const metrics = new ServerMetrics();
     const pipeline = new EventPipeline({
       store,
       engine: engines,
       catalog: project.catalog,
       sensors: project.sensors,
+      ...(deadLetters ? { publishDeadLetter: (subject: string, letter: Record<string, unknown>) => publishLogged(deadLetters, logger, subject, letter) } : {}),
       onEvent: (event, result) => {
         metrics.eventsReceived.inc({ source: event.sourceName, duplicate: String(result.duplicate) });
         logger.debug({ eventId: result.eventId, source: event.sourceName, sourceId: event.id, type: event.type, duplicate: result.duplicate, runIds: result.runIds }, 'event');
@@ -103,7 +115,7 @@ export class ControlPlane {
     });
     for (const source of sources) source.mountRoutes?.(server.app);
     const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
-    const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror);
+    const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror, adoption, deadLetters);
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook
     // sender that got no answer may never send again, so they are dispatched now.
@@ -112,6 +124,7 @@ export class ControlPlane {
     if (redispatched > 0) logger.info({ count: redispatched }, 'dispatched events left undispatched by an earlier process');
     for (const source of sources) await plane.startSource(source, logger);
     pipeline.startResets();
+    adoption.start();
     plane.pruneTimer = setInterval(() => void pipeline.pruneClaims().catch(() => undefined), PRUNE_CLAIMS_EVERY_MS).unref();
     readiness.ready = true;
     return plane;
@@ -143,12 +156,32 @@ export class ControlPlane {
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.readiness.ready = false;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    // A server going away takes over no more runs.
+    await this.adoption.stop();
     await Promise.allSettled(this.sources.map((source) => source.stop()));
     this.pipeline.stop();
+    await this.deadLetters?.close();
     await this.engines.close({ drainMs: this.options.project.server.shutdownGraceMs });
     await this.mirror?.stop();
     await this.server.app.close();
     await this.store.close();
+  }
+}
+
+/** Dead letters are published through the first NATS source's connection (the project loader refuses a subject without one). */
+function deadLetterPublisher(project: Project): NatsDeadLetterPublisher | undefined {
+  if (!project.sensors.some((sensor) => sensor.triggers.some((trigger) => trigger.deadLetter?.subject !== undefined))) return undefined;
+  const nats = project.eventSources.find((source): source is Extract<EventSourceConfig, { kind: 'nats' }> => source.kind === 'nats');
+  return nats ? new NatsDeadLetterPublisher(nats.name, nats.config) : undefined;
+}
+
+async function publishLogged(publisher: NatsDeadLetterPublisher, logger: Logger, subject: string, letter: Record<string, unknown>): Promise<void> {
+  try {
+    await publisher.publish(subject, letter);
+    logger.info({ subject, sensor: letter.sensor, trigger: letter.trigger, eventIds: letter.eventIds }, 'dead letter published');
+  } catch (error) {
+    logger.warn({ subject, sensor: letter.sensor, trigger: letter.trigger, err: error }, 'dead letter not published');
+    throw error;
   }
 }
 

@@ -13,7 +13,7 @@ export function comparisonTable(comparison: Comparison, options: { allParams?: b
   const rows: string[][] = [['status', ...comparison.runs.map((run) => run.status)]];
   const params = comparison.params.filter((p) => options.allParams || p.differs);
   if (params.length > 0) rows.push(['params', ...comparison.runs.map(() => '')]);
-  for (const param of params) rows.push([`  ${param.name}`, ...param.values.map(formatParam)]);
+  for (const param of params) rows.push([`  ${param.name}`, ...paramCells(param.values)]);
   if (comparison.metrics.length > 0) rows.push(['metrics', ...comparison.runs.map(() => '')]);
   for (const metric of comparison.metrics) {
     rows.push([`  ${metric.name}${arrow(metric)}`, ...metric.values.map((v, i) => formatMetricCell(v, metric.best.includes(comparison.runs[i]!.id)))]);
@@ -67,10 +67,57 @@ function arrow(metric: MetricComparison): string {
   return metric.direction === 'max' ? ' ↑' : ' ↓';
 }
 
-function formatParam(value: unknown): string {
-  if (value === null || value === undefined) return '-';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+const PARAM_CELL_WIDTH = 40;
+/** Characters of the shared prefix kept before the point where the values part, at most. */
+const PREFIX_CONTEXT = 20;
+
+/**
+ * A param's cells, each at most PARAM_CELL_WIDTH characters. Long values that share a prefix (paths,
+ * URIs) would all be cut to that same prefix and look equal; so when cutting makes different values
+ * look alike, the shared prefix is elided instead (`…/2024-06-02/part-1.csv`), keeping where they differ.
+ */
+function paramCells(values: readonly unknown[]): string[] {
+  const texts = values.map((value) => (value === null || value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value)));
+  const cut = texts.map((text) => (text === undefined ? '-' : truncate(text)));
+  if (!hidesDifferences(texts, cut)) return cut;
+  const present = texts.filter((text): text is string => text !== undefined);
+  const from = elideUpTo(present[0] ?? '', sharedPrefixLength(present));
+  return texts.map((text) => (text === undefined ? '-' : from > 0 ? truncate(`…${text.slice(from)}`) : truncate(text)));
+}
+
+/** True when two different values would be shown as the same cell. */
+function hidesDifferences(texts: readonly (string | undefined)[], cells: readonly string[]): boolean {
+  const shown = new Map<string, string | undefined>();
+  for (const [i, cell] of cells.entries()) {
+    if (shown.has(cell) && shown.get(cell) !== texts[i]) return true;
+    shown.set(cell, texts[i]);
+  }
+  return false;
+}
+
+/** Where the shown part starts: at the last path separator (else any separator) shortly before `shared`. */
+function elideUpTo(text: string, shared: number): number {
+  const window = text.slice(Math.max(0, shared - PREFIX_CONTEXT), shared);
+  const offset = Math.max(0, shared - PREFIX_CONTEXT);
+  const slash = window.lastIndexOf('/');
+  if (slash !== -1) return offset + slash;
+  const other = Math.max(...[':', '.', '-', '_', '='].map((separator) => window.lastIndexOf(separator)));
+  return other !== -1 ? offset + other : Math.max(0, shared - PREFIX_CONTEXT / 2);
+}
+
+function sharedPrefixLength(texts: readonly string[]): number {
+  const first = texts[0] ?? '';
+  let length = first.length;
+  for (const text of texts.slice(1)) {
+    let i = 0;
+    while (i < length && i < text.length && text[i] === first[i]) i++;
+    length = i;
+  }
+  return length;
+}
+
+function truncate(text: string): string {
+  return text.length > PARAM_CELL_WIDTH ? `${text.slice(0, PARAM_CELL_WIDTH - 1)}…` : text;
 }
 
 function formatMetricCell(value: number | null, best: boolean): string {

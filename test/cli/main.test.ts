@@ -139,7 +139,7 @@ void test('validate reports every file and exits 2 if any is invalid', async () 
   writeFileSync(join(cwd, 'broken.yaml'), 'name: [\n');
   const c = capture(cwd);
   assert.equal(await main(['validate', 'good.yaml', 'bad.yaml', 'broken.yaml', 'missing.yaml'], { io: c.io, services: fakeServices() }), 2);
-  assert.match(c.out(), /✓ good\.yaml \(good, 1 tasks\)/);
+  assert.match(c.out(), /✓ good\.yaml \(good, 1 task\)/);
   assert.match(c.out(), /✗ bad\.yaml: \d+ problems?\n {2}.*bad\.yaml/);
   assert.match(c.out(), /1 valid, 3 invalid/);
 

@@ -101,15 +101,26 @@ void describe('lanes in tandem.yaml', () => {
     assert.deepEqual(none.lanes, { kubeflow: { engine: 'local' }, argo: { engine: 'local' } });
     assert.equal(none.sources['lanes.kubeflow.engine'], 'default');
 
-    const cwd = project('lanes:\n  kubeflow: { engine: kfp }\n  argo:\n    engine: argo\n');
+    const cwd = project('lanes:\n  kubeflow: { engine: local }\n  argo:\n    engine: local\n');
     const file = await loadConfig({ cwd, env: {} });
-    assert.deepEqual(file.lanes, { kubeflow: { engine: 'kfp' }, argo: { engine: 'argo' } });
+    assert.deepEqual(file.lanes, { kubeflow: { engine: 'local' }, argo: { engine: 'local' } });
     assert.equal(file.sources['lanes.argo.engine'], 'file');
 
     const env = await loadConfig({ cwd, env: { TANDEM_ARGO_ENGINE: 'local' } });
     assert.equal(env.lanes.argo.engine, 'local');
     assert.equal(env.sources['lanes.argo.engine'], 'env');
-    assert.equal(env.lanes.kubeflow.engine, 'kfp');
+  });
+
+  // Remote engines are not in this build: a lane bound to one would run on local without a word.
+  void it('refuse kfp and argo, from the file or the environment, naming the setting and why', async () => {
+    const found = await problems('lanes:\n  kubeflow: { engine: kfp }\n  argo:\n    engine: argo\n');
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0]!, /^tandem\.yaml:2:23 \/lanes\/kubeflow\/engine: engine "kfp" is not available yet: this build has no remote engines.*set lanes\.kubeflow\.engine to local/);
+    assert.match(found[1]!, /^tandem\.yaml:4:13 \/lanes\/argo\/engine: engine "argo" is not available yet.*set lanes\.argo\.engine to local/);
+    const fromEnv = await problems('home: x\n', { TANDEM_KUBEFLOW_ENGINE: 'kfp', TANDEM_ARGO_ENGINE: 'argo' });
+    assert.equal(fromEnv.length, 2, fromEnv.join('\n'));
+    assert.match(fromEnv.join('\n'), /^TANDEM_KUBEFLOW_ENGINE: engine "kfp" is not available yet/m);
+    assert.match(fromEnv.join('\n'), /^TANDEM_ARGO_ENGINE: engine "argo" is not available yet/m);
   });
 
   void it('reject an engine a lane cannot use, an unknown lane and an unknown key', async () => {

@@ -20,6 +20,7 @@ import { formatTimestamp } from '../format/duration.js';
 import { formatTable } from '../format/table.js';
 import { writeJson, writeLine } from '../io.js';
 import { withStore } from '../runtime.js';
+import { registerDeadLetters } from './dead-letters.js';
 import { positiveInt } from './options.js';
 import { errorMessage } from '../../util/error-message.js';
 
@@ -43,7 +44,7 @@ type SetExit = (code: number) => void;
 export function registerEvents(program: Command, ctx: CliContext, setExit: SetExit): void {
   const events = program
     .command('events')
-    .description('list, show and replay received events; publish NATS messages and post signed webhooks')
+    .description('list, show and replay received events; list dead letters; publish NATS messages and post signed webhooks')
     .addHelpText(
       'after',
       `
@@ -51,6 +52,7 @@ Examples:
   $ tandem events list --source hooks
   $ tandem events show ev-01J2Z8N4T6Q9
   $ TANDEM_TOKEN=... tandem events replay ev-01J2Z8N4T6Q9
+  $ tandem events dead-letters --sensor on-upload
   $ tandem events publish --subject docs.uploaded --data '{"path":"a.pdf"}'
   $ tandem events post --url http://127.0.0.1:8080/events/hooks --hmac-secret-env HOOK_SECRET --data '{"ref":"main"}'`,
     )
@@ -63,6 +65,7 @@ Examples:
   registerReplay(events, ctx, setExit);
   registerPublish(events, ctx, setExit);
   registerPost(events, ctx, setExit);
+  registerDeadLetters(events, ctx, setExit);
 }
 
 function registerList(events: Command, ctx: CliContext, setExit: SetExit): void {

@@ -33,21 +33,22 @@ Examples:
       const p = paletteFor(io.stdout, io.env);
       await withRuntime(ctx.services, config, async ({ store, engines }) => {
         await getRunOrThrow(store, runId);
-        if (task !== undefined && !options.follow) {
-          const known = (await store.listTaskRuns(runId)).some((r) => r.task === task || r.task.startsWith(`${task}[`));
-          if (!known) throw new NotFoundError('task', task);
-        }
+        const recorded = (await store.listTaskRuns(runId)).filter((r) => task === undefined || r.task === task || r.task.startsWith(`${task}[`));
+        if (task !== undefined && !options.follow && recorded.length === 0) throw new NotFoundError('task', task);
+        // One attempt of the one task asked for needs no header; anything more (another attempt,
+        // iterations, every task, or output still to come) gets one per attempt, so the reader can
+        // tell where each attempt's output begins.
+        const headers = options.follow === true || recorded.length !== 1 || recorded[0]?.task !== task;
         let current = '';
         let atLineStart = true;
         for await (const chunk of engines.logs(runId, task, { follow: options.follow === true })) {
           const source = `${chunk.task}#${chunk.attempt}`;
-          // A header whenever the source changes; none before the first attempt of the one task asked for.
-          if (source !== current && (current !== '' || chunk.task !== task)) {
+          if (source !== current && headers) {
             if (!atLineStart) io.stdout.write('\n');
             io.stdout.write(`${p.dim(header(chunk))}\n`);
-            current = source;
             atLineStart = true;
           }
+          current = source;
           (chunk.stream === 'stderr' ? io.stderr : io.stdout).write(chunk.text);
           if (chunk.text.length > 0) atLineStart = chunk.text.endsWith('\n');
         }
@@ -57,5 +58,5 @@ Examples:
 }
 
 function header(chunk: LogChunk): string {
-  return `==> ${chunk.task}${chunk.attempt > 1 ? ` (attempt ${chunk.attempt})` : ''} <==`;
+  return `==> ${chunk.task} (attempt ${chunk.attempt}) <==`;
 }

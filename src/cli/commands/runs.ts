@@ -10,6 +10,7 @@ import { paintStatus, paletteFor } from '../format/color.js';
 import { formatSpan, formatTimestamp } from '../format/duration.js';
 import { formatTable } from '../format/table.js';
 import { writeJson, writeLine } from '../io.js';
+import { isOrphaned, orphanHint } from '../orphans.js';
 import { runSummary } from '../run-report.js';
 import { withStore } from '../runtime.js';
 import { collectStatus, positiveInt } from './options.js';
@@ -52,8 +53,9 @@ Examples:
       if (options.experiment !== undefined) filter.experiment = options.experiment;
       if (options.lane !== undefined) filter.lane = options.lane;
       const runs = await withStore(ctx.services, config, (store) => store.listRuns(filter));
+      const orphaned = new Set(runs.filter(isOrphaned).map((run) => run.id));
       if (options.json) {
-        writeJson(ctx.io.stdout, runs.map(runSummary));
+        writeJson(ctx.io.stdout, runs.map((run) => ({ ...runSummary(run), orphaned: orphaned.has(run.id) })));
       } else if (runs.length === 0) {
         writeLine(ctx.io.stdout, 'no runs');
       } else {
@@ -61,10 +63,11 @@ Examples:
         const rows = runs.map((run) => [
           run.id,
           run.workflow,
-          paintStatus(p, run.status),
+          orphaned.has(run.id) ? `${paintStatus(p, run.status)} ${p.red('(orphaned)')}` : paintStatus(p, run.status),
           run.routing ? `${run.routing.lane}${run.routing.overridden ? '*' : ''}` : '-',
           formatTimestamp(run.createdAt),
-          run.status === 'Pending' ? '-' : formatSpan(run.startedAt, run.finishedAt),
+          // An orphan's duration would grow for ever: nothing runs it.
+          run.status === 'Pending' || orphaned.has(run.id) ? '-' : formatSpan(run.startedAt, run.finishedAt),
           describeOrigin(run.origin),
         ]);
         const columns = [
@@ -77,6 +80,10 @@ Examples:
           { header: 'STARTED BY' },
         ];
         writeLine(ctx.io.stdout, formatTable(columns, rows));
+        if (orphaned.size > 0) {
+          const one = orphaned.size === 1 ? [...orphaned][0] : undefined;
+          writeLine(ctx.io.stdout, `${orphaned.size} orphaned (the process running ${one !== undefined ? 'it' : 'them'} is gone): ${orphanHint(one)}`);
+        }
       }
       setExit(EXIT.ok);
     });

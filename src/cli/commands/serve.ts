@@ -29,7 +29,8 @@ Examples:
 
 The project file is --config FILE, TANDEM_CONFIG, or ./tandem.yaml. SIGTERM or Ctrl-C stops taking
 events, lets running tasks finish (server.shutdownGracePeriod, default ${DEFAULT_SHUTDOWN_GRACE_PERIOD}) and exits 0.
-Runs left in flight by a previous process are resumed at start-up.`,
+Runs left in flight by a previous process are resumed at start-up; runs whose process dies while it
+serves (a killed \`tandem run\`) are adopted within seconds.`,
     )
     .action(async (options: ServeOptions, command: Command) => {
       setExit(await serveCommand(ctx, command, options));

@@ -99,7 +99,7 @@ async function validateCommand(ctx: CliContext, files: string[], options: Valida
 
 function summary(verdict: FileVerdict): string {
   const { project } = verdict;
-  if (project === undefined) return `${verdict.workflow ?? '?'}, ${verdict.tasks ?? 0} tasks`;
+  if (project === undefined) return `${verdict.workflow ?? '?'}, ${count(verdict.tasks ?? 0, 'task')}`;
   return `project: ${count(project.workflows, 'workflow')}, ${count(project.eventSources, 'event source')}, ${count(project.sensors, 'sensor')}`;
 }
 

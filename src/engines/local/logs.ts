@@ -18,7 +18,7 @@ export async function* readLogs(store: RunReader, runId: string, task: string | 
   if (task !== undefined && !(await hasTask(store, first, task))) throw new NotFoundError('task', task);
   for (;;) {
     const run = await store.getRun(runId);
-    const attempts = (await store.listTaskRuns(runId)).filter((r) => r.logDir && matches(r, task));
+    const attempts = inTaskOrder((await store.listTaskRuns(runId)).filter((r) => r.logDir && matches(r, task)), first.spec);
     for (const attempt of attempts) {
       for (const stream of STREAMS) {
         const file = stream === 'stdout' ? attemptFiles.stdout(attempt.logDir!) : attemptFiles.stderr(attempt.logDir!);
@@ -40,6 +40,23 @@ async function hasTask(store: RunReader, run: RunRecord, task: string): Promise<
   const name = /^(.*)\[\d+\]$/.exec(task)?.[1] ?? task;
   if ([...run.spec.tasks, ...(run.spec.finally ?? [])].some((declared) => declared.name === name)) return true;
   return (await store.listTaskRuns(run.id)).some((r) => matches(r, task));
+}
+
+/**
+ * Declared order (tasks, then finally), forEach iterations by index, attempts in order: the store
+ * sorts task keys as text, which puts `parse[10]` before `parse[2]`.
+ */
+function inTaskOrder(records: TaskRunRecord[], spec: RunRecord['spec']): TaskRunRecord[] {
+  const declared = [...spec.tasks, ...(spec.finally ?? [])].map((t) => t.name);
+  const rank = (key: string): [number, number] => {
+    const match = /^(.*)\[(\d+)\]$/.exec(key);
+    const position = declared.indexOf(match?.[1] ?? key);
+    return [position === -1 ? declared.length : position, match ? Number(match[2]) : -1];
+  };
+  return records
+    .map((record) => ({ record, rank: rank(record.task) }))
+    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.record.task.localeCompare(b.record.task) || a.record.attempt - b.record.attempt)
+    .map(({ record }) => record);
 }
 
 function matches(record: TaskRunRecord, task: string | undefined): boolean {
