@@ -4,7 +4,7 @@
 import { chain, independent, layered } from './lib/dags.js';
 import { osFloorMs, type Batches } from './lib/floors.js';
 import { interleavedMedians, Report, repetitions } from './lib/harness.js';
-import { makefile, requireBuiltCli, tempDir, timeMake, timeNodeStart, timeTandemRun, workflowYaml, writeIn } from './lib/whole-process.js';
+import { MAIN_CLI, makefile, otherClis, requireBuiltCli, tempDir, timeMake, timeNodeStart, timeTandemRun, workflowYaml, writeIn } from './lib/whole-process.js';
 import type { WorkflowSpec } from '../src/spec/schema.js';
 
 const JOBS = 2;
@@ -39,31 +39,33 @@ function writeShape(shape: Shape): Files {
   return { workflow: writeIn(dir, 'workflow.yaml', workflowYaml(shape.spec)), makefile: writeIn(dir, 'Makefile', makefile(shape.spec)) };
 }
 
-interface Measured {
-  tandem: number;
-  make: number;
-  xargs: number;
-}
+const OTHERS = otherClis();
+
+/** Medians in ms: `tandem`, `make`, `xargs`, and one per BENCH_CLI_ALSO build under its label. */
+type Measured = Record<string, number> & { tandem: number; make: number; xargs: number };
 
 async function measure(shape: Shape, files: Files): Promise<Measured> {
-  const result = await interleavedMedians(REPS, {
-    tandem: () => timeTandemRun(files.workflow, JOBS),
+  const others = Object.fromEntries(OTHERS.map((cli) => [cli.label, () => timeTandemRun(cli, files.workflow, JOBS)]));
+  const result = (await interleavedMedians(REPS, {
+    tandem: () => timeTandemRun(MAIN_CLI, files.workflow, JOBS),
+    ...others,
     make: () => timeMake(files.makefile, JOBS),
     xargs: () => osFloorMs(shape.xargs),
-  });
+  })) as Measured;
+  const also = OTHERS.map((cli) => `, ${cli.label} ${(result[cli.label] ?? 0).toFixed(0)} ms`).join('');
   console.log(
-    `${shape.name.padEnd(17)} tandem run ${result.tandem.toFixed(0)} ms, make -j${JOBS} ${result.make.toFixed(0)} ms, xargs ${result.xargs.toFixed(0)} ms (median of ${REPS})`,
+    `${shape.name.padEnd(17)} tandem run ${result.tandem.toFixed(0)} ms${also}, make -j${JOBS} ${result.make.toFixed(0)} ms, xargs ${result.xargs.toFixed(0)} ms (median of ${REPS})`,
   );
   return result;
 }
 
 async function main(): Promise<void> {
-  requireBuiltCli();
+  for (const cli of [MAIN_CLI, ...OTHERS]) requireBuiltCli(cli);
   console.log(`cli-run: whole processes, /bin/true tasks, ${JOBS} at a time, median of ${REPS} interleaved runs each\n`);
   const files = new Map<string, Files>([...shapes, single].map((s) => [s.name, writeShape(s)]));
   const filesOf = (shape: Shape): Files => files.get(shape.name) as Files;
   // Warm-up: the OS's caches of node, the CLI's modules, make, /bin/true.
-  await timeTandemRun(filesOf(single).workflow, JOBS);
+  for (const cli of [MAIN_CLI, ...OTHERS]) await timeTandemRun(cli, filesOf(single).workflow, JOBS);
   await timeMake(filesOf(single).makefile, JOBS);
   await osFloorMs(single.xargs);
 
@@ -80,9 +82,10 @@ async function main(): Promise<void> {
     );
     report.add(`${shape.name}: tandem run vs xargs -P${shape.xargs.parallel}`, m.tandem, 'ms', m.xargs, '-');
     report.add(`${shape.name}: make -j${JOBS} vs xargs -P${shape.xargs.parallel}`, m.make, 'ms', m.xargs, '-');
+    for (const cli of OTHERS) report.add(`${shape.name}: ${cli.label} vs make -j${JOBS}`, m[cli.label] ?? 0, 'ms', m.make, '-');
   }
   const fixed = await interleavedMedians(REPS, {
-    tandem: () => timeTandemRun(filesOf(single).workflow, JOBS),
+    tandem: () => timeTandemRun(MAIN_CLI, filesOf(single).workflow, JOBS),
     make: () => timeMake(filesOf(single).makefile, JOBS),
     node: timeNodeStart,
   });

@@ -12,7 +12,30 @@ import { timeMs } from './harness.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** BENCH_CLI times another build's bin/tandem.js (say, a checkout of the previous commit) instead of this one's. */
 const CLI = process.env['BENCH_CLI'] !== undefined && process.env['BENCH_CLI'] !== '' ? resolve(process.env['BENCH_CLI']) : join(ROOT, 'bin', 'tandem.js');
-const BUILT = join(dirname(CLI), '..', 'dist', 'src', 'cli', 'main.js');
+
+/** A CLI to time: this build's, or one named in BENCH_CLI_ALSO. */
+export interface Cli {
+  label: string;
+  path: string;
+}
+
+export const MAIN_CLI: Cli = { label: 'tandem run', path: CLI };
+
+/**
+ * BENCH_CLI_ALSO=label=path[,label=path...]: more builds' bin/tandem.js timed in the same run,
+ * interleaved with the others, so a before/after comparison shares the machine's load.
+ */
+export function otherClis(): Cli[] {
+  const raw = process.env['BENCH_CLI_ALSO'] ?? '';
+  return raw
+    .split(',')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      if (at <= 0) throw new Error(`BENCH_CLI_ALSO: expected label=path, found ${JSON.stringify(entry)}`);
+      return { label: entry.slice(0, at).trim(), path: resolve(entry.slice(at + 1).trim()) };
+    });
+}
 
 /** Directories made by this benchmark, removed when it exits (not between measurements: see engine.ts). */
 const made: string[] = [];
@@ -27,8 +50,9 @@ export function tempDir(prefix: string): string {
 }
 
 /** The CLI runs from dist/ (bin/tandem.js imports it); a stale or missing build would time the wrong code. */
-export function requireBuiltCli(): void {
-  if (!existsSync(BUILT)) throw new Error(`bench/cli-run times the built CLI (${CLI}), but ${BUILT} is missing: run \`npm run build\` first`);
+export function requireBuiltCli(cli: Cli): void {
+  const built = join(dirname(cli.path), '..', 'dist', 'src', 'cli', 'main.js');
+  if (!existsSync(built)) throw new Error(`bench/cli-run times the built CLI (${cli.path}), but ${built} is missing: run \`npm run build\` first`);
 }
 
 /** The workflow as YAML, the way a user writes it: one block per task, dependencies as a flow list. */
@@ -88,9 +112,9 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** `node bin/tandem.js run FILE --concurrency N` with a fresh TANDEM_HOME, in the file's directory (no tandem.yaml there). */
-export function timeTandemRun(file: string, concurrency: number, extraArgs: readonly string[] = []): Promise<number> {
+export function timeTandemRun(cli: Cli, file: string, concurrency: number): Promise<number> {
   const home = tempDir('tandem-cli-home-');
-  const args = [CLI, 'run', file, '--concurrency', String(concurrency), ...extraArgs];
+  const args = [cli.path, 'run', file, '--concurrency', String(concurrency)];
   return timeMs(() => runToExit(process.execPath, args, { cwd: dirname(file), env: cleanEnv({ TANDEM_HOME: home }) }));
 }
 
