@@ -1,13 +1,16 @@
 // Validation of a parsed workflow document: structure against the JSON Schema (ajv, every error
 // at once), then semantic checks. Throws one SpecValidationError holding every issue, each with a
 // JSON pointer and, when the source positions are known, line:column.
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { SpecValidationError, type SpecIssue } from '../errors.js';
 import { ajvIssues } from './ajv-issues.js';
 import { locate, type PositionLookup } from './positions.js';
-import { WorkflowDecl, type WorkflowSpec } from './schema.js';
+import type { WorkflowSpec } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import { isRecord } from '../util/is-record.js';
+// Precompiled from WorkflowDecl (see validator-source.ts): compiling the schema at start-up cost
+// more than validating a 1,000-task workflow with it.
+import { validate as precompiled } from './workflow-validator.generated.js';
 
 export interface ValidateOptions {
   /** Named in every issue. */
@@ -16,12 +19,7 @@ export interface ValidateOptions {
   positions?: PositionLookup;
 }
 
-let compiled: ValidateFunction | undefined;
-
-function structureValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(WorkflowDecl);
-  return compiled;
-}
+const structureValidator = (): ValidateFunction => precompiled as unknown as ValidateFunction;
 
 /** Every issue in a document, structural first; an empty list means the document is a valid workflow. */
 export function workflowIssues(doc: unknown, options: ValidateOptions = {}): SpecIssue[] {

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import type { RunEvent } from '../../src/engines/model.js';
 import { palette, stripAnsi, visibleLength } from '../../src/cli/format/color.js';
 import { GROUP_EXPAND_LIMIT, renderFrame, truncate } from '../../src/cli/progress/frame.js';
-import { formatPlainEvent, PlainRenderer } from '../../src/cli/progress/plain.js';
+import { FLUSH_MS, formatPlainEvent, PlainRenderer } from '../../src/cli/progress/plain.js';
 import { foldEvents, initialProgress } from '../../src/cli/progress/progress-state.js';
 
 const p = palette(false);
@@ -70,8 +71,44 @@ void test('plain: one line per status change', () => {
     s = foldEvents(s, [event]);
     renderer.update(s, event);
   }
-  assert.equal(out.length, 2);
-  assert.match(out[0] ?? '', /^\d\d:\d\d:\d\d parse\[3\] Running attempt 1\n$/);
-  assert.match(out[1] ?? '', /parse\[3\] Succeeded attempt 1 \(2\.1s\)\n$/);
+  renderer.stop();
+  const lines = out.join('').split('\n');
+  assert.equal(lines.length, 3, 'two lines and the final newline');
+  assert.match(lines[0] ?? '', /^\d\d:\d\d:\d\d parse\[3\] Running attempt 1$/);
+  assert.match(lines[1] ?? '', /parse\[3\] Succeeded attempt 1 \(2\.1s\)$/);
   assert.match(formatPlainEvent({ type: 'run', runId: 'r1', time: 0, status: 'Failed', message: 'boom' }, undefined, p), /run r1 Failed: boom$/);
+});
+
+void test('plain: the changes of one moment are written together, the run\'s end and notes at once', () => {
+  const out: string[] = [];
+  const renderer = new PlainRenderer({ write: (t: string) => out.push(t) }, p);
+  let s = base();
+  for (let i = 0; i < 100; i++) {
+    const event = ev(`t${i}`, 'Succeeded', i);
+    s = foldEvents(s, [event]);
+    renderer.update(s, event);
+  }
+  assert.equal(out.length, 0, 'a hundred changes in one turn wait for their companions');
+  renderer.note('cancelling the run');
+  assert.equal(out.length, 1, 'a note is written at once, after the changes before it');
+  assert.equal(out[0]?.split('\n').length, 102);
+  assert.match(out[0] ?? '', /t99 Succeeded[^\n]*\n[^\n]*cancelling the run\n$/);
+  renderer.update(s, ev('t100', 'Running', 200));
+  renderer.update(s, { type: 'run', runId: 'r1', time: 300, status: 'Succeeded' });
+  assert.equal(out.length, 2, "the run's end is written at once");
+  assert.match(out[1] ?? '', /t100 Running attempt 1\n[^\n]* run r1 Succeeded\n$/);
+  renderer.stop();
+  assert.equal(out.length, 2, 'nothing was left to write');
+});
+
+void test('plain: a change alone is written within FLUSH_MS, without stop()', async () => {
+  const out: string[] = [];
+  const renderer = new PlainRenderer({ write: (t: string) => out.push(t) }, p);
+  const event = ev('fetch', 'Running', 0);
+  renderer.update(foldEvents(base(), [event]), event);
+  assert.equal(out.length, 0);
+  // Created after the renderer's timer with the same delay, this one fires after it.
+  await sleep(FLUSH_MS);
+  assert.equal(out.length, 1);
+  assert.match(out[0] ?? '', /fetch Running attempt 1\n$/);
 });

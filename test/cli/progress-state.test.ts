@@ -7,6 +7,7 @@ import {
   foldEvents,
   initialProgress,
   parseTaskKey,
+  ProgressTracker,
   progressEntries,
   summarizeCounts,
 } from '../../src/cli/progress/progress-state.js';
@@ -141,4 +142,31 @@ void test('a forEach fanning out over an upstream output counts the items its Ru
   const group = progressEntries(state).find((e) => e.kind === 'group');
   assert.ok(group && group.kind === 'group');
   assert.deepEqual([group.counts.total, group.counts.done, group.counts.pending], [5, 1, 4]);
+});
+
+void test('a tracker folds in place to the same state as the pure fold, leaving its initial state untouched', () => {
+  const events: RunEvent[] = [
+    { type: 'run', runId: RUN, time: 1, status: 'Running' },
+    task('fetch', 'Running', 2),
+    task('fetch', 'Failed', 3, 1, 'exit 1'),
+    task('fetch', 'Running', 4, 2),
+    task('fetch', 'Failed', 5, 1, 'late'),
+    task('parse[1]', 'Running', 6),
+    task('cleanup', 'Succeeded', 7),
+    { type: 'task', runId: 'other', task: 'fetch', attempt: 9, status: 'Failed', time: 8 },
+    task('fetch', 'Succeeded', 9, 2),
+  ];
+  const initial = start();
+  let pure = initial;
+  for (const event of events) pure = applyEvent(pure, event);
+  const tracker = new ProgressTracker(initial);
+  const state = tracker.state;
+  const rows = state.rows;
+  for (const event of events) assert.equal(tracker.apply(event), state, 'one state object throughout');
+  assert.equal(tracker.state.rows, rows, 'the task table is changed in place, never copied');
+  assert.deepEqual(tracker.state, pure);
+  assert.deepEqual(tracker.state.names, ['fetch', 'parse', 'report', 'cleanup']);
+  assert.equal(initial.status, 'Pending');
+  assert.equal(initial.rows.get('fetch')?.status, 'Pending');
+  assert.deepEqual(initial.names, ['fetch', 'parse', 'report']);
 });

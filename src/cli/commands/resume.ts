@@ -7,7 +7,7 @@ import { paletteFor } from '../format/color.js';
 import { handleInterrupts } from '../interrupt.js';
 import { writeJson, writeLine } from '../io.js';
 import { PlainRenderer } from '../progress/plain.js';
-import { applyEvent, initialProgress } from '../progress/progress-state.js';
+import { initialProgress, ProgressTracker } from '../progress/progress-state.js';
 import type { RunReport } from '../run-report.js';
 import { buildRunReport, getRunOrThrow } from '../run-report.js';
 import { withRuntime } from '../runtime.js';
@@ -57,22 +57,29 @@ async function resumeCommand(ctx: CliContext, command: Command, runId: string | 
       return EXIT.ok;
     }
     if (!options.json) writeLine(io.stdout, `resuming ${ids.length} run${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`);
+    /** Each run's progress lines, printed before a forced exit (they are gathered briefly). */
+    const renderers: PlainRenderer[] = [];
     const stopListening = handleInterrupts(io, {
       cancel: async () => {
         await Promise.all(ids.map((id) => engines.cancel(id)));
       },
       note: (text) => writeLine(io.stderr, text),
-      beforeExit: () => writeLine(io.stderr, `left ${ids.join(', ')} in flight; \`tandem resume\` picks them up again`),
+      beforeExit: () => {
+        for (const renderer of renderers) renderer.flush();
+        writeLine(io.stderr, `left ${ids.join(', ')} in flight; \`tandem resume\` picks them up again`);
+      },
     });
     try {
       const reports: RunReport[] = await Promise.all(
         ids.map(async (id) => {
           if (!options.json) {
             const renderer = new PlainRenderer(io.stdout, p, ids.length > 1 ? `${id} ` : '');
-            let state = initialProgress({ runId: id, workflow: id, createdAt: Date.now() });
-            for await (const event of engines.watch(id)) {
-              state = applyEvent(state, event);
-              renderer.update(state, event);
+            renderers.push(renderer);
+            const tracker = new ProgressTracker(initialProgress({ runId: id, workflow: id, createdAt: Date.now() }));
+            try {
+              for await (const event of engines.watch(id)) renderer.update(tracker.apply(event), event);
+            } finally {
+              renderer.stop();
             }
           }
           return buildRunReport(store, await engines.wait(id), config.home);

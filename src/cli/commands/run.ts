@@ -16,8 +16,6 @@ import { collect, positiveInt } from './options.js';
 import { checkExperimentName } from '../../tracking/experiments.js';
 import { LANES, type Lane } from '../../spec/schema.js';
 import type { RunRecord } from '../../store/ports/runs.js';
-import { createMlflowMirror } from '../../tracking/mlflow/from-config.js';
-import { isMlLaneRun } from '../../tracking/mlflow/lane.js';
 import type { MlflowConfig } from '../../config/types.js';
 import type { MlflowMirrorStore } from '../../tracking/mlflow/mirror.js';
 
@@ -121,6 +119,8 @@ async function runCommand(ctx: CliContext, command: Command, file: string, optio
  * export` retries it.
  */
 async function mirrorToMlflow(config: MlflowConfig, store: MlflowMirrorStore, run: RunRecord, warn: (text: string) => void): Promise<void> {
+  // Loaded only when MLflow is configured: every other run starts without the client.
+  const [{ isMlLaneRun }, { createMlflowMirror }] = await Promise.all([import('../../tracking/mlflow/lane.js'), import('../../tracking/mlflow/from-config.js')]);
   if (!isMlLaneRun(run)) return;
   const result = await createMlflowMirror(config, store).exportRun(run.id);
   if (result.error) warn(`MLflow export of ${run.id} is pending (${result.error.message}); tandem mlflow export ${run.id} retries it`);

@@ -4,7 +4,7 @@ import type { TaskSpec } from '../../spec/schema.js';
 import type { Palette } from '../format/color.js';
 import { PlainRenderer } from './plain.js';
 import type { ProgressState } from './progress-state.js';
-import { applyEvent, expectedIterations, initialProgress } from './progress-state.js';
+import { expectedIterations, initialProgress, ProgressTracker } from './progress-state.js';
 import type { OutputStream, ProgressRenderer } from './renderer.js';
 import { TtyRenderer } from './tty.js';
 
@@ -20,42 +20,44 @@ export interface FollowOptions {
 }
 
 export class RunFollower {
-  private state: ProgressState;
+  private readonly tracker: ProgressTracker;
   readonly renderer: ProgressRenderer;
   private readonly tty: TtyRenderer | undefined;
+  private readonly plain: PlainRenderer | undefined = undefined;
 
   constructor(private readonly options: FollowOptions) {
-    this.state = initialProgress({
-      runId: options.runId,
-      workflow: options.workflow,
-      taskNames: options.tasks.map((t) => t.name),
-      expected: expectedIterations(options.tasks),
-      createdAt: Date.now(),
-    });
+    this.tracker = new ProgressTracker(
+      initialProgress({
+        runId: options.runId,
+        workflow: options.workflow,
+        taskNames: options.tasks.map((t) => t.name),
+        expected: expectedIterations(options.tasks),
+        createdAt: Date.now(),
+      }),
+    );
     this.tty = options.live ? new TtyRenderer(options.out, options.palette) : undefined;
-    this.renderer = this.tty ?? new PlainRenderer(options.out, options.palette);
+    if (this.tty) this.renderer = this.tty;
+    else this.renderer = this.plain = new PlainRenderer(options.out, options.palette);
   }
 
   /** Consumes `engine.watch` until the run is terminal; the final frame stays on screen. */
   async follow(engine: Pick<Engine, 'watch'>): Promise<ProgressState> {
-    this.tty?.start(this.state);
+    this.tty?.start(this.tracker.state);
     try {
-      for await (const event of engine.watch(this.options.runId)) {
-        this.state = applyEvent(this.state, event);
-        this.renderer.update(this.state, event);
-      }
+      for await (const event of engine.watch(this.options.runId)) this.renderer.update(this.tracker.apply(event), event);
     } finally {
-      this.renderer.stop(this.state);
+      this.renderer.stop(this.tracker.state);
     }
-    return this.state;
+    return this.tracker.state;
   }
 
   note(text: string): void {
     this.renderer.note(text);
   }
 
-  /** Puts the cursor back before a forced exit. */
+  /** Prints what is gathered and puts the cursor back, before a forced exit. */
   abandon(): void {
+    this.plain?.flush();
     this.tty?.restoreTerminal();
   }
 }
