@@ -10,6 +10,8 @@ export const EXIT = {
   notFound: 3,
   /** The store or data directory is unusable, or tandem itself failed. */
   internal: 4,
+  /** `serve` could not listen: the address is in use or not allowed (ListenError, src/server/listen.ts). */
+  cannotListen: 5,
   /** Forced exit by a second Ctrl-C (128 + SIGINT). */
   interrupted: 130,
 } as const;
