@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecLoadError, SpecValidationError, TandemError } from '../errors.js';
-import { moduleImportIssue } from './module-error.js';
+import { moduleImportError } from './module-error.js';
 import { jsonPositions, offsetPosition, scanJson } from './positions.js';
 import { firstLine, parseYamlText } from './yaml.js';
 import type { WorkflowSpec } from './schema.js';
@@ -114,7 +114,7 @@ async function importModuleSpec(absolute: string, file: string): Promise<unknown
   } catch (error) {
     if (error instanceof TandemError) throw error;
     // With the line and the reason: a syntax error's first line alone says neither.
-    throw new SpecValidationError([moduleImportIssue(error, absolute, file)]);
+    throw moduleImportError(error, absolute, file);
   }
   let exported = mod.default ?? mod.workflow;
   // A module compiled as CommonJS arrives wrapped once more.

@@ -5,7 +5,7 @@
 // line of the message alone ("Transform failed with 1 error:") says neither where nor why. V8 does
 // not put a JavaScript syntax error's line on the error it throws: those keep the reason only.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { SpecIssue } from '../errors.js';
+import { SpecLoadError, SpecValidationError } from '../errors.js';
 import { errorMessage } from '../util/error-message.js';
 import { isRecord } from '../util/is-record.js';
 
@@ -75,14 +75,19 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The issue to report for a module that failed to import: where in `file` (when known) and why. */
-export function moduleImportIssue(error: unknown, absolute: string, file: string): SpecIssue {
+/**
+ * The error to report for a module that failed to import: a syntax error is an issue at its line
+ * and column (as a YAML or JSON syntax error is); a module that throws while it loads keeps the
+ * SpecLoadError it always was, with its reason (and its line when a stack frame names the file).
+ */
+export function moduleImportError(error: unknown, absolute: string, file: string): SpecValidationError | SpecLoadError {
   // tsx passes esbuild's failure on as a TransformError whose message holds `FILE:LINE:COL: ERROR: reason`.
   const syntax = error instanceof SyntaxError || esbuildErrors(error) !== undefined || (error instanceof Error && error.name === 'TransformError');
   const esbuild = esbuildProblem(error, absolute) ?? esbuildMessageProblem(error, absolute);
   const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
   const place = esbuild?.place ?? placeIn(`${errorMessage(error)}\n${stack}`, absolute);
   const reason = esbuild?.reason ?? reasonOf(error, absolute);
-  const kind = syntax ? 'syntax error' : error instanceof Error && error.name !== 'Error' ? `${error.name} while loading` : 'cannot import';
-  return { file, path: '', ...(place ? { line: place.line, ...(place.column !== undefined ? { column: place.column } : {}) } : {}), message: `${kind}: ${reason}` };
+  if (!syntax) return new SpecLoadError(file, `cannot import: ${reason}${place ? ` (line ${place.line})` : ''}`);
+  const at = place ? { line: place.line, ...(place.column !== undefined ? { column: place.column } : {}) } : {};
+  return new SpecValidationError([{ file, path: '', ...at, message: `syntax error: ${reason}` }]);
 }
