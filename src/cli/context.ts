@@ -1,10 +1,10 @@
 // What every command gets: the process surface, the services, and its effective configuration
 // (tandem.yaml < TANDEM_* < flags) computed from the global and command flags.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { configFileOf, loadConfig } from '../config/load.js';
+import { configFileOf } from '../config/config-file.js';
 import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/types.js';
 import type { Project, ProjectReading } from '../project/load.js';
-import { CONFIG_CHECKS } from './config-checks.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
 
@@ -27,21 +27,30 @@ interface GlobalOptions {
 }
 
 export function createContext(io: CliIo, services: Services): CliContext {
-  const options = (command: Command, extra: Omit<ConfigFlags, 'home' | 'config'> = {}): LoadConfigOptions => {
+  const flagsOf = (command: Command, extra: Omit<ConfigFlags, 'home' | 'config'> = {}): ConfigFlags => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const flags: ConfigFlags = { ...extra };
     if (globals.home !== undefined) flags.home = globals.home;
     if (globals.config !== undefined) flags.config = globals.config;
-    return { cwd: io.cwd, env: io.env, flags, checks: CONFIG_CHECKS };
+    return flags;
   };
+  const options = async (command: Command, extra?: Omit<ConfigFlags, 'home' | 'config'>): Promise<LoadConfigOptions> => {
+    const flags = flagsOf(command, extra);
+    // The checks (the router compiling the routing rules' CEL) look at a file only: without one
+    // there is nothing for them to check, and nothing of theirs to load.
+    const file = configFileOf({ cwd: io.cwd, env: io.env, flags }).file;
+    const checks = existsSync(file) ? (await import('./config-checks.js')).CONFIG_CHECKS : [];
+    return { cwd: io.cwd, env: io.env, flags, checks };
+  };
+  // The configuration loader (its schema, the YAML parser) and the project loader (sensors, event
+  // sources, workflow files) are loaded only by the commands that read them: `tandem --version`
+  // and every command's --help start without them.
   return {
     io,
     services,
-    config: (command, extra) => loadConfig(options(command, extra)),
-    // The project loader (sensors, event sources, workflow files) is loaded only by the commands
-    // that read a project: every other command starts without it.
-    project: async (command) => (await import('../project/load.js')).loadServedProject(options(command)),
-    readProject: async (command) => (await import('../project/load.js')).readServedProject(options(command)),
-    configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: options(command).flags ?? {} }).file,
+    config: async (command, extra) => (await import('../config/load.js')).loadConfig(await options(command, extra)),
+    project: async (command) => (await import('../project/load.js')).loadServedProject(await options(command)),
+    readProject: async (command) => (await import('../project/load.js')).readServedProject(await options(command)),
+    configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: flagsOf(command) }).file,
   };
 }

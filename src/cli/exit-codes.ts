@@ -12,6 +12,8 @@ export const EXIT = {
   internal: 4,
   /** The request contradicts the state of what it names (cancelling a run that already finished). */
   conflict: 5,
+  /** `serve` could not listen: the address is in use or not allowed (ListenError, src/server/listen.ts). */
+  cannotListen: 6,
   /** Forced exit by a second Ctrl-C (128 + SIGINT). */
   interrupted: 130,
 } as const;

@@ -1,22 +1,11 @@
 // The tandem command line: `main(argv)` parses, runs one command and returns its exit code
 // (see docs/cli.md). Errors never escape as stack traces; see errors.ts.
-import { Command, CommanderError } from 'commander';
-import { registerCache } from './commands/cache.js';
-import { registerCancel } from './commands/cancel.js';
-import { registerCompare } from './commands/compare.js';
-import { registerCompile } from './commands/compile.js';
-import { registerEvents } from './commands/events.js';
-import { registerLineage } from './commands/lineage.js';
-import { registerLogs } from './commands/logs.js';
-import { registerMlflow } from './commands/mlflow.js';
-import { registerResume } from './commands/resume.js';
-import { registerRun } from './commands/run.js';
-import { registerRoute } from './commands/route.js';
-import { registerRuns } from './commands/runs.js';
-import { registerSensors } from './commands/sensors.js';
-import { registerServe } from './commands/serve.js';
-import { registerShow } from './commands/show.js';
-import { registerValidate } from './commands/validate.js';
+//
+// Start-up loads only what the command needs: the program lists every command (command-table.ts),
+// but only the one named on the command line is loaded and registered in full. `tandem --version`
+// and `tandem --help` load no command module at all.
+import { Command, CommanderError, Help } from 'commander';
+import { COMMANDS } from './command-table.js';
 import { createContext } from './context.js';
 import { reportError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -31,8 +20,34 @@ export interface MainOptions {
   services?: Services;
 }
 
-export function buildProgram(io: CliIo, services: Services, setExit: (code: number) => void): Command {
+/** The global options that take a value: the word after them is that value, not a command name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--config']);
+
+/**
+ * The command `argv` names: its first word that is not a global option or an option's value
+ * (`tandem help X` names X). Undefined when it names none (help, version, no arguments).
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+    // Options of the program (--help, --version, --home=DIR) are left to commander.
+    if (words[0] !== undefined && words[0] !== 'help') break;
+  }
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with every command listed. Commands in `load` (every command with 'all') are
+ * loaded and registered in full; the others stand in with their name and summary, enough for
+ * the program's help and for commander to suggest a name for a mistyped one.
+ */
+export async function buildProgram(io: CliIo, services: Services, setExit: (code: number) => void, load: ReadonlySet<string> | 'all'): Promise<Command> {
   const ctx = createContext(io, services);
+  const standInTerms = new Map<Command, string>();
   // Subcommands inherit exitOverride, output and help settings: they are set before any is added.
   const program = new Command('tandem')
     .description('tandem: run workflows on this machine, serve their triggers, and compile them for Argo Workflows, Kubeflow Pipelines and Argo Events')
@@ -40,7 +55,14 @@ export function buildProgram(io: CliIo, services: Services, setExit: (code: numb
     .option('--home <dir>', 'data directory: store, logs, artifacts (default ./.tandem, or TANDEM_HOME)')
     .option('--config <file>', 'configuration file (default ./tandem.yaml, or TANDEM_CONFIG)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      // A stand-in has no options or arguments of its own: the program's help lists it with the term
+      // its module's registration would give.
+      subcommandTerm(this: Help, command: Command): string {
+        return standInTerms.get(command) ?? Help.prototype.subcommandTerm.call(this, command);
+      },
+    })
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -56,38 +78,35 @@ Examples:
   $ tandem show <run-id>
 
 Exit status: 0 ok, 1 run failed or cancelled, 2 usage or invalid definition, 3 not found,
-4 store or internal error. See docs/cli.md.`,
+4 store or internal error, 5 conflict (cancel of a finished run), 6 cannot listen on the
+address (serve). See docs/cli.md.`,
     );
-  registerRun(program, ctx, setExit);
-  registerValidate(program, ctx, setExit);
-  registerRoute(program, ctx, setExit);
-  registerCompile(program, ctx, setExit);
-  registerRuns(program, ctx, setExit);
-  registerShow(program, ctx, setExit);
-  registerLogs(program, ctx, setExit);
-  registerCancel(program, ctx, setExit);
-  registerResume(program, ctx, setExit);
-  registerServe(program, ctx, setExit);
-  registerEvents(program, ctx, setExit);
-  registerSensors(program, ctx, setExit);
-  registerMlflow(program, ctx, setExit);
-  registerLineage(program, ctx, setExit);
-  registerCompare(program, ctx, setExit);
-  registerCache(program, ctx, setExit);
+  for (const entry of COMMANDS) {
+    if (load === 'all' || load.has(entry.name)) {
+      (await entry.load())(program, ctx, setExit);
+      continue;
+    }
+    const standIn = program
+      .command(entry.name)
+      .description(entry.summary)
+      .action(() => {
+        throw new Error(`command ${entry.name} was not loaded`);
+      });
+    standInTerms.set(standIn, entry.term);
+  }
   return program;
 }
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIo();
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, options.services ?? defaultServices, (code) => {
-    exitCode = code;
-  });
-  if (argv.length === 0) {
-    program.outputHelp();
-    return EXIT.usage;
-  }
+  const named = commandNamed(argv);
   try {
+    const program = await buildProgram(io, options.services ?? defaultServices, (code) => (exitCode = code), new Set(named === undefined ? [] : [named]));
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

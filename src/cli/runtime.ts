@@ -1,6 +1,6 @@
 // Opens what a command needs from its configuration: the store, and the engines registry over it.
-// The concrete adapters live in adapters.ts, loaded only when a command needs them (so that
-// `--help` and `validate` stay fast); tests may pass their own Services.
+// Each concrete adapter is loaded only when a command opens it: `--help` and `validate` load
+// neither, and `runs` or `show` (the store alone) not the engines. Tests may pass their own Services.
 import type { TandemConfig } from '../config/types.js';
 import type { Engines } from '../engines/registry.js';
 import type { Store } from '../store/store.js';
@@ -13,12 +13,12 @@ export interface Services {
 
 export const defaultServices: Services = {
   async openStore(config) {
-    const { adapters } = await import('./adapters.js');
-    return adapters.openStore(config);
+    const { openStore } = await import('../store/sqlite/open.js');
+    return openStore({ home: config.home });
   },
   async openEngines(config, store) {
-    const { adapters } = await import('./adapters.js');
-    return adapters.openEngines(config, store);
+    const { openEngines } = await import('../wiring/engines.js');
+    return openEngines(config, store);
   },
 };
 

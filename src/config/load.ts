@@ -4,14 +4,16 @@
 // inside the project's sections (workflows, event sources...) are left to the commands that read
 // them (project/load.ts): `tandem run` does not fail over a sensor it never uses.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { SpecIssue } from '../errors.js';
+import { configFileOf } from './config-file.js';
 import { ConfigError, inReadingOrder } from './errors.js';
-import { parseTandemFile, type TandemFile } from './file.js';
+import type { TandemFile } from './file.js';
 import { resolveConfig } from './resolve.js';
 import { PROJECT_SECTIONS, sectionOf } from './schema.js';
-import { CONFIG_FILE_ENV, CONFIG_FILE_NAME } from './settings.js';
 import type { LoadConfigOptions, TandemConfig } from './types.js';
+
+// Named here too: the project loader finds the file the same way.
+export { configFileOf };
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TandemConfig> {
   const cwd = options.cwd ?? process.cwd();
@@ -19,17 +21,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tande
   const flags = options.flags ?? {};
   const { file, explicit } = configFileOf({ cwd, env, flags });
   const text = await readConfigText(file, explicit);
-  const parsed = text !== undefined ? parseTandemFile(file, text) : undefined;
+  // The parser (YAML, the file's JSON Schema) is loaded only when there is a file to parse.
+  const parsed = text !== undefined ? (await import('./file.js')).parseTandemFile(file, text) : undefined;
   const { config, issues } = resolveConfig(parsed, { cwd, env, flags, checks: options.checks });
   const problems = [...(parsed ? settingsIssues(parsed) : []), ...issues];
   if (problems.length > 0) throw new ConfigError(inReadingOrder(problems, file));
   return config;
-}
-
-/** The configuration file: --config, else TANDEM_CONFIG (both "explicit": it must exist), else ./tandem.yaml. */
-export function configFileOf(options: Required<Pick<LoadConfigOptions, 'cwd' | 'env' | 'flags'>>): { file: string; explicit: boolean } {
-  const named = options.flags.config ?? nonEmpty(options.env[CONFIG_FILE_ENV]);
-  return named !== undefined ? { file: resolve(options.cwd, named), explicit: true } : { file: resolve(options.cwd, CONFIG_FILE_NAME), explicit: false };
 }
 
 /** The file's text; undefined when it does not exist and was not named. */
@@ -46,8 +43,4 @@ export async function readConfigText(file: string, explicit: boolean): Promise<s
 /** The file's problems that concern the settings: all of them when its YAML does not parse, else those outside the project's sections. */
 export function settingsIssues(file: TandemFile): SpecIssue[] {
   return file.parsed ? file.issues.filter((issue) => !PROJECT_SECTIONS.has(sectionOf(issue.path))) : file.issues;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value !== undefined && value.trim() !== '' ? value : undefined;
 }

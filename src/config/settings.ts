@@ -11,10 +11,6 @@ import { fileSetting, layered, Rejection, type Setting } from './setting.js';
 import { ApiTokenDecl, EventSourceDecl, LANE_ENGINES, Nullable, ProjectSensorDecl, RoutingRuleDecl, WorkflowRef } from './shapes.js';
 import { parseDuration, parsePositiveInt, parseSize } from './values.js';
 
-export const CONFIG_FILE_NAME = 'tandem.yaml';
-/** Names the configuration file instead of ./tandem.yaml (as --config does). */
-export const CONFIG_FILE_ENV = 'TANDEM_CONFIG';
-
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_PERIOD = '10s';
 export const DEFAULT_KILL_GRACE_MS = parseDuration(DEFAULT_KILL_GRACE_PERIOD) ?? 10_000;

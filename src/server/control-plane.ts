@@ -27,6 +27,8 @@ import { OrphanAdoption } from './adoption.js';
 import { buildApiServer } from './api.js';
 import type { TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
+import { listen } from './listen.js';
+import { checkProjectSecrets } from './project-secrets.js';
 import { silentLogger, type Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -69,7 +71,8 @@ export class ControlPlane {
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
     const { project, config } = options;
     const logger = options.logger ?? silentLogger();
-    // Secrets first: a missing token fails start-up before anything listens.
+    // Secrets first: a missing one fails start-up before anything opens, named with every other one missing.
+    checkProjectSecrets(project, config);
     const tokens = project.server.tokens.map((t) => ({ name: t.name, token: readSecret(t.token), namespaces: t.namespaces }));
     const store = await openStore({ home: config.home });
     const mirror = config.mlflow ? startMlflowMirror(config.mlflow, store, logger) : undefined;
@@ -114,7 +117,18 @@ export class ControlPlane {
       onError: (error, request) => logger.error({ err: error, method: request.method, url: request.url }, 'request failed'),
     });
     for (const source of sources) source.mountRoutes?.(server.app);
-    const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
+    let address: string;
+    try {
+      address = await listen(server.app, options.host ?? project.server.host, options.port ?? project.server.port);
+    } catch (error) {
+      // Nothing listens: close what start-up opened, so that the process can exit with the error.
+      await engines.close();
+      await mirror?.stop();
+      await server.app.close();
+      await deadLetters?.close();
+      await store.close();
+      throw error;
+    }
     const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror, adoption, deadLetters);
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook

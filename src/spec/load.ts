@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecLoadError, SpecValidationError, TandemError } from '../errors.js';
+import { moduleImportError } from './module-error.js';
 import { jsonPositions, offsetPosition, scanJson } from './positions.js';
 import { firstLine, parseYamlText } from './yaml.js';
 import type { WorkflowSpec } from './schema.js';
@@ -112,7 +113,8 @@ async function importModuleSpec(absolute: string, file: string): Promise<unknown
     }
   } catch (error) {
     if (error instanceof TandemError) throw error;
-    throw new SpecLoadError(file, `cannot import: ${firstLine(errorMessage(error))}`);
+    // With the line and the reason: a syntax error's first line alone says neither.
+    throw moduleImportError(error, absolute, file);
   }
   let exported = mod.default ?? mod.workflow;
   // A module compiled as CommonJS arrives wrapped once more.

@@ -1,5 +1,5 @@
 // The one place engines are constructed and registered: the composition root the CLI
-// (cli/adapters.ts) and `tandem serve` (server/control-plane.ts) share. Only cli/, server/ and
+// (cli/runtime.ts) and `tandem serve` (server/control-plane.ts) share. Only cli/, server/ and
 // wiring/ may import adapters (lint enforces it; see docs/architecture.md).
 import type { TandemConfig } from '../config/types.js';
 import { LocalEngine, type LocalEngineOptions } from '../engines/local/engine.js';

@@ -154,7 +154,7 @@ describe('tandem events', () => {
 
   it('replays an event through the server, with the token from the environment', async () => {
     const original = await pipeline.receive(hookEvent('again'));
-    const replayed = await run(['events', 'replay', original.eventId, '--server', base], { TANDEM_TOKEN: TOKEN });
+    const replayed = await run(['events', 'replay', original.eventId, '--server', base], { TANDEM_API_TOKEN: TOKEN });
     assert.equal(replayed.code, 0, replayed.err);
     const match = /^replayed (\S+) as (\S+): run (\S+)\n$/.exec(replayed.out);
     assert.ok(match, replayed.out);
@@ -168,13 +168,17 @@ describe('tandem events', () => {
 
     const noToken = await run(['events', 'replay', original.eventId, '--server', base]);
     assert.equal(noToken.code, 2);
-    assert.match(noToken.err, /set TANDEM_TOKEN/);
-    const badToken = await run(['events', 'replay', original.eventId, '--server', base], { TANDEM_TOKEN: 'wrong' });
+    assert.match(noToken.err, /set TANDEM_API_TOKEN/);
+    // The variable the README exports and the example project's server.tokens reads; the old name is pointed out.
+    const oldName = await run(['events', 'replay', original.eventId, '--server', base], { TANDEM_TOKEN: TOKEN });
+    assert.equal(oldName.code, 2);
+    assert.match(oldName.err, /TANDEM_TOKEN is set, but the variable is now TANDEM_API_TOKEN/);
+    const badToken = await run(['events', 'replay', original.eventId, '--server', base], { TANDEM_API_TOKEN: 'wrong' });
     assert.equal(badToken.code, 2);
-    assert.match(badToken.err, /answered 401/);
-    assert.equal((await run(['events', 'replay', 'ev-nope', '--server', base], { TANDEM_TOKEN: TOKEN })).code, 3);
+    assert.match(badToken.err, /^error: \S+ answered 401 unauthorized(: [^;]+)?; check that TANDEM_API_TOKEN holds an API token of this server\n$/);
+    assert.equal((await run(['events', 'replay', 'ev-nope', '--server', base], { TANDEM_API_TOKEN: TOKEN })).code, 3);
     const closed = await freePort();
-    const down = await run(['events', 'replay', original.eventId, '--server', `http://127.0.0.1:${closed}`], { TANDEM_TOKEN: TOKEN });
+    const down = await run(['events', 'replay', original.eventId, '--server', `http://127.0.0.1:${closed}`], { TANDEM_API_TOKEN: TOKEN });
     assert.equal(down.code, 4);
     assert.match(down.err, new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${closed}/api/v1/events/\\S+: ECONNREFUSED\n$`));
   });
@@ -193,11 +197,19 @@ describe('tandem events', () => {
     assert.equal(fromFile.code, 0, fromFile.err);
     assert.match(fromFile.out, /^HTTP 202 \{"eventId":/);
 
+    // Refusals are said in words (the body's error and limit) with what to do, never [object Object].
     const unsigned = await run(['events', 'post', '--url', url, '--data', '{"message":"x"}']);
     assert.equal(unsigned.code, 2);
-    assert.match(unsigned.err, /answered 401/);
+    assert.equal(unsigned.err, `error: ${url} answered 401 unauthorized; the webhook wants a signature or a token: give --hmac-secret-env or --token-env\n`);
     const wrongPrefix = await run(['events', 'post', '--url', url, '--hmac-secret-env', 'HOOK_SECRET', '--data', '{}'], env);
     assert.equal(wrongPrefix.code, 2, 'the source expects the sha256= prefix');
+    assert.match(wrongPrefix.err, /answered 401 unauthorized; the signature was not accepted: check that --hmac-secret-env names a variable holding the source's secret/);
+    const big = `{"message":"${'x'.repeat(1024 * 1024)}"}`;
+    writeFileSync(join(cwd, 'big.json'), big);
+    const tooLarge = await run(['events', 'post', '--url', url, '--hmac-secret-env', 'HOOK_SECRET', '--prefix', 'sha256=', '--file', 'big.json'], env);
+    assert.equal(tooLarge.code, 2);
+    assert.equal(tooLarge.err, `error: ${url} answered 413 payload too large (limit 1048576 bytes); the body is ${big.length} bytes: send less, or raise the source's maxBodyBytes\n`);
+    assert.doesNotMatch(unsigned.err + wrongPrefix.err + tooLarge.err, /object Object/);
     assert.equal((await run(['events', 'post', '--url', url, '--hmac-secret-env', 'NOT_SET', '--data', '{}'])).code, 2);
     assert.equal((await run(['events', 'post', '--url', url, '--data', '{not json'])).code, 2);
     // An unknown path on the API server is a 401 (the server reveals nothing without a token).

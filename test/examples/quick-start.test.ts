@@ -110,6 +110,16 @@ void describe('quick start (README): npm start serves the example project', () =
     const fresh = second.filter((row) => !first.some((old) => old.id === row.id));
     assert.deepEqual(fresh.map((row) => sensorOf(row) ?? row.origin.kind).sort(), ['api', 'ingest-on-upload', 'quality-gate-on-push']);
 
+    // 3. The commands the banner's last line names (`npx tandem runs`, `npx tandem events list`)
+    // do what it says: each exits 0 and lists what it names.
+    const named = [...(banner.at(-1) ?? '').matchAll(/`(npx tandem [^`]+)`/g)].map((m) => m[1] as string);
+    assert.equal(named.length, 2, banner.at(-1));
+    for (const command of named) {
+      // A non-zero exit rejects: `npx tandem events` alone prints help and exits 2.
+      const { stdout } = await shell(command);
+      assert.match(stdout, /^(RUN|EVENT)\s+/, `${command} lists: ${stdout}`);
+    }
+
     server.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
   });

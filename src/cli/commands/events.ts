@@ -23,6 +23,7 @@ import { withStore } from '../runtime.js';
 import { registerDeadLetters } from './dead-letters.js';
 import { positiveInt } from './options.js';
 import { errorMessage } from '../../util/error-message.js';
+import { answerText, postRefusalHint } from './http-answer.js';
 
 /** A server or broker that cannot be reached or fails (exit 4). */
 class RemoteError extends TandemError {
@@ -36,7 +37,8 @@ class RemoteError extends TandemError {
 
 const DEFAULT_EVENTS_LIMIT = 20;
 const DEFAULT_SERVER = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
-const DEFAULT_TOKEN_ENV = 'TANDEM_TOKEN';
+// The variable the README and the example project export (server.tokens in examples/tandem.yaml).
+const DEFAULT_TOKEN_ENV = 'TANDEM_API_TOKEN';
 const EVENT_STATUSES = ['received', 'dispatched', 'failed'];
 
 type SetExit = (code: number) => void;
@@ -51,7 +53,7 @@ export function registerEvents(program: Command, ctx: CliContext, setExit: SetEx
 Examples:
   $ tandem events list --source hooks
   $ tandem events show ev-01J2Z8N4T6Q9
-  $ TANDEM_TOKEN=... tandem events replay ev-01J2Z8N4T6Q9
+  $ TANDEM_API_TOKEN=... tandem events replay ev-01J2Z8N4T6Q9
   $ tandem events dead-letters --sensor on-upload
   $ tandem events publish --subject docs.uploaded --data '{"path":"a.pdf"}'
   $ tandem events post --url http://127.0.0.1:8080/events/hooks --hmac-secret-env HOOK_SECRET --data '{"ref":"main"}'`,
@@ -171,7 +173,7 @@ function registerReplay(events: Command, ctx: CliContext, setExit: SetExit): voi
       'after',
       `
 Examples:
-  $ TANDEM_TOKEN=... tandem events replay ev-01J2Z8N4T6Q9
+  $ TANDEM_API_TOKEN=... tandem events replay ev-01J2Z8N4T6Q9
   $ tandem events replay ev-01J2Z8N4T6Q9 --server http://tandem:8080 --token-env TANDEM_ADMIN_TOKEN
 
 Replaying needs the running server (\`tandem serve\`): its sensors hold the state that decides what
@@ -181,11 +183,11 @@ again with the same params.`,
     )
     .action(async (eventId: string, options: { server?: string; tokenEnv: string; json?: boolean }) => {
       const token = ctx.io.env[options.tokenEnv];
-      if (!token) throw new UsageError(`set ${options.tokenEnv} to an API token of the server (or name another variable with --token-env)`);
+      if (!token) throw new UsageError(`set ${options.tokenEnv} to an API token of the server (or name another variable with --token-env)${formerTokenHint(ctx, options.tokenEnv)}`);
       const server = (options.server ?? ctx.io.env.TANDEM_SERVER ?? DEFAULT_SERVER).replace(/\/+$/, '');
       const { status, body } = await request(`${server}/api/v1/events/${encodeURIComponent(eventId)}/replay`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       if (status === 404) throw new NotFoundError('event', eventId);
-      failUnlessOk(status, body, server);
+      failUnlessOk(status, body, server, status === 401 || status === 403 ? `check that ${options.tokenEnv} holds an API token of this server` : undefined);
       const answer = body as { eventId: string; runIds: string[]; duplicate?: boolean };
       if (options.json) writeJson(ctx.io.stdout, answer);
       else if (answer.runIds.length === 0) writeLine(ctx.io.stdout, `replayed ${eventId} as ${answer.eventId}: no sensor fired`);
@@ -283,12 +285,17 @@ cannot be reached.`,
         if (options.tokenEnv !== undefined) headers.authorization = `Bearer ${envValue(ctx, options.tokenEnv, '--token-env')}`;
         const { status, body: answer } = await request(options.url, { method: 'POST', headers, body });
         if (status === 404) throw new NotFoundError('webhook route', new URL(options.url).pathname);
-        failUnlessOk(status, answer, options.url);
+        failUnlessOk(status, answer, options.url, postRefusalHint(status, { bytes: body.length, signed: options.hmacSecretEnv !== undefined, token: options.tokenEnv !== undefined }));
         if (options.json) writeJson(ctx.io.stdout, answer);
         else writeLine(ctx.io.stdout, `HTTP ${status} ${typeof answer === 'string' ? answer : JSON.stringify(answer)}`);
         setExit(EXIT.ok);
       },
     );
+}
+
+/** Earlier versions read TANDEM_TOKEN: someone who still sets it is told the name now read. */
+function formerTokenHint(ctx: CliContext, tokenEnv: string): string {
+  return tokenEnv === DEFAULT_TOKEN_ENV && ctx.io.env.TANDEM_TOKEN ? '; TANDEM_TOKEN is set, but the variable is now TANDEM_API_TOKEN' : '';
 }
 
 function collectHeader(value: string, previous: Record<string, string> | undefined): Record<string, string> {
@@ -341,9 +348,9 @@ async function request(url: string, init: RequestInit): Promise<{ status: number
 }
 
 /** 2xx passes; 4xx is a usage error (exit 2) with the server's message; anything else exit 4. */
-function failUnlessOk(status: number, body: unknown, where: string): void {
+function failUnlessOk(status: number, body: unknown, where: string, hint?: string): void {
   if (status >= 200 && status < 300) return;
-  const message = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : String(body);
-  if (status >= 400 && status < 500) throw new UsageError(`${where} answered ${status}: ${message}`);
-  throw new RemoteError(`${where} answered ${status}: ${message}`);
+  const message = `${where} answered ${answerText(status, body)}${hint === undefined ? '' : `; ${hint}`}`;
+  if (status >= 400 && status < 500) throw new UsageError(message);
+  throw new RemoteError(message);
 }

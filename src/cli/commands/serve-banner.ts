@@ -17,7 +17,7 @@ export function printServeBanner(out: Out, plane: ControlPlane, project: Project
   writeLine(out, 'Fire each trigger from another terminal:');
   for (const source of project.eventSources) for (const line of fireLines(source, plane.url)) writeLine(out, line);
   for (const line of apiLines(project, plane.url)) writeLine(out, line);
-  writeLine(out, 'Then `npx tandem runs` lists each run with the event that started it; `npx tandem events` lists the events.');
+  writeLine(out, 'Then `npx tandem runs` lists each run with the event that started it; `npx tandem events list` lists the events.');
 }
 
 function data(source: EventSourceConfig): string {
@@ -66,7 +66,7 @@ function apiLines(project: Project, baseUrl: string): string[] {
   const workflow = project.catalog.list()[0]?.spec.name;
   if (!workflow) return [];
   const tokenRef = project.server.tokens[0]?.token;
-  const variable = tokenRef && 'env' in tokenRef ? tokenRef.env : 'TANDEM_TOKEN';
+  const variable = tokenRef && 'env' in tokenRef ? tokenRef.env : 'TANDEM_API_TOKEN';
   return [
     `  API (with ${variable} set to an API token; repeat with the same Idempotency-Key: same run):`,
     `    curl -s -X POST -H "Authorization: Bearer $${variable}" -H 'Idempotency-Key: demo-1' -H 'content-type: application/json' -d '{"params": {}}' ${baseUrl}/api/v1/workflows/${workflow}/runs`,

@@ -5,6 +5,7 @@ import { SpecValidationError, UsageError, formatIssue, type SpecIssue } from '..
 import { ControlPlane } from '../../server/control-plane.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { onPresses } from '../interrupt.js';
 import { writeLine } from '../io.js';
 import { printServeBanner } from './serve-banner.js';
 import { createLogger, LOG_LEVELS } from '../../server/log.js';
@@ -28,9 +29,10 @@ Examples:
   $ tandem --config examples/tandem.yaml serve --port 9090
 
 The project file is --config FILE, TANDEM_CONFIG, or ./tandem.yaml. SIGTERM or Ctrl-C stops taking
-events, lets running tasks finish (server.shutdownGracePeriod, default ${DEFAULT_SHUTDOWN_GRACE_PERIOD}) and exits 0.
-Runs left in flight by a previous process are resumed at start-up; runs whose process dies while it
-serves (a killed \`tandem run\`) are adopted within seconds.`,
+events, lets running tasks finish (server.shutdownGracePeriod, default ${DEFAULT_SHUTDOWN_GRACE_PERIOD}) and exits 0; a second
+one leaves at once (exit 130). Runs left in flight by a previous process are resumed at start-up;
+runs whose process dies while it serves (a killed \`tandem run\`) are adopted within seconds.
+Exit 6: the address is in use or not allowed.`,
     )
     .action(async (options: ServeOptions, command: Command) => {
       setExit(await serveCommand(ctx, command, options));
@@ -49,17 +51,36 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
     logger: createLogger(io.stderr, level),
   });
   printServeBanner(io.stdout, plane, project);
+  // Ctrl-C or SIGTERM stops gracefully; another one while stopping (not a copy of the first, see
+  // interrupt.ts) leaves at once, and the runs still in flight are resumed by the next start.
+  let unsubscribe = (): void => undefined;
   await new Promise<void>((done) => {
-    const stop = () => {
-      unsubscribe();
-      process.off('SIGTERM', stop);
-      writeLine(io.stdout, 'stopping: no new events; running tasks get the grace period to finish');
+    const first = () => {
+      writeLine(io.stdout, 'stopping: no new events; running tasks get the grace period to finish (Ctrl-C again leaves now)');
       done();
     };
-    const unsubscribe = io.onInterrupt(stop);
-    process.once('SIGTERM', stop);
+    const again = () => {
+      writeLine(io.stdout, 'leaving now: runs still in flight are resumed by the next start');
+      io.exit(EXIT.interrupted);
+    };
+    unsubscribe = onPresses(
+      (handler) => {
+        const offInterrupt = io.onInterrupt(handler);
+        process.on('SIGTERM', handler);
+        return () => {
+          offInterrupt();
+          process.off('SIGTERM', handler);
+        };
+      },
+      first,
+      again,
+    );
   });
-  await plane.stop();
+  try {
+    await plane.stop();
+  } finally {
+    unsubscribe();
+  }
   writeLine(io.stdout, 'stopped');
   return EXIT.ok;
 }
