@@ -3,12 +3,12 @@
 // of the engine's environment (where tandem serve keeps its tokens and secrets), for process,
 // script and node tasks alike.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { BASE_ENV, taskEnvironment } from '../../../src/engines/local/runners/task-env.js';
-import { perlAvailable } from '../../../src/engines/local/spawner/pool.js';
+import { perlAvailable, SpawnerPool } from '../../../src/engines/local/spawner/pool.js';
 import { makeHarness, runToEnd, workflow, type Harness } from '../harness.js';
 
 const SECRET = 'engine-secret-3c9d1e7a';
@@ -104,6 +104,21 @@ for (const kind of kinds) {
       assert.equal(result.output('node', 'secret'), 'absent');
       assert.deepEqual(String(result.output('node', 'names')).split(','), expectedNames('TASK_ENV_INHERITED'));
     });
+  });
+}
+
+for (const kind of kinds) {
+  void it(`the ${kind} spawner helper gives a child exactly the environment its request carries`, async () => {
+    const pool = new SpawnerPool(1, kind);
+    try {
+      const attempt = join(dir, `helper-${kind}`);
+      const request = { command: process.execPath, args: ['-e', PRINT_ENV], cwd: dir, env: { ONLY: 'this', 'WITH SPACE': 'a\tb' }, dir: attempt, stdoutFile: join(attempt, 'out'), stderrFile: join(attempt, 'err'), logCap: 100_000 };
+      const outcome = await pool.spawn(request, () => undefined);
+      assert.equal(outcome.exitCode, 0);
+      assert.deepEqual(JSON.parse(readFileSync(request.stdoutFile, 'utf8')), { ONLY: 'this', 'WITH SPACE': 'a\tb' }, 'nothing of the helper (the engine) is kept');
+    } finally {
+      pool.close();
+    }
   });
 }
 
