@@ -6,6 +6,17 @@ import type { TrackingStore } from '../store/ports/tracking.js';
 import type { LineageRoot } from './lineage.js';
 
 const MIN_DIGEST_PREFIX = 6;
+
+/** A digest prefix several artifacts share; the message lists some (the API leaves them out for a scoped token). */
+export class AmbiguousDigestError extends UsageError {
+  constructor(
+    readonly ref: string,
+    digests: readonly string[],
+  ) {
+    super(`${ref} matches several artifacts (${digests.slice(0, 5).map((d) => d.slice(0, 16)).join(', ')}${digests.length > 5 ? ', …' : ''}); give more digits`);
+    this.name = 'AmbiguousDigestError';
+  }
+}
 const HEX = /^[0-9a-f]+$/;
 
 export async function resolveLineageRoot(store: RunReader & TrackingStore, reference: string): Promise<LineageRoot> {
@@ -41,8 +52,6 @@ export async function resolveLineageRoot(store: RunReader & TrackingStore, refer
   }
   const digests = await store.findArtifactDigests(prefix, 6);
   if (digests.length === 0) throw new NotFoundError('run or artifact', ref);
-  if (digests.length > 1) {
-    throw new UsageError(`${ref} matches several artifacts (${digests.slice(0, 5).map((d) => d.slice(0, 16)).join(', ')}${digests.length > 5 ? ', …' : ''}); give more digits`);
-  }
+  if (digests.length > 1) throw new AmbiguousDigestError(ref, digests);
   return { kind: 'artifact', digest: digests[0]! };
 }

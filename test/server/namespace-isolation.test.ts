@@ -197,6 +197,7 @@ describe('namespace isolation of every API answer', () => {
     assert.match((await call('GET', '/api/v1/dead-letters', ADMIN)).text, /planta-failed/);
     assert.match((await call('GET', `/api/v1/runs/${a.runIds[0]}/logs`, ADMIN)).text, /said planta-param/);
     assert.match((await call('GET', '/metrics', ADMIN)).text, /planta-echo/);
+    assert.equal((await call('GET', '/metrics', TEAM_B)).status, 403, 'the metrics name every namespace: a token of one may not read them');
   });
 
   it('pages a scoped listing without handing out the id of a run it does not show', async () => {

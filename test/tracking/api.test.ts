@@ -99,6 +99,46 @@ void describe('tracking API', () => {
     assert.deepEqual(sweep.runs.map((r) => r.id), runs);
   });
 
+  void it('names the artifacts an ambiguous digest prefix matches only to a token of every namespace', async () => {
+    // Two digests sharing a prefix, as the store would find them: here one of team-b's is among them.
+    const theirs = (await h.store.listArtifacts(other)).find((a) => a.name === 'model')!.digest;
+    const store = new Proxy(h.store, {
+      get(target, property) {
+        if (property === 'findArtifactDigests') return async () => [modelDigest, theirs];
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const catalog = new WorkflowCatalog([
+      { spec: pipeline({ name: 'mine', experiment: 'sweep' }), baseDir: process.cwd(), namespace: 'team-a' },
+      { spec: pipeline({ name: 'theirs', experiment: 'sweep' }), baseDir: process.cwd(), namespace: 'team-b' },
+    ]);
+    const ambiguous = buildApiServer({
+      auth: new TokenAuth([
+        { name: 'admin', token: ADMIN, namespaces: ['*'] },
+        { name: 'team-a', token: TEAM_A, namespaces: ['team-a'] },
+      ]),
+      context: { store, engine: h.engine, catalog, runs: new ApiRunStarter(h.store, h.engine, catalog) },
+      health: { ready: () => true, sources: () => [] },
+      metrics: new ServerMetrics(),
+    });
+    const url = await ambiguous.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const ask = async (token: string) => {
+        const response = await fetch(`${url}/api/v1/lineage/artifacts?ref=abcdef`, { headers: { authorization: `Bearer ${token}` } });
+        return { status: response.status, body: (await response.json()) as { message: string } };
+      };
+      const scoped = await ask(TEAM_A);
+      assert.equal(scoped.status, 400);
+      assert.equal(scoped.body.message, 'abcdef matches several artifacts; give more digits');
+      const admin = await ask(ADMIN);
+      assert.equal(admin.status, 400);
+      assert.ok(admin.body.message.includes(theirs.slice(0, 16)), admin.body.message);
+    } finally {
+      await ambiguous.app.close();
+    }
+  });
+
   void it('compares an experiment or given runs with the --json structure, best first with ?best=', async () => {
     const sweep = await call('GET', '/api/v1/experiments/sweep/compare?best=accuracy', ADMIN);
     assert.equal(sweep.status, 200, JSON.stringify(sweep.body));

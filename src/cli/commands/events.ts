@@ -178,8 +178,8 @@ Examples:
 
 Replaying needs the running server (\`tandem serve\`): its sensors hold the state that decides what
 fires. The token is read from the environment, never from a flag; replaying an event from a source
-needs a token allowed in every namespace (see docs/api.md). An API call's event starts its workflow
-again with the same params.`,
+needs a token allowed in every namespace of the sensors listening to that source (see
+docs/api.md). An API call's event starts its workflow again with the same params.`,
     )
     .action(async (eventId: string, options: { server?: string; tokenEnv: string; json?: boolean }) => {
       const token = ctx.io.env[options.tokenEnv];

@@ -10,7 +10,7 @@ import { compareRuns } from '../../tracking/compare.js';
 import { compareInputs, DEFAULT_COMPARE_LIMIT, loadExperimentRuns, loadRunsForCompare } from '../../tracking/compare-source.js';
 import { checkExperimentName, EmptyExperimentError } from '../../tracking/experiments.js';
 import { buildLineage, DEFAULT_LINEAGE_DEPTH, type LineageRoot } from '../../tracking/lineage.js';
-import { resolveLineageRoot } from '../../tracking/lineage-root.js';
+import { AmbiguousDigestError, resolveLineageRoot } from '../../tracking/lineage-root.js';
 import type { ApiContext } from '../context.js';
 import type { Principal } from '../auth.js';
 import { requirePrincipal, requireVisible, visibleNamespaces } from '../namespaces.js';
@@ -80,7 +80,11 @@ export function registerTrackingRoutes(app: FastifyInstance, ctx: ApiContext): v
       // A reference into a run the token may not see is unknown: resolving it would name the run's outputs.
       const named = await ctx.store.getRun(query.ref.trim().split('/')[0] ?? '');
       if (named) requireVisible(request.principal, namespaceOf(named), 'run or artifact', query.ref);
-      const root = await resolveLineageRoot(ctx.store, query.ref);
+      const root = await resolveLineageRoot(ctx.store, query.ref).catch((error: unknown) => {
+        // The digests it would list may be other namespaces' artifacts.
+        if (error instanceof AmbiguousDigestError && !requirePrincipal(request.principal).allNamespaces) throw new UsageError(`${error.ref} matches several artifacts; give more digits`);
+        throw error;
+      });
       if (root.kind !== 'artifact') throw new UsageError(`?ref=${query.ref} names a run; use /api/v1/lineage/runs/{id}`);
       if (root.producer) {
         const run = await ctx.store.getRun(root.producer.runId);

@@ -115,6 +115,27 @@ void describe('payload properties', () => {
     );
   });
 
+  void it('refuses a payload nested deeper than 100 levels, in every mode that decodes, naming where', () => {
+    const deepJson = (depth: number) => bytes(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    const deepMsgpack = (depth: number) => Uint8Array.from([...new Array<number>(depth).fill(0x91), 0xc0]);
+    for (const depth of [101, 5_000, 100_000]) {
+      for (const [payload, options] of [
+        [deepJson(depth), { mode: 'json' }],
+        [deepJson(depth), { contentType: 'application/json' }],
+        [deepJson(depth), {}],
+        [deepMsgpack(depth), { mode: 'msgpack' }],
+      ] as const) {
+        assert.throws(
+          () => decodePayload(payload, { source: src, ...options }),
+          (error: unknown) => error instanceof PayloadError && /nested deeper than 100 levels of objects and arrays, at \/0\/0/.test(error.message),
+          `${depth} ${JSON.stringify(options)}`,
+        );
+      }
+    }
+    assert.equal(decodePayload(deepJson(100), { source: src, mode: 'json' }).datacontenttype, 'application/json');
+    assert.equal(decodePayload(deepMsgpack(99), { source: src, mode: 'msgpack' }).datacontenttype, 'application/msgpack');
+  });
+
   void it('a MessagePack map with a __proto__ key is a PayloadError', () => {
     const withProto = Uint8Array.of(0x81, 0xa9, ...bytes('__proto__'), 0x01);
     assert.throws(() => decodePayload(withProto, { source: src, mode: 'msgpack' }), PayloadError);
