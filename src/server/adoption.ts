@@ -7,7 +7,7 @@ import type { Engines } from '../engines/registry.js';
 import type { Logger } from './log.js';
 
 /** How often a running server looks for orphaned runs. */
-export const ADOPT_EVERY_MS = 3_000;
+const ADOPT_EVERY_MS = 3_000;
 
 export class OrphanAdoption {
   private timer: NodeJS.Timeout | undefined;

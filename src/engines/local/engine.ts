@@ -179,7 +179,9 @@ export class LocalEngine implements Engine {
    * policy, tasks that never started start. Returns the ids of the runs taken over.
    */
   async resume(runId?: string): Promise<string[]> {
-    const candidates = runId ? [await this.requireRun(runId)] : await this.store.listRuns({ status: ['Pending', 'Running'] });
+    // Runs this engine owns are not candidates: leaving them out in the query keeps the periodic
+    // look for orphans of `tandem serve` cheap while it executes thousands of runs.
+    const candidates = runId ? [await this.requireRun(runId)] : await this.store.listRuns({ status: ['Pending', 'Running'], notOwnedBy: OWNER_ID });
     const resumed: string[] = [];
     for (const run of candidates) {
       if (isTerminalRunStatus(run.status) || this.active.has(run.id)) {

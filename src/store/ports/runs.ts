@@ -132,6 +132,11 @@ export interface RunFilter {
   limit?: number;
   /** Runs created before this id's creation (paging, newest first). */
   before?: string;
+  /**
+   * Only runs without an owner or with another one than this process identity: the candidates to
+   * take over. A server looking every few seconds for orphaned runs skips its own thousands.
+   */
+  notOwnedBy?: string;
 }
 
 /** Reading runs and what they recorded: reports, the API, watchers, resume, tracking. */

@@ -39,6 +39,10 @@ export class RunLister {
       where.push('experiment = ?');
       params.push(filter.experiment);
     }
+    if (filter.notOwnedBy !== undefined) {
+      where.push('(owner IS NULL OR owner <> ?)');
+      params.push(filter.notOwnedBy);
+    }
     if (filter.before !== undefined) {
       const createdAt = this.statements.runCreatedAt.get(filter.before);
       if (createdAt === undefined) throw new NotFoundError('run', filter.before);

@@ -51,6 +51,18 @@ export function runReadContract(getStore: () => RunStore): void {
       assert.deepEqual(await store.listRuns({ workflow: 'unknown' }), []);
     });
 
+    void it('leaves out the runs of one owner with notOwnedBy, keeping runs without one', async () => {
+      const store = getStore();
+      const mine = makeRun({ createdAt: 100, status: 'Running', owner: 'host:1:me', ownerPid: 1 });
+      const theirs = makeRun({ createdAt: 200, status: 'Running', owner: 'host:2:them', ownerPid: 2 });
+      const nobody = makeRun({ createdAt: 300, status: 'Pending' });
+      for (const run of [mine, theirs, nobody]) await store.createRun(run);
+      assert.deepEqual(
+        (await store.listRuns({ status: ['Pending', 'Running'], notOwnedBy: 'host:1:me' })).map((r) => r.id),
+        [nobody.id, theirs.id],
+      );
+    });
+
     void it('pages with limit and before', async () => {
       const store = getStore();
       const ids = await seed(store);
