@@ -38,7 +38,7 @@ describe('tandem CLI, end to end', () => {
         '  - name: second',
         '    dependsOn: [first]',
         '    retry: { limit: 1 }',
-        '    process: { command: /bin/sh, args: [-c, "echo tick; if [ $TANDEM_ATTEMPT = 1 ]; then sleep 30; fi; echo done"] }',
+        '    process: { command: /bin/sh, args: [-c, "echo tick; while [ ! -e release ]; do sleep 0.05; done; echo done"] }',
         '',
       ].join('\n'),
     );
@@ -125,10 +125,12 @@ describe('tandem CLI, end to end', () => {
     follower.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
     const followerDone = new Promise<number | null>((resolve) => follower.on('exit', resolve));
 
-    // Crash in the middle of `second` (its first attempt sleeps 30 s), once `first` is on record.
+    // Crash in the middle of `second` (it waits for `release`), once `first` is on record. Its
+    // spawner helper outlives the CLI, so the resume adopts it rather than running it again.
     await new Promise((resolve) => setTimeout(resolve, 300));
     runner.kill('SIGKILL');
     await new Promise((resolve) => runner.on('exit', resolve));
+    writeFileSync(join(dir, 'release'), '');
     const resume = tandem('resume', runId);
     assert.equal(resume.status, 0, resume.stderr + resume.stdout);
     const show = JSON.parse(tandem('show', runId, '--json').stdout) as { status: string };
@@ -136,6 +138,7 @@ describe('tandem CLI, end to end', () => {
     assert.equal(readFileSync(join(dir, 'first.count'), 'utf8'), 'once\n', 'the finished task did not run again');
     assert.equal(await followerDone, 0, 'logs --follow ends when the run ends');
     assert.match(followed, /tick/);
-    assert.match(followed, /done/, 'it followed the retried attempt too');
+    assert.match(followed, /done/, 'it followed the adopted attempt to its end');
+    assert.equal(followed.match(/tick/g)?.length, 1, 'the adopted attempt was not run again');
   });
 });

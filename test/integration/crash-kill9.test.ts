@@ -8,7 +8,7 @@
 // store and the attempt folders agree on. Only the engine is killed: its spawner helpers outlive
 // it, which is what lets a resume adopt what was running (docs/engine.md, crash safety).
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,7 +97,13 @@ function processesMentioning(needle: string): string[] {
 
 describe('crash safety under repeated kill -9 of the tandem process', { skip: !onLinux && 'needs /proc (Linux)' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-kill9-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  /** The tandem process of the current round, stopped if the test ends (or times out) while it runs. */
+  let current: ChildProcess | undefined;
+  after(() => {
+    if (current?.exitCode === null && current.signalCode === null) current.kill('SIGKILL');
+    // Helpers of a killed process may still be finishing their last task in there.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  });
 
   it(`200 tasks, ${KILLS} kills, resume after each: no task completes twice or starts after a kill, nothing is left over`, { timeout: 110_000 }, async () => {
     const home = join(dir, 'home');
@@ -133,6 +139,7 @@ describe('crash safety under repeated kill -9 of the tandem process', { skip: !o
       if (kills.length > 0) kills[kills.length - 1]!.nextStart = spawnedAt;
       const args = round === 0 ? ['run', file] : ['resume'];
       const proc = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      current = proc;
       enginePids.push(proc.pid!);
       proc.stderr!.setEncoding('utf8');
       proc.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
