@@ -105,7 +105,7 @@ describe('crash safety under repeated kill -9 of the tandem process', { skip: !o
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
-  it(`200 tasks, ${KILLS} kills, resume after each: no task completes twice or starts after a kill, nothing is left over`, { timeout: 110_000 }, async () => {
+  it(`200 tasks, ${KILLS} kills, resume after each: no task completes twice or starts after a kill, nothing is left over`, { timeout: 600_000 }, async () => {
     const home = join(dir, 'home');
     const ledger = join(dir, 'ledger');
     const script = join(dir, 'task.sh');

@@ -122,6 +122,24 @@ for (const kind of kinds) {
   });
 }
 
+for (const kind of kinds) {
+  void it(`the ${kind} spawner helper itself holds no secret a task could read from its parent`, async () => {
+    const pool = new SpawnerPool(1, kind);
+    try {
+      const attempt = join(dir, `parent-${kind}`);
+      // A task may read /proc/<parent>/environ (same user): the parent is the helper.
+      const request = { command: '/bin/sh', args: ['-c', 'tr "\\0" "\\n" < /proc/$PPID/environ'], cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, dir: attempt, stdoutFile: join(attempt, 'out'), stderrFile: join(attempt, 'err'), logCap: 100_000 };
+      const outcome = await pool.spawn(request, () => undefined);
+      assert.equal(outcome.exitCode, 0);
+      const parentEnv = readFileSync(request.stdoutFile, 'utf8').split('\n').filter(Boolean);
+      assert.deepEqual(parentEnv.map((line) => line.split('=')[0]).sort(), process.env.PATH !== undefined ? ['PATH'] : []);
+      assert.ok(!parentEnv.join('\n').includes(SECRET));
+    } finally {
+      pool.close();
+    }
+  });
+}
+
 void describe('taskEnvironment', () => {
   void it('layers base < inherited < declared < task variables, and leaves out everything else', () => {
     const source = { PATH: '/bin', HOME: '/h', LC_ALL: 'C', LC_BOGUS: 'no', SECRET: 's', NODE_OPTIONS: '--x', TANDEM_HOME: '/t', A: 'a', B: 'b' };

@@ -117,7 +117,10 @@ export class SpawnerPool {
     // to the helpers that carry the run's tasks. They stop starting tasks when the engine's pipe
     // closes or the engine (our pid, their argument) is no longer their parent, and exit once the
     // tasks they started have ended and been recorded.
-    const child = spawn(command, [script, String(process.pid)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    // The helper is a task's parent, and a task can read its parent's /proc/<pid>/environ: it gets
+    // only PATH (to find perl), since every request carries the whole environment of its task.
+    const env = process.env.PATH !== undefined ? { PATH: process.env.PATH } : {};
+    const child = spawn(command, [script, String(process.pid)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true, env });
     const helper: Helper = { process: child, inFlight: 0, pending: new Map() };
     // An idle helper must not keep the engine's process alive; one with work in flight must.
     setRef(helper, false);
