@@ -7,6 +7,7 @@ import type { Project, ProjectReading } from '../project/load.js';
 import { CONFIG_CHECKS } from './config-checks.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
+import { useLimits } from '../util/limits.js';
 
 export interface CliContext {
   io: CliIo;
@@ -37,7 +38,12 @@ export function createContext(io: CliIo, services: Services): CliContext {
   return {
     io,
     services,
-    config: (command, extra) => loadConfig(options(command, extra)),
+    config: async (command, extra) => {
+      const config = await loadConfig(options(command, extra));
+      // Every workflow this command loads or runs is bounded by the configuration's limits.
+      useLimits(config.limits);
+      return config;
+    },
     // The project loader (sensors, event sources, workflow files) is loaded only by the commands
     // that read a project: every other command starts without it.
     project: async (command) => (await import('../project/load.js')).loadServedProject(options(command)),

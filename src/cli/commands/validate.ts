@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SpecIssue } from '../../errors.js';
-import { SpecLoadError, SpecValidationError, formatIssue } from '../../errors.js';
+import { SpecLoadError, SpecValidationError, TandemError, formatIssue } from '../../errors.js';
 import { isProjectFile, loadProject } from '../../project/load.js';
 import { loadWorkflowFile } from '../../spec/index.js';
 import { CONFIG_CHECKS } from '../config-checks.js';
@@ -47,8 +47,23 @@ Every file is checked and every issue printed (file:line:column path: problem).
 Exit status is 0 when all files are valid and 2 when any is not.`,
     )
     .action(async (files: string[], options: ValidateOptions, command: Command) => {
+      await useConfiguredLimits(ctx, command);
       setExit(await validateCommand(ctx, files, options, ctx.configFile(command)));
     });
+}
+
+/**
+ * Files are checked against the limits (limits.* in tandem.yaml) `tandem run` would apply. A
+ * configuration that does not load is itself reported when it is among the files; for the others
+ * the default limits stand in, and a note says so.
+ */
+async function useConfiguredLimits(ctx: CliContext, command: Command): Promise<void> {
+  try {
+    await ctx.config(command);
+  } catch (error) {
+    if (!(error instanceof TandemError)) throw error;
+    writeLine(ctx.io.stderr, `note: the configuration did not load (${error.message.split('\n')[0] ?? ''}); checking against the default limits`);
+  }
 }
 
 /** One file's verdict; `configFile` is a project file whatever its name (--config staging.yaml). */
