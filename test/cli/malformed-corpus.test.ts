@@ -48,11 +48,11 @@ interface Verdict {
 let dir: string;
 let seq = 0;
 
-function tandem(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+function tandem(args: string[], env: Record<string, string> = {}, cwd = join(dir, 'files')): Promise<Outcome> {
   const hwmFile = join(dir, `hwm-${seq++}`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', HWM_REPORTER, BIN, '--home', join(dir, 'home'), ...args], {
-      cwd: join(dir, 'files'),
+      cwd,
       env: { ...process.env, ...env, TANDEM_TEST_HWM_FILE: hwmFile, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -146,6 +146,7 @@ describe('malformed workflow corpus through the real CLI', () => {
     // batches of their own, so a process that dies points at a handful of files.
     const batches = [...chunks(cases.filter((c) => !c.alone), BATCH), ...chunks(cases.filter((c) => c.alone), ALONE_BATCH)];
     const outcomes = await inPairs(batches.map((batch) => () => tandem(['validate', '--json', ...batch.map((c) => c.file)])));
+    console.log(`validate: ${cases.length} files in ${batches.length} processes, peak RSS at most ${Math.max(...outcomes.map((o) => o.hwmKb))} kB`);
     batches.forEach((batch, b) => {
       const outcome = outcomes[b]!;
       const what = `validate ${batch.map((c) => c.file).join(' ')}`.slice(0, 300);
@@ -162,10 +163,26 @@ describe('malformed workflow corpus through the real CLI', () => {
     });
   });
 
+  it('validate and run take the limits from tandem.yaml and TANDEM_LIMIT_*', async () => {
+    const project = join(dir, 'configured');
+    mkdirSync(project);
+    writeFileSync(join(project, 'fan.yaml'), 'name: fan\ntasks:\n  - name: fan\n    forEach: { count: 20 }\n    process: { command: /bin/true }\n');
+    const defaults = await tandem(['validate', 'fan.yaml'], {}, project);
+    assert.equal(defaults.code, 0, defaults.stdout);
+    const byEnv = await tandem(['validate', 'fan.yaml'], { TANDEM_LIMIT_FOREACH_ITEMS: '10' }, project);
+    assert.equal(byEnv.code, 2);
+    assert.match(byEnv.stdout, /fan\.yaml:4:5 \/tasks\/0\/forEach: forEach of task "fan" expands to 20 items; the limit is 10 \(limits\.forEachItems\)/);
+    writeFileSync(join(project, 'tandem.yaml'), 'limits: { forEachItems: 12 }\n');
+    const byFile = await tandem(['run', 'fan.yaml'], {}, project);
+    assert.equal(byFile.code, 2);
+    assert.match(byFile.stderr, /fan\.yaml:4:5 \/tasks\/0\/forEach: .*the limit is 12 \(limits\.forEachItems\)/);
+  });
+
   it('run: hostile files that validate fail with the named limit; bombs are refused before they start', async () => {
     const runs = cases.filter((c) => c.run);
     assert.ok(runs.length >= 10, `only ${runs.length} run cases`);
     const outcomes = await inPairs(runs.map((c) => () => tandem(['run', c.file], c.run!.env)));
+    console.log(`run: ${runs.length} files, peak RSS at most ${Math.max(...outcomes.map((o) => o.hwmKb))} kB`);
     runs.forEach((c, i) => {
       const outcome = outcomes[i]!;
       const output = `${outcome.stdout}\n${outcome.stderr}`;
