@@ -64,7 +64,8 @@ export class SpecLoadError extends TandemError {
 export class ExpressionError extends TandemError {
   readonly code = 'EXPRESSION';
   constructor(readonly expression: string, reason: string) {
-    super(`in expression ${JSON.stringify(expression)}: ${reason}`);
+    // A long expression is quoted by its start: the message stays one readable line.
+    super(`in expression ${JSON.stringify(expression.length > 200 ? `${expression.slice(0, 200)}...` : expression)}: ${reason}`);
     this.name = 'ExpressionError';
   }
 }

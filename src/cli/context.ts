@@ -7,6 +7,7 @@ import type { ConfigFlags, LoadConfigOptions, TandemConfig } from '../config/typ
 import type { Project, ProjectReading } from '../project/load.js';
 import type { CliIo } from './io.js';
 import type { Services } from './runtime.js';
+import { useLimits } from '../util/limits.js';
 
 export interface CliContext {
   io: CliIo;
@@ -48,7 +49,12 @@ export function createContext(io: CliIo, services: Services): CliContext {
   return {
     io,
     services,
-    config: async (command, extra) => (await import('../config/load.js')).loadConfig(await options(command, extra)),
+    config: async (command, extra) => {
+      const config = await (await import('../config/load.js')).loadConfig(await options(command, extra));
+      // Every workflow this command loads or runs is bounded by the configuration's limits.
+      useLimits(config.limits);
+      return config;
+    },
     project: async (command) => (await import('../project/load.js')).loadServedProject(await options(command)),
     readProject: async (command) => (await import('../project/load.js')).readServedProject(await options(command)),
     configFile: (command) => configFileOf({ cwd: io.cwd, env: io.env, flags: flagsOf(command) }).file,

@@ -45,6 +45,13 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
       killGracePeriodMs: parseDuration(killGracePeriod) ?? DEFAULT_KILL_GRACE_MS,
       spawner: need('engine.spawner'),
     },
+    limits: {
+      forEachItems: need('limits.forEachItems'),
+      documentBytes: need('limits.documentBytes'),
+      nestingDepth: need('limits.nestingDepth'),
+      celCost: need('limits.celCost'),
+      templateBytes: need('limits.templateBytes'),
+    },
     // The rules of the declared shape; the router's check (among options.checks) compiles them.
     routing: { rules: file?.items('routing.rules').map(({ value }) => value) ?? [], replaceDefaults: file?.value('routing.replaceDefaults') ?? false },
     lanes: { kubeflow: { engine: need('lanes.kubeflow.engine') }, argo: { engine: need('lanes.argo.engine') } },

@@ -10,6 +10,7 @@ import { Duration, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from '../spec/sche
 import { fileSetting, layered, Rejection, type Setting } from './setting.js';
 import { ApiTokenDecl, EventSourceDecl, LANE_ENGINES, Nullable, ProjectSensorDecl, RoutingRuleDecl, WorkflowRef } from './shapes.js';
 import { parseDuration, parsePositiveInt, parseSize } from './values.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_PERIOD = '10s';
@@ -107,6 +108,61 @@ export const SETTINGS = {
     default: { value: DEFAULT_SPAWNER },
     expected: 'auto, perl or node',
     parse: oneOf(['auto', 'perl', 'node']),
+  }),
+  'limits.forEachItems': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: POSITIVE_INT_TEXT })]),
+    description:
+      'Items one forEach may expand to: a literal list or range over it fails validation, a list from an upstream output over it fails the task. Argo and KFP set no count of their own; a loop that large would outgrow the 1.5 MiB etcd object an Argo Workflow is stored in.',
+    see: ['workflows.md'],
+    env: 'TANDEM_LIMIT_FOREACH_ITEMS',
+    default: { value: DEFAULT_LIMITS.forEachItems },
+    expected: 'a positive integer',
+    parse: parsePositiveInt,
+  }),
+  'limits.documentBytes': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: SIZE_TEXT })]),
+    description:
+      "Size of one workflow file (or of a module's exported definition as JSON), as bytes or `512KB`, `1MiB`. An Argo Workflow object must fit etcd's 1.5 MiB request limit.",
+    see: ['workflows.md'],
+    env: 'TANDEM_LIMIT_DOCUMENT_BYTES',
+    default: { doc: '`1MiB` (1048576)', value: DEFAULT_LIMITS.documentBytes },
+    expected: 'a size in bytes, e.g. 1048576 or "1MiB"',
+    parse: (raw) => {
+      const bytes = parseSize(raw);
+      return bytes !== undefined && bytes > 0 ? bytes : undefined;
+    },
+  }),
+  'limits.nestingDepth': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: POSITIVE_INT_TEXT })]),
+    description:
+      "Levels of nested lists and mappings in one workflow document. The YAML reader recurses per level and runs out of stack near 900; Go's encoding/json (Argo, KFP, Kubernetes) stops at 10,000.",
+    see: ['workflows.md'],
+    env: 'TANDEM_LIMIT_NESTING_DEPTH',
+    default: { value: DEFAULT_LIMITS.nestingDepth },
+    expected: 'a positive integer',
+    parse: parsePositiveInt,
+  }),
+  'limits.celCost': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: POSITIVE_INT_TEXT })]),
+    description:
+      "Estimated steps of one CEL evaluation (each node 1; a comprehension its range's size times its body; `+` the size it builds), checked before it runs; Kubernetes gives one CEL validation rule 1,000,000.",
+    see: ['workflows.md'],
+    env: 'TANDEM_LIMIT_CEL_COST',
+    default: { value: DEFAULT_LIMITS.celCost },
+    expected: 'a positive integer',
+    parse: parsePositiveInt,
+  }),
+  'limits.templateBytes': layered({
+    type: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: SIZE_TEXT })]),
+    description: 'Characters one `{{ }}` template may render to when it builds text (a lone placeholder keeps its value and is not counted).',
+    see: ['workflows.md'],
+    env: 'TANDEM_LIMIT_TEMPLATE_BYTES',
+    default: { doc: '`1MiB` (1048576)', value: DEFAULT_LIMITS.templateBytes },
+    expected: 'a size, e.g. 1048576 or "1MiB"',
+    parse: (raw) => {
+      const bytes = parseSize(raw);
+      return bytes !== undefined && bytes > 0 ? bytes : undefined;
+    },
   }),
   'routing.rules': fileSetting({
     type: Nullable(Type.Array(RoutingRuleDecl)),
@@ -212,6 +268,7 @@ export const SETTINGS = {
  */
 export const SECTIONS: Record<string, { description: string; nullable?: true; unknownKeyHint?: string }> = {
   engine: { description: 'How the embedded engine runs tasks on this machine.', nullable: true },
+  limits: { description: 'Bounds on what one workflow may ask for: file size, nesting, forEach items, CEL cost, template size.', nullable: true },
   routing: { description: 'Rules the router tries before (or instead of) its built-in policy.', nullable: true },
   lanes: { description: 'Which engine executes each lane; a hybrid workflow uses both.', nullable: true, unknownKeyHint: 'hybrid uses both' },
   'lanes.kubeflow': { description: 'The kubeflow lane: ML work.' },

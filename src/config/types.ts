@@ -2,6 +2,7 @@
 // flags, resolved. The value types come from the settings' declarations (settings.ts).
 import type { SpecIssue } from '../errors.js';
 import type { SecretRef } from '../secrets.js';
+import type { Limits } from '../util/limits.js';
 import type { TandemFile } from './file.js';
 import type { FlagKey, LayeredKey, SettingValue } from './schema.js';
 import type { RoutingRuleDecl } from './shapes.js';
@@ -18,6 +19,8 @@ export interface TandemConfig {
     /** Which helper spawns task processes: auto (perl where available), perl or node. */
     spawner: SettingValue<'engine.spawner'>;
   };
+  /** `limits` in tandem.yaml (or TANDEM_LIMIT_*): what one workflow may ask for; applied per process with useLimits. */
+  limits: Limits;
   /** `routing` in tandem.yaml: rules before (or instead of) the built-in routing policy; see docs/router.md. */
   routing: {
     rules: RoutingRuleDecl[];

@@ -2,7 +2,8 @@
 // reference such as `tasks.prepare.outputs.rows`). A string that is exactly one placeholder keeps
 // the value's type (a list stays a list); anything else is rendered as text.
 import { ExpressionError } from '../errors.js';
-import { compileCel } from './cel.js';
+import { limitText, limits } from '../util/limits.js';
+import { compileCel, isPreparedContext } from './cel.js';
 
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; source: string; offset: number };
 
@@ -34,12 +35,47 @@ export function hasTemplate(text: string): boolean {
   return text.includes('{{');
 }
 
+const MEMBER_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * The value a plain reference (`tasks.list.outputs.files`) names in a context of plain data, or
+ * undefined when it is not one or names nothing (CEL then evaluates it and says why). Evaluating
+ * through CEL would convert the whole context to CEL values and the answer back: for an upstream
+ * output of a million items, that is a million conversions each way to read one list.
+ */
+function plainReference(source: string, context: Record<string, unknown>): { value: unknown } | undefined {
+  if (!MEMBER_PATH.test(source) || isPreparedContext(context)) return undefined;
+  let value: unknown = context;
+  for (const key of source.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  // Whole numbers cross into CEL as ints and back as numbers: a plain number is already that.
+  return value === undefined || typeof value === 'bigint' ? undefined : { value };
+}
+
+function evaluatePart(source: string, context: Record<string, unknown>): unknown {
+  return (plainReference(source, context) ?? { value: compileCel(source).evaluate(context) }).value;
+}
+
 /** Renders a string template; a lone placeholder returns the typed value. */
 export function renderString(text: string, context: Record<string, unknown>): unknown {
   if (!hasTemplate(text)) return text;
   const parts = parseTemplate(text);
-  if (parts.length === 1 && parts[0]?.kind === 'expr') return compileCel(parts[0].source).evaluate(context);
-  return parts.map((part) => (part.kind === 'text' ? part.text : stringify(compileCel(part.source).evaluate(context)))).join('');
+  if (parts.length === 1 && parts[0]?.kind === 'expr') return evaluatePart(parts[0].source, context);
+  // Text is bounded as it grows (limits.templateBytes): "{{ s }}{{ s }}..." over a large s would
+  // otherwise build a string of the product of their sizes.
+  const max = limits().templateBytes;
+  let length = 0;
+  const rendered: string[] = [];
+  for (const part of parts) {
+    const piece = part.kind === 'text' ? part.text : stringify(evaluatePart(part.source, context));
+    length += piece.length;
+    if (length > max) throw new ExpressionError(text, `renders to more than ${max} characters; ${limitText('templateBytes', max)}`);
+    rendered.push(piece);
+  }
+  return rendered.join('');
 }
 
 /** Renders every string inside a JSON value (arrays and objects recursively). */

@@ -22,6 +22,7 @@ import { WorkflowCatalog } from './catalog.js';
 import { crossReferences } from './references.js';
 import { parseSensors, parseSources } from './sections.js';
 import { loadWorkflows } from './workflows.js';
+import { useLimits } from '../util/limits.js';
 
 export type EventSourceConfig = (
   | { name: string; kind: 'nats'; config: NatsSourceConfig }
@@ -95,6 +96,8 @@ async function readProjectText(file: string): Promise<string> {
 async function readProjectFromText(file: string, text: string, options: LoadConfigOptions): Promise<ProjectReading> {
   const tandem = parseTandemFile(file, text);
   const { config, issues: settings } = resolveConfig(tandem, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, flags: options.flags ?? {}, checks: options.checks });
+  // The project's workflows are checked against its own limits, as its runs will be.
+  useLimits(config.limits);
   const issues = [...tandem.issues, ...settings];
   const settingsSound = settings.length === 0 && settingsIssues(tandem).length === 0;
   const project = tandem.parsed ? await projectOf(tandem, issues) : undefined;

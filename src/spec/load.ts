@@ -6,12 +6,14 @@ import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecLoadError, SpecValidationError, TandemError } from '../errors.js';
 import { moduleImportError } from './module-error.js';
+import { sizeIssue, textSizeIssue, valueBoundsIssue, depthIssue } from './bounds.js';
 import { jsonPositions, offsetPosition, scanJson } from './positions.js';
 import { firstLine, parseYamlText } from './yaml.js';
 import type { WorkflowSpec } from './schema.js';
 import { validateWorkflow } from './validate.js';
 import { errorMessage } from '../util/error-message.js';
 import { isRecord } from '../util/is-record.js';
+import { limits } from '../util/limits.js';
 
 export interface LoadedWorkflow {
   spec: WorkflowSpec;
@@ -50,23 +52,39 @@ export async function loadWorkflowFile(file: string): Promise<LoadedWorkflow> {
   const absolute = resolve(file);
   let text: string | undefined;
   try {
-    if (format === 'module') await stat(absolute);
-    else text = await readFile(absolute, 'utf8');
+    const { size } = await stat(absolute);
+    // Refused before it is read: a file of gigabytes must not be loaded to learn it is too big.
+    if (format !== 'module' && size > limits().documentBytes) throw new SpecValidationError([{ file, ...sizeIssue(size) }]);
+    if (format !== 'module') text = await readFile(absolute, 'utf8');
   } catch (error) {
+    if (error instanceof SpecValidationError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new SpecLoadError(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${errorMessage(error)}`);
   }
   if (text !== undefined) return loadWorkflowText(text, { file, format: format as TextFormat });
   const doc = await importModuleSpec(absolute, file);
-  return { spec: validateWorkflow(doc, { file }), file, baseDir: dirname(absolute) };
+  return { spec: withinStack(file, () => validateWorkflow(doc, { file })), file, baseDir: dirname(absolute) };
 }
 
 /** Parses and validates workflow text; used for files and for definitions sent over the API. */
 export function loadWorkflowText(text: string, options: { file?: string; format: TextFormat; baseDir?: string }): LoadedWorkflow {
   const file = options.file ?? '<input>';
   const baseDir = options.baseDir ?? (options.file !== undefined ? dirname(resolve(options.file)) : process.cwd());
-  const spec = options.format === 'yaml' ? parseYamlSpec(text, file) : parseJsonSpec(text, file);
+  const spec = withinStack(file, () => (options.format === 'yaml' ? parseYamlSpec(text, file) : parseJsonSpec(text, file)));
   return { spec, file, baseDir };
+}
+
+/**
+ * The bounds (limits.nestingDepth) keep every recursive walk far from the end of the stack; should
+ * one still get there, the file is reported as unreadable, never as tandem failing.
+ */
+function withinStack<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof RangeError) throw new SpecLoadError(file, `cannot read: ${error.message} (is it nested too deeply?)`);
+    throw error;
+  }
 }
 
 function parseYamlSpec(text: string, file: string): WorkflowSpec {
@@ -75,7 +93,12 @@ function parseYamlSpec(text: string, file: string): WorkflowSpec {
 }
 
 function parseJsonSpec(text: string, file: string): WorkflowSpec {
-  const scan = scanJson(text);
+  const tooBig = textSizeIssue(text);
+  if (tooBig) throw new SpecValidationError([{ file, ...tooBig }]);
+  const scan = scanJson(text, limits().nestingDepth);
+  if (scan.tooDeep) {
+    throw new SpecValidationError([{ file, ...offsetPosition(text, scan.tooDeep.offset), ...depthIssue(scan.tooDeep.pointer, limits().nestingDepth) }]);
+  }
   if (scan.error) {
     const { line, column } = offsetPosition(text, scan.error.offset);
     throw new SpecValidationError([{ file, path: '', line, column, message: `JSON syntax error: ${scan.error.message}` }]);
@@ -124,6 +147,9 @@ async function importModuleSpec(absolute: string, file: string): Promise<unknown
   if (!isRecord(exported)) {
     throw new SpecLoadError(file, 'the module must export a workflow as its default export or as "workflow"');
   }
+  // Before JSON.stringify: it recurses per level and writes a shared subtree once per use.
+  const bounds = valueBoundsIssue(exported);
+  if (bounds) throw new SpecValidationError([{ file, ...bounds }]);
   try {
     // Plain data only, exactly as YAML would give: references become their {{ }} text, undefined fields vanish.
     return JSON.parse(JSON.stringify(exported)) as unknown;

@@ -128,6 +128,8 @@ export interface JsonScan {
   duplicates: Array<{ pointer: string; offset: number }>;
   /** Offset of every value's key (or of the item, in arrays), by pointer. */
   offsets: Map<string, number>;
+  /** The first array or object nested deeper than the scan's maxDepth: where it starts, its pointer. */
+  tooDeep?: { offset: number; pointer: string };
 }
 
 /** Ends a scan at its first syntax error; scanJson returns it as a value and never throws it. */
@@ -139,8 +141,21 @@ class JsonSyntax extends TandemError {
   }
 }
 
-/** Scans JSON text for the positions JSON.parse does not give: syntax error offset, duplicates, node offsets. */
-export function scanJson(text: string): JsonScan {
+/** Ends a scan at the first array or object nested deeper than its maxDepth. */
+class JsonTooDeep extends TandemError {
+  readonly code = 'JSON_TOO_DEEP';
+  constructor(readonly offset: number, readonly pointer: string) {
+    super(`nested too deeply at ${pointer}`);
+    this.name = 'JsonTooDeep';
+  }
+}
+
+/**
+ * Scans JSON text for the positions JSON.parse does not give: syntax error offset, duplicates,
+ * node offsets. It recurses once per level, so it stops at `maxDepth` levels (long before the
+ * stack would end) and reports where.
+ */
+export function scanJson(text: string, maxDepth = Number.POSITIVE_INFINITY): JsonScan {
   const offsets = new Map<string, number>();
   const duplicates: JsonScan['duplicates'] = [];
   let i = 0;
@@ -167,9 +182,10 @@ export function scanJson(text: string): JsonScan {
       return fail('invalid escape in string');
     }
   };
-  const value = (path: string): void => {
+  const value = (path: string, depth: number): void => {
     ws();
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= maxDepth) throw new JsonTooDeep(i, path);
     if (c === '{') {
       i++;
       ws();
@@ -190,7 +206,7 @@ export function scanJson(text: string): JsonScan {
         ws();
         if (text[i] !== ':') fail('expected ":" after a property name');
         i++;
-        value(child);
+        value(child, depth + 1);
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') {
@@ -209,7 +225,7 @@ export function scanJson(text: string): JsonScan {
       for (let index = 0; ; index++) {
         ws();
         offsets.set(`${path}/${index}`, i);
-        value(`${path}/${index}`);
+        value(`${path}/${index}`, depth + 1);
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === ']') {
@@ -228,12 +244,13 @@ export function scanJson(text: string): JsonScan {
   };
   try {
     offsets.set('', 0);
-    value('');
+    value('', 0);
     ws();
     if (i < text.length) fail('unexpected text after the JSON value');
     return { duplicates, offsets };
   } catch (error) {
     if (error instanceof JsonSyntax) return { error: { offset: error.offset, message: error.message }, duplicates, offsets };
+    if (error instanceof JsonTooDeep) return { tooDeep: { offset: error.offset, pointer: error.pointer }, duplicates, offsets };
     throw error;
   }
 }

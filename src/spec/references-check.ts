@@ -1,6 +1,7 @@
 // Checks every `{{ }}` template and `when` condition of a workflow: that it parses, and that each
 // name it refers to exists where it is used (params, task outputs, item, inputs, run, task).
 import { ExpressionError, type SpecIssue } from '../errors.js';
+import { celCostProblem } from '../expr/cel.js';
 import { referencesInExpression, type Reference } from '../expr/references.js';
 import { hasTemplate, parseTemplate } from '../expr/template.js';
 import { checkInputTypes } from './input-types.js';
@@ -48,6 +49,8 @@ export function checkReferences(spec: WorkflowSpec, index: TaskIndex): Reference
         if (part.kind !== 'expr') continue;
         try {
           for (const ref of referencesInExpression(part.source)) checkReference(ref, at, ctx);
+          const costly = celCostProblem(part.source);
+          if (costly) issues.push({ path: at, message: `expression "{{ ${clip(part.source)} }}": ${costly}` });
         } catch (error) {
           expressionsParse = false;
           issues.push(expressionIssue(at, error, `invalid expression in "{{ ${part.source} }}"`));
@@ -68,6 +71,8 @@ export function checkReferences(spec: WorkflowSpec, index: TaskIndex): Reference
     if (task.when !== undefined) {
       try {
         for (const ref of referencesInExpression(task.when)) checkReference(ref, `${path}/when`, ctx('when'));
+        const costly = celCostProblem(task.when);
+        if (costly) issues.push({ path: `${path}/when`, message: `condition "${clip(task.when)}": ${costly}` });
       } catch (error) {
         expressionsParse = false;
         const hint = task.when.includes('{{') ? ' ("when" is a CEL expression: write params.x, not {{ params.x }})' : '';
@@ -80,6 +85,11 @@ export function checkReferences(spec: WorkflowSpec, index: TaskIndex): Reference
     visitTemplates(template, pointer('outputs', name), { spec, index, zone: 'workflow-outputs', issues });
   }
   return { issues, expressionsParse };
+}
+
+/** An expression as messages quote it: a long one is cut, so one issue stays one readable line. */
+function clip(source: string): string {
+  return source.length > 120 ? `${source.slice(0, 120)}...` : source;
 }
 
 function expressionIssue(path: string, error: unknown, what: string): SpecIssue {

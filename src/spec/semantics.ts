@@ -2,6 +2,7 @@
 // dependencies, no cycles, param defaults of the declared type, coherent forEach and outputs.
 // Runs only on a document that is structurally valid, so every field has its declared shape.
 import type { SpecIssue } from '../errors.js';
+import { forEachSizeProblem, rangeLength } from './foreach-size.js';
 import { buildGraph } from './graph.js';
 import { pointer } from './positions.js';
 import { checkReferences } from './references-check.js';
@@ -81,6 +82,13 @@ function checkTask(entry: IndexedTask, index: TaskIndex, issues: SpecIssue[]): v
       issues.push({ path: `${path}/forEach`, message: 'a forEach range takes an end or a count, not both', expected: 'end or count', found: 'both' });
     }
     if (forEach.step === 0) issues.push({ path: `${path}/forEach/step`, message: 'a forEach step of 0 never ends', expected: 'a non-zero integer', found: 'integer 0' });
+    else if (forEach.end === undefined || forEach.count === undefined) {
+      const tooMany = forEachSizeProblem(task.name, rangeLength(forEach));
+      if (tooMany) issues.push({ path: `${path}/forEach`, message: tooMany });
+    }
+  } else if (Array.isArray(forEach)) {
+    const tooMany = forEachSizeProblem(task.name, forEach.length);
+    if (tooMany) issues.push({ path: `${path}/forEach`, message: tooMany });
   }
   for (const [name, output] of Object.entries(task.outputs ?? {})) {
     const at = pointer('outputs', name);

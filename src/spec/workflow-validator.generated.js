@@ -6,13 +6,14 @@
 import runtime0 from "ajv/dist/runtime/ucs2length.js";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"$id":"https://tandem.dev/schema/workflow.json","title":"tandem workflow","type":"object","required":["name","tasks"],"properties":{"$schema":{"type":"string"},"apiVersion":{"const":"tandem.dev/v1","type":"string"},"kind":{"const":"Workflow","type":"string"},"name":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"type":"string"},"version":{"type":"string"},"description":{"type":"string"},"type":{"anyOf":[{"const":"ml-training","type":"string"},{"const":"model-evaluation","type":"string"},{"const":"batch","type":"string"},{"const":"ingestion","type":"string"},{"const":"dag","type":"string"},{"const":"hybrid","type":"string"}]},"experiment":{"minLength":1,"description":"Experiment its runs belong to; default the workflow name.","type":"string"},"metrics":{"description":"Metrics the tasks report, with the direction that makes a run better.","type":"object","patternProperties":{"^(.*)$":{"additionalProperties":false,"type":"object","required":["direction"],"properties":{"direction":{"anyOf":[{"const":"max","type":"string"},{"const":"min","type":"string"}]},"description":{"type":"string"}}}}},"params":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","required":["type"],"properties":{"type":{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},"default":{},"enum":{"minItems":1,"type":"array","items":{}},"description":{"type":"string"}}}}},"tasks":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"A CEL identifier: letters, digits and _.","type":"string"},"description":{"type":"string"},"process":{"additionalProperties":false,"type":"object","required":["command"],"properties":{"command":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"},"shell":{"description":"Run through /bin/sh -c; off by default.","type":"boolean"}}},"script":{"additionalProperties":false,"type":"object","required":["source"],"properties":{"interpreter":{"description":"Program that runs the source, default \"sh\".","type":"string"},"source":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"}}},"node":{"additionalProperties":false,"type":"object","required":["module"],"properties":{"module":{"minLength":1,"description":"Path of a .js, .mjs or .ts module, relative to the workflow file.","type":"string"},"export":{"description":"Exported function to call, default \"default\".","type":"string"},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"}}},"workflow":{"additionalProperties":false,"description":"Runs another workflow as a child run, linked to this one: the task inputs are its params, its workflow outputs are the task outputs. In a hybrid workflow, an ML sub-pipeline.","type":"object","required":["file"],"properties":{"file":{"minLength":1,"description":"The child workflow file (YAML, JSON or .ts), relative to this workflow file.","type":"string"}}},"inputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","properties":{"type":{"anyOf":[{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},{"anyOf":[{"const":"artifact","type":"string"},{"const":"Dataset","type":"string"},{"const":"Model","type":"string"},{"const":"Metrics","type":"string"},{"const":"ClassificationMetrics","type":"string"},{"const":"HTML","type":"string"},{"const":"Markdown","type":"string"}]}]},"path":{"description":"File (or directory, for artifacts) to read, relative to $TANDEM_OUTPUTS.","type":"string"},"stdout":{"description":"Read JSON printed on stdout; a string is a dot path into it.","anyOf":[{"type":"boolean"},{"type":"string"}]},"description":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string"}},"when":{"description":"A CEL condition over params, tasks.*.outputs and item.","type":"string"},"forEach":{"anyOf":[{"description":"A literal list of items.","type":"array","items":{}},{"description":"A template that yields a JSON array, e.g. \"{{ tasks.list.outputs.files }}\".","type":"string"},{"additionalProperties":false,"description":"start..end inclusive, or count items from start (default 0).","type":"object","properties":{"start":{"type":"integer"},"end":{"type":"integer"},"count":{"minimum":0,"type":"integer"},"step":{"type":"integer"}}}]},"parallelism":{"minimum":1,"description":"Iterations of forEach running at once.","type":"integer"},"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"synchronization":{"anyOf":[{"additionalProperties":false,"type":"object","required":["mutex"],"properties":{"mutex":{"minLength":1,"type":"string"}}},{"additionalProperties":false,"type":"object","required":["semaphore"],"properties":{"semaphore":{"additionalProperties":false,"type":"object","required":["name","limit"],"properties":{"name":{"minLength":1,"type":"string"},"limit":{"minimum":1,"type":"integer"}}}}}]},"image":{"minLength":1,"description":"Container image on a cluster (Argo, KFP); the embedded engine ignores it.","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}},"lane":{"description":"Marks the task for one lane; a workflow whose tasks are marked for different lanes is hybrid.","anyOf":[{"const":"kubeflow","type":"string"},{"const":"argo","type":"string"}]}}}},"finally":{"description":"Exit handler: runs after every task settles, whatever the outcome.","type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"A CEL identifier: letters, digits and _.","type":"string"},"description":{"type":"string"},"process":{"additionalProperties":false,"type":"object","required":["command"],"properties":{"command":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"},"shell":{"description":"Run through /bin/sh -c; off by default.","type":"boolean"}}},"script":{"additionalProperties":false,"type":"object","required":["source"],"properties":{"interpreter":{"description":"Program that runs the source, default \"sh\".","type":"string"},"source":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"}}},"node":{"additionalProperties":false,"type":"object","required":["module"],"properties":{"module":{"minLength":1,"description":"Path of a .js, .mjs or .ts module, relative to the workflow file.","type":"string"},"export":{"description":"Exported function to call, default \"default\".","type":"string"},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"cwd":{"type":"string"}}},"workflow":{"additionalProperties":false,"description":"Runs another workflow as a child run, linked to this one: the task inputs are its params, its workflow outputs are the task outputs. In a hybrid workflow, an ML sub-pipeline.","type":"object","required":["file"],"properties":{"file":{"minLength":1,"description":"The child workflow file (YAML, JSON or .ts), relative to this workflow file.","type":"string"}}},"inputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","properties":{"type":{"anyOf":[{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},{"anyOf":[{"const":"artifact","type":"string"},{"const":"Dataset","type":"string"},{"const":"Model","type":"string"},{"const":"Metrics","type":"string"},{"const":"ClassificationMetrics","type":"string"},{"const":"HTML","type":"string"},{"const":"Markdown","type":"string"}]}]},"path":{"description":"File (or directory, for artifacts) to read, relative to $TANDEM_OUTPUTS.","type":"string"},"stdout":{"description":"Read JSON printed on stdout; a string is a dot path into it.","anyOf":[{"type":"boolean"},{"type":"string"}]},"description":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string"}},"when":{"description":"A CEL condition over params, tasks.*.outputs and item.","type":"string"},"forEach":{"anyOf":[{"description":"A literal list of items.","type":"array","items":{}},{"description":"A template that yields a JSON array, e.g. \"{{ tasks.list.outputs.files }}\".","type":"string"},{"additionalProperties":false,"description":"start..end inclusive, or count items from start (default 0).","type":"object","properties":{"start":{"type":"integer"},"end":{"type":"integer"},"count":{"minimum":0,"type":"integer"},"step":{"type":"integer"}}}]},"parallelism":{"minimum":1,"description":"Iterations of forEach running at once.","type":"integer"},"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"synchronization":{"anyOf":[{"additionalProperties":false,"type":"object","required":["mutex"],"properties":{"mutex":{"minLength":1,"type":"string"}}},{"additionalProperties":false,"type":"object","required":["semaphore"],"properties":{"semaphore":{"additionalProperties":false,"type":"object","required":["name","limit"],"properties":{"name":{"minLength":1,"type":"string"},"limit":{"minimum":1,"type":"integer"}}}}}]},"image":{"minLength":1,"description":"Container image on a cluster (Argo, KFP); the embedded engine ignores it.","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}},"lane":{"description":"Marks the task for one lane; a workflow whose tasks are marked for different lanes is hybrid.","anyOf":[{"const":"kubeflow","type":"string"},{"const":"argo","type":"string"}]}}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"description":"A template over tasks.*.outputs.","type":"string"}}},"defaults":{"additionalProperties":false,"type":"object","properties":{"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"image":{"minLength":1,"description":"Container image for tasks without their own (on a cluster).","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}}}},"parallelism":{"minimum":1,"description":"Tasks of one run running at once.","type":"integer"},"failFast":{"description":"After a task fails, start no new tasks (running ones finish); default true, as in Argo.","type":"boolean"}}};
+const schema11 = {"additionalProperties":false,"$id":"https://tandem.dev/schema/workflow.json","title":"tandem workflow","type":"object","required":["name","tasks"],"properties":{"$schema":{"type":"string"},"apiVersion":{"const":"tandem.dev/v1","type":"string"},"kind":{"const":"Workflow","type":"string"},"name":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"type":"string"},"version":{"type":"string"},"description":{"type":"string"},"type":{"anyOf":[{"const":"ml-training","type":"string"},{"const":"model-evaluation","type":"string"},{"const":"batch","type":"string"},{"const":"ingestion","type":"string"},{"const":"dag","type":"string"},{"const":"hybrid","type":"string"}]},"experiment":{"minLength":1,"description":"Experiment its runs belong to; default the workflow name.","type":"string"},"metrics":{"description":"Metrics the tasks report, with the direction that makes a run better.","type":"object","patternProperties":{"^(.*)$":{"additionalProperties":false,"type":"object","required":["direction"],"properties":{"direction":{"anyOf":[{"const":"max","type":"string"},{"const":"min","type":"string"}]},"description":{"type":"string"}}}}},"params":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","required":["type"],"properties":{"type":{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},"default":{},"enum":{"minItems":1,"type":"array","items":{}},"description":{"type":"string"}}}}},"tasks":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"A CEL identifier: letters, digits and _.","type":"string"},"description":{"type":"string"},"process":{"additionalProperties":false,"type":"object","required":["command"],"properties":{"command":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"},"shell":{"description":"Run through /bin/sh -c; off by default.","type":"boolean"}}},"script":{"additionalProperties":false,"type":"object","required":["source"],"properties":{"interpreter":{"description":"Program that runs the source, default \"sh\".","type":"string"},"source":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"}}},"node":{"additionalProperties":false,"type":"object","required":["module"],"properties":{"module":{"minLength":1,"description":"Path of a .js, .mjs or .ts module, relative to the workflow file.","type":"string"},"export":{"description":"Exported function to call, default \"default\".","type":"string"},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"}}},"workflow":{"additionalProperties":false,"description":"Runs another workflow as a child run, linked to this one: the task inputs are its params, its workflow outputs are the task outputs. In a hybrid workflow, an ML sub-pipeline.","type":"object","required":["file"],"properties":{"file":{"minLength":1,"description":"The child workflow file (YAML, JSON or .ts), relative to this workflow file.","type":"string"}}},"inputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","properties":{"type":{"anyOf":[{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},{"anyOf":[{"const":"artifact","type":"string"},{"const":"Dataset","type":"string"},{"const":"Model","type":"string"},{"const":"Metrics","type":"string"},{"const":"ClassificationMetrics","type":"string"},{"const":"HTML","type":"string"},{"const":"Markdown","type":"string"}]}]},"path":{"description":"File (or directory, for artifacts) to read, relative to $TANDEM_OUTPUTS.","type":"string"},"stdout":{"description":"Read JSON printed on stdout; a string is a dot path into it.","anyOf":[{"type":"boolean"},{"type":"string"}]},"description":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string"}},"when":{"description":"A CEL condition over params, tasks.*.outputs and item.","type":"string"},"forEach":{"anyOf":[{"description":"A literal list of items.","type":"array","items":{}},{"description":"A template that yields a JSON array, e.g. \"{{ tasks.list.outputs.files }}\".","type":"string"},{"additionalProperties":false,"description":"start..end inclusive, or count items from start (default 0).","type":"object","properties":{"start":{"type":"integer"},"end":{"type":"integer"},"count":{"minimum":0,"type":"integer"},"step":{"type":"integer"}}}]},"parallelism":{"minimum":1,"description":"Iterations of forEach running at once.","type":"integer"},"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"synchronization":{"anyOf":[{"additionalProperties":false,"type":"object","required":["mutex"],"properties":{"mutex":{"minLength":1,"type":"string"}}},{"additionalProperties":false,"type":"object","required":["semaphore"],"properties":{"semaphore":{"additionalProperties":false,"type":"object","required":["name","limit"],"properties":{"name":{"minLength":1,"type":"string"},"limit":{"minimum":1,"type":"integer"}}}}}]},"image":{"minLength":1,"description":"Container image on a cluster (Argo, KFP); the embedded engine ignores it.","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}},"lane":{"description":"Marks the task for one lane; a workflow whose tasks are marked for different lanes is hybrid.","anyOf":[{"const":"kubeflow","type":"string"},{"const":"argo","type":"string"}]}}}},"finally":{"description":"Exit handler: runs after every task settles, whatever the outcome.","type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"A CEL identifier: letters, digits and _.","type":"string"},"description":{"type":"string"},"process":{"additionalProperties":false,"type":"object","required":["command"],"properties":{"command":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"},"shell":{"description":"Run through /bin/sh -c; off by default.","type":"boolean"}}},"script":{"additionalProperties":false,"type":"object","required":["source"],"properties":{"interpreter":{"description":"Program that runs the source, default \"sh\".","type":"string"},"source":{"minLength":1,"type":"string"},"args":{"type":"array","items":{"type":"string"}},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"}}},"node":{"additionalProperties":false,"type":"object","required":["module"],"properties":{"module":{"minLength":1,"description":"Path of a .js, .mjs or .ts module, relative to the workflow file.","type":"string"},"export":{"description":"Exported function to call, default \"default\".","type":"string"},"env":{"type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"inheritEnv":{"uniqueItems":true,"description":"Variables passed through from the environment of the tandem process (`tandem run`, `tandem serve`), by name; the embedded engine only. A task otherwise gets env, PATH, HOME, TMPDIR, LANG, LC_*, TZ and the TANDEM_* task variables.","type":"array","items":{"pattern":"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$","type":"string"}},"cwd":{"type":"string"}}},"workflow":{"additionalProperties":false,"description":"Runs another workflow as a child run, linked to this one: the task inputs are its params, its workflow outputs are the task outputs. In a hybrid workflow, an ML sub-pipeline.","type":"object","required":["file"],"properties":{"file":{"minLength":1,"description":"The child workflow file (YAML, JSON or .ts), relative to this workflow file.","type":"string"}}},"inputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"additionalProperties":false,"type":"object","properties":{"type":{"anyOf":[{"anyOf":[{"const":"string","type":"string"},{"const":"number","type":"string"},{"const":"integer","type":"string"},{"const":"boolean","type":"string"},{"const":"json","type":"string"}]},{"anyOf":[{"const":"artifact","type":"string"},{"const":"Dataset","type":"string"},{"const":"Model","type":"string"},{"const":"Metrics","type":"string"},{"const":"ClassificationMetrics","type":"string"},{"const":"HTML","type":"string"},{"const":"Markdown","type":"string"}]}]},"path":{"description":"File (or directory, for artifacts) to read, relative to $TANDEM_OUTPUTS.","type":"string"},"stdout":{"description":"Read JSON printed on stdout; a string is a dot path into it.","anyOf":[{"type":"boolean"},{"type":"string"}]},"description":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string"}},"when":{"description":"A CEL condition over params, tasks.*.outputs and item.","type":"string"},"forEach":{"anyOf":[{"description":"A literal list of items.","type":"array","items":{}},{"description":"A template that yields a JSON array, e.g. \"{{ tasks.list.outputs.files }}\".","type":"string"},{"additionalProperties":false,"description":"start..end inclusive, or count items from start (default 0).","type":"object","properties":{"start":{"type":"integer"},"end":{"type":"integer"},"count":{"minimum":0,"type":"integer"},"step":{"type":"integer"}}}]},"parallelism":{"minimum":1,"description":"Iterations of forEach running at once.","type":"integer"},"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"synchronization":{"anyOf":[{"additionalProperties":false,"type":"object","required":["mutex"],"properties":{"mutex":{"minLength":1,"type":"string"}}},{"additionalProperties":false,"type":"object","required":["semaphore"],"properties":{"semaphore":{"additionalProperties":false,"type":"object","required":["name","limit"],"properties":{"name":{"minLength":1,"type":"string"},"limit":{"minimum":1,"type":"integer"}}}}}]},"image":{"minLength":1,"description":"Container image on a cluster (Argo, KFP); the embedded engine ignores it.","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}},"lane":{"description":"Marks the task for one lane; a workflow whose tasks are marked for different lanes is hybrid.","anyOf":[{"const":"kubeflow","type":"string"},{"const":"argo","type":"string"}]}}}},"outputs":{"additionalProperties":false,"type":"object","patternProperties":{"^[A-Za-z_][A-Za-z0-9_]*$":{"description":"A template over tasks.*.outputs.","type":"string"}}},"defaults":{"additionalProperties":false,"type":"object","properties":{"retry":{"additionalProperties":false,"type":"object","required":["limit"],"properties":{"limit":{"minimum":0,"description":"Retries after the first attempt.","type":"integer"},"policy":{"anyOf":[{"const":"always","type":"string"},{"const":"on-failure","type":"string"},{"const":"on-error","type":"string"}]},"backoff":{"additionalProperties":false,"description":"Delay before retry n is duration * factor^(n-1), capped at maxDuration.","type":"object","properties":{"duration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"factor":{"minimum":1,"type":"number"},"maxDuration":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]}}}}},"timeout":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"cache":{"additionalProperties":false,"type":"object","properties":{"enabled":{"type":"boolean"},"maxAge":{"description":"Seconds as a number, or a duration such as \"30s\", \"5m\", \"1h30m\", \"250ms\".","anyOf":[{"minimum":0,"type":"number"},{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","type":"string"}]},"version":{"type":"string"},"key":{"description":"Extra values mixed into the cache key.","type":"array","items":{"type":"string"}}}},"image":{"minLength":1,"description":"Container image for tasks without their own (on a cluster).","type":"string"},"resources":{"additionalProperties":false,"description":"Requests and limits for the task container on a cluster; the embedded engine ignores them.","type":"object","properties":{"requests":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}},"limits":{"additionalProperties":false,"type":"object","properties":{"cpu":{"minLength":1,"type":"string"},"memory":{"minLength":1,"type":"string"},"gpu":{"minimum":0,"description":"nvidia.com/gpu count (limits only).","type":"integer"}}}}}}},"parallelism":{"minimum":1,"description":"Tasks of one run running at once.","type":"integer"},"failFast":{"description":"After a task fails, start no new tasks (running ones finish); default true, as in Argo.","type":"boolean"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = runtime0.default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern1 = new RegExp("^(.*)$", "u");
 const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern11 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$", "u");
+const pattern6 = new RegExp("^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern14 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://tandem.dev/schema/workflow.json" */;
@@ -855,7 +856,7 @@ vErrors.push(err63);
 errors++;
 }
 for(const key7 in data21){
-if(!(((((key7 === "command") || (key7 === "args")) || (key7 === "env")) || (key7 === "cwd")) || (key7 === "shell"))){
+if(!((((((key7 === "command") || (key7 === "args")) || (key7 === "env")) || (key7 === "inheritEnv")) || (key7 === "cwd")) || (key7 === "shell"))){
 const err64 = {instancePath:instancePath+"/tasks/" + i0+"/process",schemaPath:"#/properties/tasks/items/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.process,data:data21};
 if(vErrors === null){
 vErrors = [err64];
@@ -950,10 +951,15 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data21.cwd !== undefined){
-let data27 = data21.cwd;
-if(typeof data27 !== "string"){
-const err71 = {instancePath:instancePath+"/tasks/" + i0+"/process/cwd",schemaPath:"#/properties/tasks/items/properties/process/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.process.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.cwd,data:data27};
+if(data21.inheritEnv !== undefined){
+let data27 = data21.inheritEnv;
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 === "string"){
+if(!pattern6.test(data28)){
+const err71 = {instancePath:instancePath+"/tasks/" + i0+"/process/inheritEnv/" + i2,schemaPath:"#/properties/tasks/items/properties/process/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.tasks.items.properties.process.properties.inheritEnv.items,data:data28};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -963,10 +969,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data21.shell !== undefined){
-let data28 = data21.shell;
-if(typeof data28 !== "boolean"){
-const err72 = {instancePath:instancePath+"/tasks/" + i0+"/process/shell",schemaPath:"#/properties/tasks/items/properties/process/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.process.properties.shell.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.shell,data:data28};
+else {
+const err72 = {instancePath:instancePath+"/tasks/" + i0+"/process/inheritEnv/" + i2,schemaPath:"#/properties/tasks/items/properties/process/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.process.properties.inheritEnv.items.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.inheritEnv.items,data:data28};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -976,9 +980,18 @@ vErrors.push(err72);
 errors++;
 }
 }
+let i3 = data27.length;
+let j0;
+if(i3 > 1){
+const indices0 = {};
+for(;i3--;){
+let item0 = data27[i3];
+if(typeof item0 !== "string"){
+continue;
 }
-else {
-const err73 = {instancePath:instancePath+"/tasks/" + i0+"/process",schemaPath:"#/properties/tasks/items/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.process.type,parentSchema:schema11.properties.tasks.items.properties.process,data:data21};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err73 = {instancePath:instancePath+"/tasks/" + i0+"/process/inheritEnv",schemaPath:"#/properties/tasks/items/properties/process/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.tasks.items.properties.process.properties.inheritEnv,data:data27};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -986,13 +999,14 @@ else {
 vErrors.push(err73);
 }
 errors++;
+break;
+}
+indices0[item0] = i3;
 }
 }
-if(data18.script !== undefined){
-let data29 = data18.script;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.source === undefined){
-const err74 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.tasks.items.properties.script.required,parentSchema:schema11.properties.tasks.items.properties.script,data:data29};
+}
+else {
+const err74 = {instancePath:instancePath+"/tasks/" + i0+"/process/inheritEnv",schemaPath:"#/properties/tasks/items/properties/process/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.process.properties.inheritEnv.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.inheritEnv,data:data27};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1001,9 +1015,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-for(const key9 in data29){
-if(!(((((key9 === "interpreter") || (key9 === "source")) || (key9 === "args")) || (key9 === "env")) || (key9 === "cwd"))){
-const err75 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.script,data:data29};
+}
+if(data21.cwd !== undefined){
+let data29 = data21.cwd;
+if(typeof data29 !== "string"){
+const err75 = {instancePath:instancePath+"/tasks/" + i0+"/process/cwd",schemaPath:"#/properties/tasks/items/properties/process/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.process.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.cwd,data:data29};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1013,10 +1029,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data29.interpreter !== undefined){
-let data30 = data29.interpreter;
-if(typeof data30 !== "string"){
-const err76 = {instancePath:instancePath+"/tasks/" + i0+"/script/interpreter",schemaPath:"#/properties/tasks/items/properties/script/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.interpreter.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.interpreter,data:data30};
+if(data21.shell !== undefined){
+let data30 = data21.shell;
+if(typeof data30 !== "boolean"){
+const err76 = {instancePath:instancePath+"/tasks/" + i0+"/process/shell",schemaPath:"#/properties/tasks/items/properties/process/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.process.properties.shell.type,parentSchema:schema11.properties.tasks.items.properties.process.properties.shell,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1026,11 +1042,9 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data29.source !== undefined){
-let data31 = data29.source;
-if(typeof data31 === "string"){
-if(func3(data31) < 1){
-const err77 = {instancePath:instancePath+"/tasks/" + i0+"/script/source",schemaPath:"#/properties/tasks/items/properties/script/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.script.properties.source,data:data31};
+}
+else {
+const err77 = {instancePath:instancePath+"/tasks/" + i0+"/process",schemaPath:"#/properties/tasks/items/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.process.type,parentSchema:schema11.properties.tasks.items.properties.process,data:data21};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1040,8 +1054,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-else {
-const err78 = {instancePath:instancePath+"/tasks/" + i0+"/script/source",schemaPath:"#/properties/tasks/items/properties/script/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.source.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.source,data:data31};
+if(data18.script !== undefined){
+let data31 = data18.script;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.source === undefined){
+const err78 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.tasks.items.properties.script.required,parentSchema:schema11.properties.tasks.items.properties.script,data:data31};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1050,15 +1067,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data29.args !== undefined){
-let data32 = data29.args;
-if(Array.isArray(data32)){
-const len2 = data32.length;
-for(let i2=0; i2<len2; i2++){
-let data33 = data32[i2];
-if(typeof data33 !== "string"){
-const err79 = {instancePath:instancePath+"/tasks/" + i0+"/script/args/" + i2,schemaPath:"#/properties/tasks/items/properties/script/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.args.items.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.args.items,data:data33};
+for(const key9 in data31){
+if(!((((((key9 === "interpreter") || (key9 === "source")) || (key9 === "args")) || (key9 === "env")) || (key9 === "inheritEnv")) || (key9 === "cwd"))){
+const err79 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.script,data:data31};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1068,9 +1079,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/tasks/" + i0+"/script/args",schemaPath:"#/properties/tasks/items/properties/script/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.script.properties.args.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.args,data:data32};
+if(data31.interpreter !== undefined){
+let data32 = data31.interpreter;
+if(typeof data32 !== "string"){
+const err80 = {instancePath:instancePath+"/tasks/" + i0+"/script/interpreter",schemaPath:"#/properties/tasks/items/properties/script/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.interpreter.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.interpreter,data:data32};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1080,14 +1092,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data29.env !== undefined){
-let data34 = data29.env;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key10 in data34){
-if(pattern1.test(key10)){
-let data35 = data34[key10];
-if(typeof data35 !== "string"){
-const err81 = {instancePath:instancePath+"/tasks/" + i0+"/script/env/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/script/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tasks.items.properties.script.properties.env.patternProperties["^(.*)$"],data:data35};
+if(data31.source !== undefined){
+let data33 = data31.source;
+if(typeof data33 === "string"){
+if(func3(data33) < 1){
+const err81 = {instancePath:instancePath+"/tasks/" + i0+"/script/source",schemaPath:"#/properties/tasks/items/properties/script/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.script.properties.source,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1097,10 +1106,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-}
 else {
-const err82 = {instancePath:instancePath+"/tasks/" + i0+"/script/env",schemaPath:"#/properties/tasks/items/properties/script/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.script.properties.env.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.env,data:data34};
+const err82 = {instancePath:instancePath+"/tasks/" + i0+"/script/source",schemaPath:"#/properties/tasks/items/properties/script/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.source.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.source,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1110,10 +1117,14 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data29.cwd !== undefined){
-let data36 = data29.cwd;
-if(typeof data36 !== "string"){
-const err83 = {instancePath:instancePath+"/tasks/" + i0+"/script/cwd",schemaPath:"#/properties/tasks/items/properties/script/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.cwd,data:data36};
+if(data31.args !== undefined){
+let data34 = data31.args;
+if(Array.isArray(data34)){
+const len3 = data34.length;
+for(let i4=0; i4<len3; i4++){
+let data35 = data34[i4];
+if(typeof data35 !== "string"){
+const err83 = {instancePath:instancePath+"/tasks/" + i0+"/script/args/" + i4,schemaPath:"#/properties/tasks/items/properties/script/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.args.items.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.args.items,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1125,7 +1136,7 @@ errors++;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.script.type,parentSchema:schema11.properties.tasks.items.properties.script,data:data29};
+const err84 = {instancePath:instancePath+"/tasks/" + i0+"/script/args",schemaPath:"#/properties/tasks/items/properties/script/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.script.properties.args.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.args,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1135,11 +1146,14 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data18.node !== undefined){
-let data37 = data18.node;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.module === undefined){
-const err85 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/required",keyword:"required",params:{missingProperty: "module"},message:"must have required property '"+"module"+"'",schema:schema11.properties.tasks.items.properties.node.required,parentSchema:schema11.properties.tasks.items.properties.node,data:data37};
+if(data31.env !== undefined){
+let data36 = data31.env;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key10 in data36){
+if(pattern1.test(key10)){
+let data37 = data36[key10];
+if(typeof data37 !== "string"){
+const err85 = {instancePath:instancePath+"/tasks/" + i0+"/script/env/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/script/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tasks.items.properties.script.properties.env.patternProperties["^(.*)$"],data:data37};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1148,9 +1162,11 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key11 in data37){
-if(!((((key11 === "module") || (key11 === "export")) || (key11 === "env")) || (key11 === "cwd"))){
-const err86 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.node,data:data37};
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/tasks/" + i0+"/script/env",schemaPath:"#/properties/tasks/items/properties/script/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.script.properties.env.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.env,data:data36};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1160,11 +1176,15 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data37.module !== undefined){
-let data38 = data37.module;
-if(typeof data38 === "string"){
-if(func3(data38) < 1){
-const err87 = {instancePath:instancePath+"/tasks/" + i0+"/node/module",schemaPath:"#/properties/tasks/items/properties/node/properties/module/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.node.properties.module,data:data38};
+if(data31.inheritEnv !== undefined){
+let data38 = data31.inheritEnv;
+if(Array.isArray(data38)){
+const len4 = data38.length;
+for(let i5=0; i5<len4; i5++){
+let data39 = data38[i5];
+if(typeof data39 === "string"){
+if(!pattern6.test(data39)){
+const err87 = {instancePath:instancePath+"/tasks/" + i0+"/script/inheritEnv/" + i5,schemaPath:"#/properties/tasks/items/properties/script/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.tasks.items.properties.script.properties.inheritEnv.items,data:data39};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1175,7 +1195,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/tasks/" + i0+"/node/module",schemaPath:"#/properties/tasks/items/properties/node/properties/module/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.module.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.module,data:data38};
+const err88 = {instancePath:instancePath+"/tasks/" + i0+"/script/inheritEnv/" + i5,schemaPath:"#/properties/tasks/items/properties/script/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.inheritEnv.items.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.inheritEnv.items,data:data39};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1185,10 +1205,18 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data37.export !== undefined){
-let data39 = data37.export;
-if(typeof data39 !== "string"){
-const err89 = {instancePath:instancePath+"/tasks/" + i0+"/node/export",schemaPath:"#/properties/tasks/items/properties/node/properties/export/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.export.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.export,data:data39};
+let i6 = data38.length;
+let j1;
+if(i6 > 1){
+const indices1 = {};
+for(;i6--;){
+let item1 = data38[i6];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err89 = {instancePath:instancePath+"/tasks/" + i0+"/script/inheritEnv",schemaPath:"#/properties/tasks/items/properties/script/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.tasks.items.properties.script.properties.inheritEnv,data:data38};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1196,16 +1224,14 @@ else {
 vErrors.push(err89);
 }
 errors++;
+break;
+}
+indices1[item1] = i6;
 }
 }
-if(data37.env !== undefined){
-let data40 = data37.env;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key12 in data40){
-if(pattern1.test(key12)){
-let data41 = data40[key12];
-if(typeof data41 !== "string"){
-const err90 = {instancePath:instancePath+"/tasks/" + i0+"/node/env/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/node/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tasks.items.properties.node.properties.env.patternProperties["^(.*)$"],data:data41};
+}
+else {
+const err90 = {instancePath:instancePath+"/tasks/" + i0+"/script/inheritEnv",schemaPath:"#/properties/tasks/items/properties/script/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.script.properties.inheritEnv.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.inheritEnv,data:data38};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1215,10 +1241,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-}
-else {
-const err91 = {instancePath:instancePath+"/tasks/" + i0+"/node/env",schemaPath:"#/properties/tasks/items/properties/node/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.node.properties.env.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.env,data:data40};
+if(data31.cwd !== undefined){
+let data40 = data31.cwd;
+if(typeof data40 !== "string"){
+const err91 = {instancePath:instancePath+"/tasks/" + i0+"/script/cwd",schemaPath:"#/properties/tasks/items/properties/script/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.script.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.script.properties.cwd,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1228,10 +1254,9 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data37.cwd !== undefined){
-let data42 = data37.cwd;
-if(typeof data42 !== "string"){
-const err92 = {instancePath:instancePath+"/tasks/" + i0+"/node/cwd",schemaPath:"#/properties/tasks/items/properties/node/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.cwd,data:data42};
+}
+else {
+const err92 = {instancePath:instancePath+"/tasks/" + i0+"/script",schemaPath:"#/properties/tasks/items/properties/script/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.script.type,parentSchema:schema11.properties.tasks.items.properties.script,data:data31};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1241,9 +1266,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.node.type,parentSchema:schema11.properties.tasks.items.properties.node,data:data37};
+if(data18.node !== undefined){
+let data41 = data18.node;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.module === undefined){
+const err93 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/required",keyword:"required",params:{missingProperty: "module"},message:"must have required property '"+"module"+"'",schema:schema11.properties.tasks.items.properties.node.required,parentSchema:schema11.properties.tasks.items.properties.node,data:data41};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1252,12 +1279,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data18.workflow !== undefined){
-let data43 = data18.workflow;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.file === undefined){
-const err94 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema11.properties.tasks.items.properties.workflow.required,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data43};
+for(const key11 in data41){
+if(!(((((key11 === "module") || (key11 === "export")) || (key11 === "env")) || (key11 === "inheritEnv")) || (key11 === "cwd"))){
+const err94 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.node,data:data41};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1266,9 +1290,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-for(const key13 in data43){
-if(!(key13 === "file")){
-const err95 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data43};
+}
+if(data41.module !== undefined){
+let data42 = data41.module;
+if(typeof data42 === "string"){
+if(func3(data42) < 1){
+const err95 = {instancePath:instancePath+"/tasks/" + i0+"/node/module",schemaPath:"#/properties/tasks/items/properties/node/properties/module/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.node.properties.module,data:data42};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1278,11 +1305,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data43.file !== undefined){
-let data44 = data43.file;
-if(typeof data44 === "string"){
-if(func3(data44) < 1){
-const err96 = {instancePath:instancePath+"/tasks/" + i0+"/workflow/file",schemaPath:"#/properties/tasks/items/properties/workflow/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.workflow.properties.file,data:data44};
+else {
+const err96 = {instancePath:instancePath+"/tasks/" + i0+"/node/module",schemaPath:"#/properties/tasks/items/properties/node/properties/module/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.module.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.module,data:data42};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1292,8 +1316,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/tasks/" + i0+"/workflow/file",schemaPath:"#/properties/tasks/items/properties/workflow/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.workflow.properties.file.type,parentSchema:schema11.properties.tasks.items.properties.workflow.properties.file,data:data44};
+if(data41.export !== undefined){
+let data43 = data41.export;
+if(typeof data43 !== "string"){
+const err97 = {instancePath:instancePath+"/tasks/" + i0+"/node/export",schemaPath:"#/properties/tasks/items/properties/node/properties/export/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.export.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.export,data:data43};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1303,9 +1329,14 @@ vErrors.push(err97);
 errors++;
 }
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.workflow.type,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data43};
+if(data41.env !== undefined){
+let data44 = data41.env;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key12 in data44){
+if(pattern1.test(key12)){
+let data45 = data44[key12];
+if(typeof data45 !== "string"){
+const err98 = {instancePath:instancePath+"/tasks/" + i0+"/node/env/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/node/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tasks.items.properties.node.properties.env.patternProperties["^(.*)$"],data:data45};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1315,12 +1346,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data18.inputs !== undefined){
-let data45 = data18.inputs;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key14 in data45){
-if(!(pattern2.test(key14))){
-const err99 = {instancePath:instancePath+"/tasks/" + i0+"/inputs",schemaPath:"#/properties/tasks/items/properties/inputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.inputs,data:data45};
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/tasks/" + i0+"/node/env",schemaPath:"#/properties/tasks/items/properties/node/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.node.properties.env.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.env,data:data44};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1330,9 +1359,15 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/tasks/" + i0+"/inputs",schemaPath:"#/properties/tasks/items/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.inputs.type,parentSchema:schema11.properties.tasks.items.properties.inputs,data:data45};
+if(data41.inheritEnv !== undefined){
+let data46 = data41.inheritEnv;
+if(Array.isArray(data46)){
+const len5 = data46.length;
+for(let i7=0; i7<len5; i7++){
+let data47 = data46[i7];
+if(typeof data47 === "string"){
+if(!pattern6.test(data47)){
+const err100 = {instancePath:instancePath+"/tasks/" + i0+"/node/inheritEnv/" + i7,schemaPath:"#/properties/tasks/items/properties/node/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.tasks.items.properties.node.properties.inheritEnv.items,data:data47};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1342,12 +1377,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data18.outputs !== undefined){
-let data46 = data18.outputs;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key15 in data46){
-if(!(pattern2.test(key15))){
-const err101 = {instancePath:instancePath+"/tasks/" + i0+"/outputs",schemaPath:"#/properties/tasks/items/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.outputs,data:data46};
+else {
+const err101 = {instancePath:instancePath+"/tasks/" + i0+"/node/inheritEnv/" + i7,schemaPath:"#/properties/tasks/items/properties/node/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.inheritEnv.items.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.inheritEnv.items,data:data47};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1357,13 +1388,18 @@ vErrors.push(err101);
 errors++;
 }
 }
-for(const key16 in data46){
-if(pattern2.test(key16)){
-let data47 = data46[key16];
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key17 in data47){
-if(!((((key17 === "type") || (key17 === "path")) || (key17 === "stdout")) || (key17 === "description"))){
-const err102 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data47};
+let i8 = data46.length;
+let j2;
+if(i8 > 1){
+const indices2 = {};
+for(;i8--;){
+let item2 = data46[i8];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err102 = {instancePath:instancePath+"/tasks/" + i0+"/node/inheritEnv",schemaPath:"#/properties/tasks/items/properties/node/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.tasks.items.properties.node.properties.inheritEnv,data:data46};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1371,18 +1407,14 @@ else {
 vErrors.push(err102);
 }
 errors++;
+break;
+}
+indices2[item2] = i8;
 }
 }
-if(data47.type !== undefined){
-let data48 = data47.type;
-const _errs136 = errors;
-let valid24 = false;
-const _errs137 = errors;
-const _errs138 = errors;
-let valid25 = false;
-const _errs139 = errors;
-if(typeof data48 !== "string"){
-const err103 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data48};
+}
+else {
+const err103 = {instancePath:instancePath+"/tasks/" + i0+"/node/inheritEnv",schemaPath:"#/properties/tasks/items/properties/node/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.node.properties.inheritEnv.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.inheritEnv,data:data46};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1391,8 +1423,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if("string" !== data48){
-const err104 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/const",keyword:"const",params:{allowedValue: "string"},message:"must be equal to constant",schema:"string",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data48};
+}
+if(data41.cwd !== undefined){
+let data48 = data41.cwd;
+if(typeof data48 !== "string"){
+const err104 = {instancePath:instancePath+"/tasks/" + i0+"/node/cwd",schemaPath:"#/properties/tasks/items/properties/node/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.node.properties.cwd.type,parentSchema:schema11.properties.tasks.items.properties.node.properties.cwd,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1401,12 +1436,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid4 = _errs139 === errors;
-valid25 = valid25 || _valid4;
-if(!valid25){
-const _errs141 = errors;
-if(typeof data48 !== "string"){
-const err105 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data48};
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/tasks/" + i0+"/node",schemaPath:"#/properties/tasks/items/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.node.type,parentSchema:schema11.properties.tasks.items.properties.node,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1415,8 +1448,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-if("number" !== data48){
-const err106 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/const",keyword:"const",params:{allowedValue: "number"},message:"must be equal to constant",schema:"number",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data48};
+}
+if(data18.workflow !== undefined){
+let data49 = data18.workflow;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.file === undefined){
+const err106 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema11.properties.tasks.items.properties.workflow.required,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data49};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1425,12 +1462,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid4 = _errs141 === errors;
-valid25 = valid25 || _valid4;
-if(!valid25){
-const _errs143 = errors;
-if(typeof data48 !== "string"){
-const err107 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data48};
+for(const key13 in data49){
+if(!(key13 === "file")){
+const err107 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data49};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1439,8 +1473,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-if("integer" !== data48){
-const err108 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/const",keyword:"const",params:{allowedValue: "integer"},message:"must be equal to constant",schema:"integer",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data48};
+}
+if(data49.file !== undefined){
+let data50 = data49.file;
+if(typeof data50 === "string"){
+if(func3(data50) < 1){
+const err108 = {instancePath:instancePath+"/tasks/" + i0+"/workflow/file",schemaPath:"#/properties/tasks/items/properties/workflow/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.workflow.properties.file,data:data50};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1449,12 +1487,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid4 = _errs143 === errors;
-valid25 = valid25 || _valid4;
-if(!valid25){
-const _errs145 = errors;
-if(typeof data48 !== "string"){
-const err109 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data48};
+}
+else {
+const err109 = {instancePath:instancePath+"/tasks/" + i0+"/workflow/file",schemaPath:"#/properties/tasks/items/properties/workflow/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.workflow.properties.file.type,parentSchema:schema11.properties.tasks.items.properties.workflow.properties.file,data:data50};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1463,8 +1498,10 @@ vErrors.push(err109);
 }
 errors++;
 }
-if("boolean" !== data48){
-const err110 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/const",keyword:"const",params:{allowedValue: "boolean"},message:"must be equal to constant",schema:"boolean",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data48};
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/tasks/" + i0+"/workflow",schemaPath:"#/properties/tasks/items/properties/workflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.workflow.type,parentSchema:schema11.properties.tasks.items.properties.workflow,data:data49};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1473,12 +1510,13 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid4 = _errs145 === errors;
-valid25 = valid25 || _valid4;
-if(!valid25){
-const _errs147 = errors;
-if(typeof data48 !== "string"){
-const err111 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data48};
+}
+if(data18.inputs !== undefined){
+let data51 = data18.inputs;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key14 in data51){
+if(!(pattern2.test(key14))){
+const err111 = {instancePath:instancePath+"/tasks/" + i0+"/inputs",schemaPath:"#/properties/tasks/items/properties/inputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.inputs,data:data51};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1487,8 +1525,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-if("json" !== data48){
-const err112 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant",schema:"json",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data48};
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/tasks/" + i0+"/inputs",schemaPath:"#/properties/tasks/items/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.inputs.type,parentSchema:schema11.properties.tasks.items.properties.inputs,data:data51};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1497,14 +1537,13 @@ vErrors.push(err112);
 }
 errors++;
 }
-var _valid4 = _errs147 === errors;
-valid25 = valid25 || _valid4;
 }
-}
-}
-}
-if(!valid25){
-const err113 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0],data:data48};
+if(data18.outputs !== undefined){
+let data52 = data18.outputs;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key15 in data52){
+if(!(pattern2.test(key15))){
+const err113 = {instancePath:instancePath+"/tasks/" + i0+"/outputs",schemaPath:"#/properties/tasks/items/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.outputs,data:data52};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1513,26 +1552,14 @@ vErrors.push(err113);
 }
 errors++;
 }
-else {
-errors = _errs138;
-if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
 }
-else {
-vErrors = null;
-}
-}
-}
-var _valid3 = _errs137 === errors;
-valid24 = valid24 || _valid3;
-if(!valid24){
-const _errs149 = errors;
-const _errs150 = errors;
-let valid26 = false;
-const _errs151 = errors;
-if(typeof data48 !== "string"){
-const err114 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data48};
+for(const key16 in data52){
+if(pattern2.test(key16)){
+let data53 = data52[key16];
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key17 in data53){
+if(!((((key17 === "type") || (key17 === "path")) || (key17 === "stdout")) || (key17 === "description"))){
+const err114 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data53};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1541,8 +1568,17 @@ vErrors.push(err114);
 }
 errors++;
 }
-if("artifact" !== data48){
-const err115 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/const",keyword:"const",params:{allowedValue: "artifact"},message:"must be equal to constant",schema:"artifact",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data48};
+}
+if(data53.type !== undefined){
+let data54 = data53.type;
+const _errs148 = errors;
+let valid33 = false;
+const _errs149 = errors;
+const _errs150 = errors;
+let valid34 = false;
+const _errs151 = errors;
+if(typeof data54 !== "string"){
+const err115 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1551,12 +1587,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid5 = _errs151 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs153 = errors;
-if(typeof data48 !== "string"){
-const err116 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data48};
+if("string" !== data54){
+const err116 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/const",keyword:"const",params:{allowedValue: "string"},message:"must be equal to constant",schema:"string",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1565,8 +1597,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if("Dataset" !== data48){
-const err117 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/const",keyword:"const",params:{allowedValue: "Dataset"},message:"must be equal to constant",schema:"Dataset",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data48};
+var _valid4 = _errs151 === errors;
+valid34 = valid34 || _valid4;
+if(!valid34){
+const _errs153 = errors;
+if(typeof data54 !== "string"){
+const err117 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1575,12 +1611,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-var _valid5 = _errs153 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs155 = errors;
-if(typeof data48 !== "string"){
-const err118 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data48};
+if("number" !== data54){
+const err118 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/const",keyword:"const",params:{allowedValue: "number"},message:"must be equal to constant",schema:"number",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1589,8 +1621,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if("Model" !== data48){
-const err119 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/const",keyword:"const",params:{allowedValue: "Model"},message:"must be equal to constant",schema:"Model",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data48};
+var _valid4 = _errs153 === errors;
+valid34 = valid34 || _valid4;
+if(!valid34){
+const _errs155 = errors;
+if(typeof data54 !== "string"){
+const err119 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data54};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1599,12 +1635,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-var _valid5 = _errs155 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs157 = errors;
-if(typeof data48 !== "string"){
-const err120 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data48};
+if("integer" !== data54){
+const err120 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/const",keyword:"const",params:{allowedValue: "integer"},message:"must be equal to constant",schema:"integer",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data54};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1613,8 +1645,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if("Metrics" !== data48){
-const err121 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/const",keyword:"const",params:{allowedValue: "Metrics"},message:"must be equal to constant",schema:"Metrics",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data48};
+var _valid4 = _errs155 === errors;
+valid34 = valid34 || _valid4;
+if(!valid34){
+const _errs157 = errors;
+if(typeof data54 !== "string"){
+const err121 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data54};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1623,12 +1659,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-var _valid5 = _errs157 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs159 = errors;
-if(typeof data48 !== "string"){
-const err122 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data48};
+if("boolean" !== data54){
+const err122 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/const",keyword:"const",params:{allowedValue: "boolean"},message:"must be equal to constant",schema:"boolean",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data54};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1637,8 +1669,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-if("ClassificationMetrics" !== data48){
-const err123 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/const",keyword:"const",params:{allowedValue: "ClassificationMetrics"},message:"must be equal to constant",schema:"ClassificationMetrics",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data48};
+var _valid4 = _errs157 === errors;
+valid34 = valid34 || _valid4;
+if(!valid34){
+const _errs159 = errors;
+if(typeof data54 !== "string"){
+const err123 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data54};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1647,12 +1683,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid5 = _errs159 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs161 = errors;
-if(typeof data48 !== "string"){
-const err124 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data48};
+if("json" !== data54){
+const err124 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant",schema:"json",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data54};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1661,55 +1693,19 @@ vErrors.push(err124);
 }
 errors++;
 }
-if("HTML" !== data48){
-const err125 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/const",keyword:"const",params:{allowedValue: "HTML"},message:"must be equal to constant",schema:"HTML",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data48};
+var _valid4 = _errs159 === errors;
+valid34 = valid34 || _valid4;
+}
+}
+}
+}
+if(!valid34){
+const err125 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err125];
 }
 else {
 vErrors.push(err125);
-}
-errors++;
-}
-var _valid5 = _errs161 === errors;
-valid26 = valid26 || _valid5;
-if(!valid26){
-const _errs163 = errors;
-if(typeof data48 !== "string"){
-const err126 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data48};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-if("Markdown" !== data48){
-const err127 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/const",keyword:"const",params:{allowedValue: "Markdown"},message:"must be equal to constant",schema:"Markdown",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data48};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-var _valid5 = _errs163 === errors;
-valid26 = valid26 || _valid5;
-}
-}
-}
-}
-}
-}
-if(!valid26){
-const err128 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1],data:data48};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
 }
 errors++;
 }
@@ -1725,10 +1721,48 @@ vErrors = null;
 }
 }
 var _valid3 = _errs149 === errors;
-valid24 = valid24 || _valid3;
+valid33 = valid33 || _valid3;
+if(!valid33){
+const _errs161 = errors;
+const _errs162 = errors;
+let valid35 = false;
+const _errs163 = errors;
+if(typeof data54 !== "string"){
+const err126 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data54};
+if(vErrors === null){
+vErrors = [err126];
 }
-if(!valid24){
-const err129 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type,data:data48};
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if("artifact" !== data54){
+const err127 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/const",keyword:"const",params:{allowedValue: "artifact"},message:"must be equal to constant",schema:"artifact",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data54};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+var _valid5 = _errs163 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs165 = errors;
+if(typeof data54 !== "string"){
+const err128 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data54};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if("Dataset" !== data54){
+const err129 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/const",keyword:"const",params:{allowedValue: "Dataset"},message:"must be equal to constant",schema:"Dataset",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1737,22 +1771,12 @@ vErrors.push(err129);
 }
 errors++;
 }
-else {
-errors = _errs136;
-if(vErrors !== null){
-if(_errs136){
-vErrors.length = _errs136;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data47.path !== undefined){
-let data49 = data47.path;
-if(typeof data49 !== "string"){
-const err130 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path.type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path,data:data49};
+var _valid5 = _errs165 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs167 = errors;
+if(typeof data54 !== "string"){
+const err130 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data54};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1761,14 +1785,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data47.stdout !== undefined){
-let data50 = data47.stdout;
-const _errs168 = errors;
-let valid27 = false;
-const _errs169 = errors;
-if(typeof data50 !== "boolean"){
-const err131 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0],data:data50};
+if("Model" !== data54){
+const err131 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/const",keyword:"const",params:{allowedValue: "Model"},message:"must be equal to constant",schema:"Model",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1777,12 +1795,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid6 = _errs169 === errors;
-valid27 = valid27 || _valid6;
-if(!valid27){
-const _errs171 = errors;
-if(typeof data50 !== "string"){
-const err132 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1],data:data50};
+var _valid5 = _errs167 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs169 = errors;
+if(typeof data54 !== "string"){
+const err132 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1791,11 +1809,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid6 = _errs171 === errors;
-valid27 = valid27 || _valid6;
-}
-if(!valid27){
-const err133 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout,data:data50};
+if("Metrics" !== data54){
+const err133 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/const",keyword:"const",params:{allowedValue: "Metrics"},message:"must be equal to constant",schema:"Metrics",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data54};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1804,22 +1819,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-else {
-errors = _errs168;
-if(vErrors !== null){
-if(_errs168){
-vErrors.length = _errs168;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data47.description !== undefined){
-let data51 = data47.description;
-if(typeof data51 !== "string"){
-const err134 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description.type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description,data:data51};
+var _valid5 = _errs169 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs171 = errors;
+if(typeof data54 !== "string"){
+const err134 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data54};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1828,10 +1833,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data47};
+if("ClassificationMetrics" !== data54){
+const err135 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/const",keyword:"const",params:{allowedValue: "ClassificationMetrics"},message:"must be equal to constant",schema:"ClassificationMetrics",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data54};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1840,11 +1843,12 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/tasks/" + i0+"/outputs",schemaPath:"#/properties/tasks/items/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.outputs.type,parentSchema:schema11.properties.tasks.items.properties.outputs,data:data46};
+var _valid5 = _errs171 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs173 = errors;
+if(typeof data54 !== "string"){
+const err136 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data54};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1853,15 +1857,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data18.dependsOn !== undefined){
-let data52 = data18.dependsOn;
-if(Array.isArray(data52)){
-const len3 = data52.length;
-for(let i3=0; i3<len3; i3++){
-let data53 = data52[i3];
-if(typeof data53 !== "string"){
-const err137 = {instancePath:instancePath+"/tasks/" + i0+"/dependsOn/" + i3,schemaPath:"#/properties/tasks/items/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.dependsOn.items.type,parentSchema:schema11.properties.tasks.items.properties.dependsOn.items,data:data53};
+if("HTML" !== data54){
+const err137 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/const",keyword:"const",params:{allowedValue: "HTML"},message:"must be equal to constant",schema:"HTML",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data54};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1870,10 +1867,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-}
-else {
-const err138 = {instancePath:instancePath+"/tasks/" + i0+"/dependsOn",schemaPath:"#/properties/tasks/items/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.dependsOn.type,parentSchema:schema11.properties.tasks.items.properties.dependsOn,data:data52};
+var _valid5 = _errs173 === errors;
+valid35 = valid35 || _valid5;
+if(!valid35){
+const _errs175 = errors;
+if(typeof data54 !== "string"){
+const err138 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data54};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1882,11 +1881,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data18.when !== undefined){
-let data54 = data18.when;
-if(typeof data54 !== "string"){
-const err139 = {instancePath:instancePath+"/tasks/" + i0+"/when",schemaPath:"#/properties/tasks/items/properties/when/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.when.type,parentSchema:schema11.properties.tasks.items.properties.when,data:data54};
+if("Markdown" !== data54){
+const err139 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/const",keyword:"const",params:{allowedValue: "Markdown"},message:"must be equal to constant",schema:"Markdown",parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data54};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1895,14 +1891,16 @@ vErrors.push(err139);
 }
 errors++;
 }
+var _valid5 = _errs175 === errors;
+valid35 = valid35 || _valid5;
 }
-if(data18.forEach !== undefined){
-let data55 = data18.forEach;
-const _errs182 = errors;
-let valid30 = false;
-const _errs183 = errors;
-if(!(Array.isArray(data55))){
-const err140 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.forEach.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[0],data:data55};
+}
+}
+}
+}
+}
+if(!valid35){
+const err140 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1911,12 +1909,22 @@ vErrors.push(err140);
 }
 errors++;
 }
-var _valid7 = _errs183 === errors;
-valid30 = valid30 || _valid7;
-if(!valid30){
-const _errs185 = errors;
-if(typeof data55 !== "string"){
-const err141 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.forEach.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[1],data:data55};
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid3 = _errs161 === errors;
+valid33 = valid33 || _valid3;
+}
+if(!valid33){
+const err141 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type,data:data54};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1925,14 +1933,22 @@ vErrors.push(err141);
 }
 errors++;
 }
-var _valid7 = _errs185 === errors;
-valid30 = valid30 || _valid7;
-if(!valid30){
-const _errs187 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key18 in data55){
-if(!((((key18 === "start") || (key18 === "end")) || (key18 === "count")) || (key18 === "step"))){
-const err142 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2],data:data55};
+else {
+errors = _errs148;
+if(vErrors !== null){
+if(_errs148){
+vErrors.length = _errs148;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data53.path !== undefined){
+let data55 = data53.path;
+if(typeof data55 !== "string"){
+const err142 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path.type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path,data:data55};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1942,10 +1958,13 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data55.start !== undefined){
-let data56 = data55.start;
-if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
-const err143 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/start",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.start.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.start,data:data56};
+if(data53.stdout !== undefined){
+let data56 = data53.stdout;
+const _errs180 = errors;
+let valid36 = false;
+const _errs181 = errors;
+if(typeof data56 !== "boolean"){
+const err143 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1954,11 +1973,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data55.end !== undefined){
-let data57 = data55.end;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err144 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/end",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.end.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.end,data:data57};
+var _valid6 = _errs181 === errors;
+valid36 = valid36 || _valid6;
+if(!valid36){
+const _errs183 = errors;
+if(typeof data56 !== "string"){
+const err144 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1967,11 +1987,11 @@ vErrors.push(err144);
 }
 errors++;
 }
+var _valid6 = _errs183 === errors;
+valid36 = valid36 || _valid6;
 }
-if(data55.count !== undefined){
-let data58 = data55.count;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err145 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/count",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count,data:data58};
+if(!valid36){
+const err145 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout,data:data56};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1980,9 +2000,22 @@ vErrors.push(err145);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 < 0 || isNaN(data58)){
-const err146 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/count",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count,data:data58};
+else {
+errors = _errs180;
+if(vErrors !== null){
+if(_errs180){
+vErrors.length = _errs180;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data53.description !== undefined){
+let data57 = data53.description;
+if(typeof data57 !== "string"){
+const err146 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description.type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description,data:data57};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1993,10 +2026,8 @@ errors++;
 }
 }
 }
-if(data55.step !== undefined){
-let data59 = data55.step;
-if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
-const err147 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/step",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.step.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.step,data:data59};
+else {
+const err147 = {instancePath:instancePath+"/tasks/" + i0+"/outputs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tasks/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.tasks.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data53};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2007,8 +2038,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err148 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2],data:data55};
+const err148 = {instancePath:instancePath+"/tasks/" + i0+"/outputs",schemaPath:"#/properties/tasks/items/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.outputs.type,parentSchema:schema11.properties.tasks.items.properties.outputs,data:data52};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2017,12 +2049,15 @@ vErrors.push(err148);
 }
 errors++;
 }
-var _valid7 = _errs187 === errors;
-valid30 = valid30 || _valid7;
 }
-}
-if(!valid30){
-const err149 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.forEach.anyOf,parentSchema:schema11.properties.tasks.items.properties.forEach,data:data55};
+if(data18.dependsOn !== undefined){
+let data58 = data18.dependsOn;
+if(Array.isArray(data58)){
+const len6 = data58.length;
+for(let i9=0; i9<len6; i9++){
+let data59 = data58[i9];
+if(typeof data59 !== "string"){
+const err149 = {instancePath:instancePath+"/tasks/" + i0+"/dependsOn/" + i9,schemaPath:"#/properties/tasks/items/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.dependsOn.items.type,parentSchema:schema11.properties.tasks.items.properties.dependsOn.items,data:data59};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2031,22 +2066,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-else {
-errors = _errs182;
-if(vErrors !== null){
-if(_errs182){
-vErrors.length = _errs182;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data18.parallelism !== undefined){
-let data60 = data18.parallelism;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err150 = {instancePath:instancePath+"/tasks/" + i0+"/parallelism",schemaPath:"#/properties/tasks/items/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.parallelism.type,parentSchema:schema11.properties.tasks.items.properties.parallelism,data:data60};
+const err150 = {instancePath:instancePath+"/tasks/" + i0+"/dependsOn",schemaPath:"#/properties/tasks/items/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.dependsOn.type,parentSchema:schema11.properties.tasks.items.properties.dependsOn,data:data58};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2055,9 +2078,11 @@ vErrors.push(err150);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 1 || isNaN(data60)){
-const err151 = {instancePath:instancePath+"/tasks/" + i0+"/parallelism",schemaPath:"#/properties/tasks/items/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.parallelism,data:data60};
+}
+if(data18.when !== undefined){
+let data60 = data18.when;
+if(typeof data60 !== "string"){
+const err151 = {instancePath:instancePath+"/tasks/" + i0+"/when",schemaPath:"#/properties/tasks/items/properties/when/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.when.type,parentSchema:schema11.properties.tasks.items.properties.when,data:data60};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2067,12 +2092,13 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-if(data18.retry !== undefined){
-let data61 = data18.retry;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.limit === undefined){
-const err152 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.tasks.items.properties.retry.required,parentSchema:schema11.properties.tasks.items.properties.retry,data:data61};
+if(data18.forEach !== undefined){
+let data61 = data18.forEach;
+const _errs194 = errors;
+let valid39 = false;
+const _errs195 = errors;
+if(!(Array.isArray(data61))){
+const err152 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.forEach.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2081,9 +2107,12 @@ vErrors.push(err152);
 }
 errors++;
 }
-for(const key19 in data61){
-if(!(((key19 === "limit") || (key19 === "policy")) || (key19 === "backoff"))){
-const err153 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.retry,data:data61};
+var _valid7 = _errs195 === errors;
+valid39 = valid39 || _valid7;
+if(!valid39){
+const _errs197 = errors;
+if(typeof data61 !== "string"){
+const err153 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.forEach.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2092,11 +2121,14 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-if(data61.limit !== undefined){
-let data62 = data61.limit;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err154 = {instancePath:instancePath+"/tasks/" + i0+"/retry/limit",schemaPath:"#/properties/tasks/items/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.retry.properties.limit.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.limit,data:data62};
+var _valid7 = _errs197 === errors;
+valid39 = valid39 || _valid7;
+if(!valid39){
+const _errs199 = errors;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key18 in data61){
+if(!((((key18 === "start") || (key18 === "end")) || (key18 === "count")) || (key18 === "step"))){
+const err154 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2],data:data61};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2105,9 +2137,11 @@ vErrors.push(err154);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 0 || isNaN(data62)){
-const err155 = {instancePath:instancePath+"/tasks/" + i0+"/retry/limit",schemaPath:"#/properties/tasks/items/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.limit,data:data62};
+}
+if(data61.start !== undefined){
+let data62 = data61.start;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err155 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/start",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.start.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.start,data:data62};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2117,14 +2151,10 @@ vErrors.push(err155);
 errors++;
 }
 }
-}
-if(data61.policy !== undefined){
-let data63 = data61.policy;
-const _errs206 = errors;
-let valid33 = false;
-const _errs207 = errors;
-if(typeof data63 !== "string"){
-const err156 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0],data:data63};
+if(data61.end !== undefined){
+let data63 = data61.end;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err156 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/end",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.end.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.end,data:data63};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2133,8 +2163,11 @@ vErrors.push(err156);
 }
 errors++;
 }
-if("always" !== data63){
-const err157 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0],data:data63};
+}
+if(data61.count !== undefined){
+let data64 = data61.count;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err157 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/count",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count,data:data64};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2143,12 +2176,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid8 = _errs207 === errors;
-valid33 = valid33 || _valid8;
-if(!valid33){
-const _errs209 = errors;
-if(typeof data63 !== "string"){
-const err158 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1],data:data63};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 0 || isNaN(data64)){
+const err158 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/count",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.count,data:data64};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2157,8 +2187,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if("on-failure" !== data63){
-const err159 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1],data:data63};
+}
+}
+if(data61.step !== undefined){
+let data65 = data61.step;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err159 = {instancePath:instancePath+"/tasks/" + i0+"/forEach/step",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.step.type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2].properties.step,data:data65};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2167,12 +2201,10 @@ vErrors.push(err159);
 }
 errors++;
 }
-var _valid8 = _errs209 === errors;
-valid33 = valid33 || _valid8;
-if(!valid33){
-const _errs211 = errors;
-if(typeof data63 !== "string"){
-const err160 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2],data:data63};
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.forEach.anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.forEach.anyOf[2],data:data61};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2181,8 +2213,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-if("on-error" !== data63){
-const err161 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2],data:data63};
+var _valid7 = _errs199 === errors;
+valid39 = valid39 || _valid7;
+}
+}
+if(!valid39){
+const err161 = {instancePath:instancePath+"/tasks/" + i0+"/forEach",schemaPath:"#/properties/tasks/items/properties/forEach/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.forEach.anyOf,parentSchema:schema11.properties.tasks.items.properties.forEach,data:data61};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2191,12 +2227,22 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid8 = _errs211 === errors;
-valid33 = valid33 || _valid8;
+else {
+errors = _errs194;
+if(vErrors !== null){
+if(_errs194){
+vErrors.length = _errs194;
+}
+else {
+vErrors = null;
 }
 }
-if(!valid33){
-const err162 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy,data:data63};
+}
+}
+if(data18.parallelism !== undefined){
+let data66 = data18.parallelism;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err162 = {instancePath:instancePath+"/tasks/" + i0+"/parallelism",schemaPath:"#/properties/tasks/items/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.parallelism.type,parentSchema:schema11.properties.tasks.items.properties.parallelism,data:data66};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2205,24 +2251,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-else {
-errors = _errs206;
-if(vErrors !== null){
-if(_errs206){
-vErrors.length = _errs206;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data61.backoff !== undefined){
-let data64 = data61.backoff;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key20 in data64){
-if(!(((key20 === "duration") || (key20 === "factor")) || (key20 === "maxDuration"))){
-const err163 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff,data:data64};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 1 || isNaN(data66)){
+const err163 = {instancePath:instancePath+"/tasks/" + i0+"/parallelism",schemaPath:"#/properties/tasks/items/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.parallelism,data:data66};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2232,14 +2263,12 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data64.duration !== undefined){
-let data65 = data64.duration;
-const _errs217 = errors;
-let valid35 = false;
-const _errs218 = errors;
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 0 || isNaN(data65)){
-const err164 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data65};
+}
+if(data18.retry !== undefined){
+let data67 = data18.retry;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.limit === undefined){
+const err164 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.tasks.items.properties.retry.required,parentSchema:schema11.properties.tasks.items.properties.retry,data:data67};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2248,9 +2277,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data65};
+for(const key19 in data67){
+if(!(((key19 === "limit") || (key19 === "policy")) || (key19 === "backoff"))){
+const err165 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.retry,data:data67};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2259,13 +2288,11 @@ vErrors.push(err165);
 }
 errors++;
 }
-var _valid9 = _errs218 === errors;
-valid35 = valid35 || _valid9;
-if(!valid35){
-const _errs220 = errors;
-if(typeof data65 === "string"){
-if(!pattern11.test(data65)){
-const err166 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data65};
+}
+if(data67.limit !== undefined){
+let data68 = data67.limit;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err166 = {instancePath:instancePath+"/tasks/" + i0+"/retry/limit",schemaPath:"#/properties/tasks/items/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.retry.properties.limit.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.limit,data:data68};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2274,9 +2301,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-else {
-const err167 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data65};
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 0 || isNaN(data68)){
+const err167 = {instancePath:instancePath+"/tasks/" + i0+"/retry/limit",schemaPath:"#/properties/tasks/items/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.limit,data:data68};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2285,11 +2312,15 @@ vErrors.push(err167);
 }
 errors++;
 }
-var _valid9 = _errs220 === errors;
-valid35 = valid35 || _valid9;
 }
-if(!valid35){
-const err168 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration,data:data65};
+}
+if(data67.policy !== undefined){
+let data69 = data67.policy;
+const _errs218 = errors;
+let valid42 = false;
+const _errs219 = errors;
+if(typeof data69 !== "string"){
+const err168 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2298,23 +2329,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-else {
-errors = _errs217;
-if(vErrors !== null){
-if(_errs217){
-vErrors.length = _errs217;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data64.factor !== undefined){
-let data66 = data64.factor;
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 1 || isNaN(data66)){
-const err169 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/factor",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor,data:data66};
+if("always" !== data69){
+const err169 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2323,9 +2339,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/factor",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor,data:data66};
+var _valid8 = _errs219 === errors;
+valid42 = valid42 || _valid8;
+if(!valid42){
+const _errs221 = errors;
+if(typeof data69 !== "string"){
+const err170 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2334,15 +2353,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(data64.maxDuration !== undefined){
-let data67 = data64.maxDuration;
-const _errs225 = errors;
-let valid36 = false;
-const _errs226 = errors;
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 < 0 || isNaN(data67)){
-const err171 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data67};
+if("on-failure" !== data69){
+const err171 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2351,9 +2363,12 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-else {
-const err172 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data67};
+var _valid8 = _errs221 === errors;
+valid42 = valid42 || _valid8;
+if(!valid42){
+const _errs223 = errors;
+if(typeof data69 !== "string"){
+const err172 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2],data:data69};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2362,13 +2377,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-var _valid10 = _errs226 === errors;
-valid36 = valid36 || _valid10;
-if(!valid36){
-const _errs228 = errors;
-if(typeof data67 === "string"){
-if(!pattern11.test(data67)){
-const err173 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data67};
+if("on-error" !== data69){
+const err173 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf[2],data:data69};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2377,9 +2387,12 @@ vErrors.push(err173);
 }
 errors++;
 }
+var _valid8 = _errs223 === errors;
+valid42 = valid42 || _valid8;
 }
-else {
-const err174 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data67};
+}
+if(!valid42){
+const err174 = {instancePath:instancePath+"/tasks/" + i0+"/retry/policy",schemaPath:"#/properties/tasks/items/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.policy,data:data69};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2388,11 +2401,24 @@ vErrors.push(err174);
 }
 errors++;
 }
-var _valid10 = _errs228 === errors;
-valid36 = valid36 || _valid10;
+else {
+errors = _errs218;
+if(vErrors !== null){
+if(_errs218){
+vErrors.length = _errs218;
 }
-if(!valid36){
-const err175 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration,data:data67};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data67.backoff !== undefined){
+let data70 = data67.backoff;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key20 in data70){
+if(!(((key20 === "duration") || (key20 === "factor")) || (key20 === "maxDuration"))){
+const err175 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff,data:data70};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2401,21 +2427,15 @@ vErrors.push(err175);
 }
 errors++;
 }
-else {
-errors = _errs225;
-if(vErrors !== null){
-if(_errs225){
-vErrors.length = _errs225;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff,data:data64};
+if(data70.duration !== undefined){
+let data71 = data70.duration;
+const _errs229 = errors;
+let valid44 = false;
+const _errs230 = errors;
+if((typeof data71 == "number") && (isFinite(data71))){
+if(data71 < 0 || isNaN(data71)){
+const err176 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2425,9 +2445,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
 else {
-const err177 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.retry.type,parentSchema:schema11.properties.tasks.items.properties.retry,data:data61};
+const err177 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2436,15 +2455,13 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data18.timeout !== undefined){
-let data68 = data18.timeout;
-const _errs231 = errors;
-let valid37 = false;
+var _valid9 = _errs230 === errors;
+valid44 = valid44 || _valid9;
+if(!valid44){
 const _errs232 = errors;
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 < 0 || isNaN(data68)){
-const err178 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[0],data:data68};
+if(typeof data71 === "string"){
+if(!pattern14.test(data71)){
+const err178 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2455,7 +2472,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[0],data:data68};
+const err179 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2464,13 +2481,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-var _valid11 = _errs232 === errors;
-valid37 = valid37 || _valid11;
-if(!valid37){
-const _errs234 = errors;
-if(typeof data68 === "string"){
-if(!pattern11.test(data68)){
-const err180 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[1],data:data68};
+var _valid9 = _errs232 === errors;
+valid44 = valid44 || _valid9;
+}
+if(!valid44){
+const err180 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/duration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.duration,data:data71};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2479,9 +2494,23 @@ vErrors.push(err180);
 }
 errors++;
 }
+else {
+errors = _errs229;
+if(vErrors !== null){
+if(_errs229){
+vErrors.length = _errs229;
 }
 else {
-const err181 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[1],data:data68};
+vErrors = null;
+}
+}
+}
+}
+if(data70.factor !== undefined){
+let data72 = data70.factor;
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 < 1 || isNaN(data72)){
+const err181 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/factor",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor,data:data72};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2490,11 +2519,9 @@ vErrors.push(err181);
 }
 errors++;
 }
-var _valid11 = _errs234 === errors;
-valid37 = valid37 || _valid11;
 }
-if(!valid37){
-const err182 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.timeout.anyOf,parentSchema:schema11.properties.tasks.items.properties.timeout,data:data68};
+else {
+const err182 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/factor",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.factor,data:data72};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2503,24 +2530,15 @@ vErrors.push(err182);
 }
 errors++;
 }
-else {
-errors = _errs231;
-if(vErrors !== null){
-if(_errs231){
-vErrors.length = _errs231;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data18.cache !== undefined){
-let data69 = data18.cache;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key21 in data69){
-if(!((((key21 === "enabled") || (key21 === "maxAge")) || (key21 === "version")) || (key21 === "key"))){
-const err183 = {instancePath:instancePath+"/tasks/" + i0+"/cache",schemaPath:"#/properties/tasks/items/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.cache,data:data69};
+if(data70.maxDuration !== undefined){
+let data73 = data70.maxDuration;
+const _errs237 = errors;
+let valid45 = false;
+const _errs238 = errors;
+if((typeof data73 == "number") && (isFinite(data73))){
+if(data73 < 0 || isNaN(data73)){
+const err183 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2530,10 +2548,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data69.enabled !== undefined){
-let data70 = data69.enabled;
-if(typeof data70 !== "boolean"){
-const err184 = {instancePath:instancePath+"/tasks/" + i0+"/cache/enabled",schemaPath:"#/properties/tasks/items/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.cache.properties.enabled.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.enabled,data:data70};
+else {
+const err184 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2542,15 +2558,13 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-if(data69.maxAge !== undefined){
-let data71 = data69.maxAge;
-const _errs242 = errors;
-let valid39 = false;
-const _errs243 = errors;
-if((typeof data71 == "number") && (isFinite(data71))){
-if(data71 < 0 || isNaN(data71)){
-const err185 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0],data:data71};
+var _valid10 = _errs238 === errors;
+valid45 = valid45 || _valid10;
+if(!valid45){
+const _errs240 = errors;
+if(typeof data73 === "string"){
+if(!pattern14.test(data73)){
+const err185 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2561,7 +2575,7 @@ errors++;
 }
 }
 else {
-const err186 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0],data:data71};
+const err186 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2570,13 +2584,11 @@ vErrors.push(err186);
 }
 errors++;
 }
-var _valid12 = _errs243 === errors;
-valid39 = valid39 || _valid12;
-if(!valid39){
-const _errs245 = errors;
-if(typeof data71 === "string"){
-if(!pattern11.test(data71)){
-const err187 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1],data:data71};
+var _valid10 = _errs240 === errors;
+valid45 = valid45 || _valid10;
+}
+if(!valid45){
+const err187 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff/maxDuration",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff.properties.maxDuration,data:data73};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2585,9 +2597,21 @@ vErrors.push(err187);
 }
 errors++;
 }
+else {
+errors = _errs237;
+if(vErrors !== null){
+if(_errs237){
+vErrors.length = _errs237;
 }
 else {
-const err188 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1],data:data71};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/tasks/" + i0+"/retry/backoff",schemaPath:"#/properties/tasks/items/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.retry.properties.backoff.type,parentSchema:schema11.properties.tasks.items.properties.retry.properties.backoff,data:data70};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2596,11 +2620,10 @@ vErrors.push(err188);
 }
 errors++;
 }
-var _valid12 = _errs245 === errors;
-valid39 = valid39 || _valid12;
 }
-if(!valid39){
-const err189 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge,data:data71};
+}
+else {
+const err189 = {instancePath:instancePath+"/tasks/" + i0+"/retry",schemaPath:"#/properties/tasks/items/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.retry.type,parentSchema:schema11.properties.tasks.items.properties.retry,data:data67};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2609,22 +2632,15 @@ vErrors.push(err189);
 }
 errors++;
 }
-else {
-errors = _errs242;
-if(vErrors !== null){
-if(_errs242){
-vErrors.length = _errs242;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data69.version !== undefined){
-let data72 = data69.version;
-if(typeof data72 !== "string"){
-const err190 = {instancePath:instancePath+"/tasks/" + i0+"/cache/version",schemaPath:"#/properties/tasks/items/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.version.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.version,data:data72};
+if(data18.timeout !== undefined){
+let data74 = data18.timeout;
+const _errs243 = errors;
+let valid46 = false;
+const _errs244 = errors;
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 < 0 || isNaN(data74)){
+const err190 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2634,14 +2650,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data69.key !== undefined){
-let data73 = data69.key;
-if(Array.isArray(data73)){
-const len4 = data73.length;
-for(let i4=0; i4<len4; i4++){
-let data74 = data73[i4];
-if(typeof data74 !== "string"){
-const err191 = {instancePath:instancePath+"/tasks/" + i0+"/cache/key/" + i4,schemaPath:"#/properties/tasks/items/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.key.items.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.key.items,data:data74};
+else {
+const err191 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2650,10 +2660,13 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-}
-else {
-const err192 = {instancePath:instancePath+"/tasks/" + i0+"/cache/key",schemaPath:"#/properties/tasks/items/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.cache.properties.key.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.key,data:data73};
+var _valid11 = _errs244 === errors;
+valid46 = valid46 || _valid11;
+if(!valid46){
+const _errs246 = errors;
+if(typeof data74 === "string"){
+if(!pattern14.test(data74)){
+const err192 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2663,9 +2676,8 @@ vErrors.push(err192);
 errors++;
 }
 }
-}
 else {
-const err193 = {instancePath:instancePath+"/tasks/" + i0+"/cache",schemaPath:"#/properties/tasks/items/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.cache.type,parentSchema:schema11.properties.tasks.items.properties.cache,data:data69};
+const err193 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.timeout.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2674,15 +2686,11 @@ vErrors.push(err193);
 }
 errors++;
 }
+var _valid11 = _errs246 === errors;
+valid46 = valid46 || _valid11;
 }
-if(data18.synchronization !== undefined){
-let data75 = data18.synchronization;
-const _errs254 = errors;
-let valid42 = false;
-const _errs255 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.mutex === undefined){
-const err194 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/required",keyword:"required",params:{missingProperty: "mutex"},message:"must have required property '"+"mutex"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data75};
+if(!valid46){
+const err194 = {instancePath:instancePath+"/tasks/" + i0+"/timeout",schemaPath:"#/properties/tasks/items/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.timeout.anyOf,parentSchema:schema11.properties.tasks.items.properties.timeout,data:data74};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2691,9 +2699,24 @@ vErrors.push(err194);
 }
 errors++;
 }
-for(const key22 in data75){
-if(!(key22 === "mutex")){
-const err195 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data75};
+else {
+errors = _errs243;
+if(vErrors !== null){
+if(_errs243){
+vErrors.length = _errs243;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data18.cache !== undefined){
+let data75 = data18.cache;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+for(const key21 in data75){
+if(!((((key21 === "enabled") || (key21 === "maxAge")) || (key21 === "version")) || (key21 === "key"))){
+const err195 = {instancePath:instancePath+"/tasks/" + i0+"/cache",schemaPath:"#/properties/tasks/items/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.cache,data:data75};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2703,11 +2726,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data75.mutex !== undefined){
-let data76 = data75.mutex;
-if(typeof data76 === "string"){
-if(func3(data76) < 1){
-const err196 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/mutex",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/properties/mutex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex,data:data76};
+if(data75.enabled !== undefined){
+let data76 = data75.enabled;
+if(typeof data76 !== "boolean"){
+const err196 = {instancePath:instancePath+"/tasks/" + i0+"/cache/enabled",schemaPath:"#/properties/tasks/items/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tasks.items.properties.cache.properties.enabled.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.enabled,data:data76};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2717,8 +2739,14 @@ vErrors.push(err196);
 errors++;
 }
 }
-else {
-const err197 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/mutex",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/properties/mutex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex,data:data76};
+if(data75.maxAge !== undefined){
+let data77 = data75.maxAge;
+const _errs254 = errors;
+let valid48 = false;
+const _errs255 = errors;
+if((typeof data77 == "number") && (isFinite(data77))){
+if(data77 < 0 || isNaN(data77)){
+const err197 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2728,9 +2756,8 @@ vErrors.push(err197);
 errors++;
 }
 }
-}
 else {
-const err198 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data75};
+const err198 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2739,13 +2766,13 @@ vErrors.push(err198);
 }
 errors++;
 }
-var _valid13 = _errs255 === errors;
-valid42 = valid42 || _valid13;
-if(!valid42){
-const _errs260 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.semaphore === undefined){
-const err199 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/required",keyword:"required",params:{missingProperty: "semaphore"},message:"must have required property '"+"semaphore"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data75};
+var _valid12 = _errs255 === errors;
+valid48 = valid48 || _valid12;
+if(!valid48){
+const _errs257 = errors;
+if(typeof data77 === "string"){
+if(!pattern14.test(data77)){
+const err199 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2754,9 +2781,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-for(const key23 in data75){
-if(!(key23 === "semaphore")){
-const err200 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data75};
+}
+else {
+const err200 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2765,125 +2792,16 @@ vErrors.push(err200);
 }
 errors++;
 }
+var _valid12 = _errs257 === errors;
+valid48 = valid48 || _valid12;
 }
-if(data75.semaphore !== undefined){
-let data77 = data75.semaphore;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.name === undefined){
-const err201 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data77};
+if(!valid48){
+const err201 = {instancePath:instancePath+"/tasks/" + i0+"/cache/maxAge",schemaPath:"#/properties/tasks/items/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.tasks.items.properties.cache.properties.maxAge,data:data77};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
-}
-errors++;
-}
-if(data77.limit === undefined){
-const err202 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data77};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-for(const key24 in data77){
-if(!((key24 === "name") || (key24 === "limit"))){
-const err203 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data77};
-if(vErrors === null){
-vErrors = [err203];
-}
-else {
-vErrors.push(err203);
-}
-errors++;
-}
-}
-if(data77.name !== undefined){
-let data78 = data77.name;
-if(typeof data78 === "string"){
-if(func3(data78) < 1){
-const err204 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/name",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data78};
-if(vErrors === null){
-vErrors = [err204];
-}
-else {
-vErrors.push(err204);
-}
-errors++;
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/name",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data78};
-if(vErrors === null){
-vErrors = [err205];
-}
-else {
-vErrors.push(err205);
-}
-errors++;
-}
-}
-if(data77.limit !== undefined){
-let data79 = data77.limit;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err206 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/limit",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data79};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 < 1 || isNaN(data79)){
-const err207 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/limit",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data79};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err208 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data77};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-}
-}
-else {
-const err209 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data75};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
-}
-errors++;
-}
-var _valid13 = _errs260 === errors;
-valid42 = valid42 || _valid13;
-}
-if(!valid42){
-const err210 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.synchronization.anyOf,parentSchema:schema11.properties.tasks.items.properties.synchronization,data:data75};
-if(vErrors === null){
-vErrors = [err210];
-}
-else {
-vErrors.push(err210);
 }
 errors++;
 }
@@ -2899,11 +2817,131 @@ vErrors = null;
 }
 }
 }
-if(data18.image !== undefined){
-let data80 = data18.image;
-if(typeof data80 === "string"){
-if(func3(data80) < 1){
-const err211 = {instancePath:instancePath+"/tasks/" + i0+"/image",schemaPath:"#/properties/tasks/items/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.image,data:data80};
+if(data75.version !== undefined){
+let data78 = data75.version;
+if(typeof data78 !== "string"){
+const err202 = {instancePath:instancePath+"/tasks/" + i0+"/cache/version",schemaPath:"#/properties/tasks/items/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.version.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.version,data:data78};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data75.key !== undefined){
+let data79 = data75.key;
+if(Array.isArray(data79)){
+const len7 = data79.length;
+for(let i10=0; i10<len7; i10++){
+let data80 = data79[i10];
+if(typeof data80 !== "string"){
+const err203 = {instancePath:instancePath+"/tasks/" + i0+"/cache/key/" + i10,schemaPath:"#/properties/tasks/items/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.cache.properties.key.items.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.key.items,data:data80};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/tasks/" + i0+"/cache/key",schemaPath:"#/properties/tasks/items/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.items.properties.cache.properties.key.type,parentSchema:schema11.properties.tasks.items.properties.cache.properties.key,data:data79};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/tasks/" + i0+"/cache",schemaPath:"#/properties/tasks/items/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.cache.type,parentSchema:schema11.properties.tasks.items.properties.cache,data:data75};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data18.synchronization !== undefined){
+let data81 = data18.synchronization;
+const _errs266 = errors;
+let valid51 = false;
+const _errs267 = errors;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.mutex === undefined){
+const err206 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/required",keyword:"required",params:{missingProperty: "mutex"},message:"must have required property '"+"mutex"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data81};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+for(const key22 in data81){
+if(!(key22 === "mutex")){
+const err207 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data81};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data81.mutex !== undefined){
+let data82 = data81.mutex;
+if(typeof data82 === "string"){
+if(func3(data82) < 1){
+const err208 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/mutex",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/properties/mutex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex,data:data82};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/mutex",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/properties/mutex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].properties.mutex,data:data82};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[0],data:data81};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+var _valid13 = _errs267 === errors;
+valid51 = valid51 || _valid13;
+if(!valid51){
+const _errs272 = errors;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.semaphore === undefined){
+const err211 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/required",keyword:"required",params:{missingProperty: "semaphore"},message:"must have required property '"+"semaphore"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2912,9 +2950,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-else {
-const err212 = {instancePath:instancePath+"/tasks/" + i0+"/image",schemaPath:"#/properties/tasks/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.image.type,parentSchema:schema11.properties.tasks.items.properties.image,data:data80};
+for(const key23 in data81){
+if(!(key23 === "semaphore")){
+const err212 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2924,12 +2962,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data18.resources !== undefined){
-let data81 = data18.resources;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key25 in data81){
-if(!((key25 === "requests") || (key25 === "limits"))){
-const err213 = {instancePath:instancePath+"/tasks/" + i0+"/resources",schemaPath:"#/properties/tasks/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources,data:data81};
+if(data81.semaphore !== undefined){
+let data83 = data81.semaphore;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.name === undefined){
+const err213 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data83};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2938,13 +2975,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-}
-if(data81.requests !== undefined){
-let data82 = data81.requests;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key26 in data82){
-if(!(((key26 === "cpu") || (key26 === "memory")) || (key26 === "gpu"))){
-const err214 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests,data:data82};
+if(data83.limit === undefined){
+const err214 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data83};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2953,12 +2985,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data82.cpu !== undefined){
-let data83 = data82.cpu;
-if(typeof data83 === "string"){
-if(func3(data83) < 1){
-const err215 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu,data:data83};
+for(const key24 in data83){
+if(!((key24 === "name") || (key24 === "limit"))){
+const err215 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data83};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2968,8 +2997,11 @@ vErrors.push(err215);
 errors++;
 }
 }
-else {
-const err216 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu,data:data83};
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 === "string"){
+if(func3(data84) < 1){
+const err216 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/name",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2979,11 +3011,8 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data82.memory !== undefined){
-let data84 = data82.memory;
-if(typeof data84 === "string"){
-if(func3(data84) < 1){
-const err217 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory,data:data84};
+else {
+const err217 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/name",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2993,8 +3022,10 @@ vErrors.push(err217);
 errors++;
 }
 }
-else {
-const err218 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory,data:data84};
+if(data83.limit !== undefined){
+let data85 = data83.limit;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err218 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/limit",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data85};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -3003,11 +3034,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data82.gpu !== undefined){
-let data85 = data82.gpu;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err219 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu,data:data85};
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 < 1 || isNaN(data85)){
+const err219 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore/limit",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data85};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -3016,9 +3045,11 @@ vErrors.push(err219);
 }
 errors++;
 }
-if((typeof data85 == "number") && (isFinite(data85))){
-if(data85 < 0 || isNaN(data85)){
-const err220 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu,data:data85};
+}
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization/semaphore",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/properties/semaphore/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore.type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].properties.semaphore,data:data83};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -3029,9 +3060,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err221 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.properties.requests.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests,data:data82};
+const err221 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.synchronization.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.synchronization.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -3040,13 +3070,11 @@ vErrors.push(err221);
 }
 errors++;
 }
+var _valid13 = _errs272 === errors;
+valid51 = valid51 || _valid13;
 }
-if(data81.limits !== undefined){
-let data86 = data81.limits;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key27 in data86){
-if(!(((key27 === "cpu") || (key27 === "memory")) || (key27 === "gpu"))){
-const err222 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits,data:data86};
+if(!valid51){
+const err222 = {instancePath:instancePath+"/tasks/" + i0+"/synchronization",schemaPath:"#/properties/tasks/items/properties/synchronization/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.synchronization.anyOf,parentSchema:schema11.properties.tasks.items.properties.synchronization,data:data81};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -3055,12 +3083,23 @@ vErrors.push(err222);
 }
 errors++;
 }
+else {
+errors = _errs266;
+if(vErrors !== null){
+if(_errs266){
+vErrors.length = _errs266;
 }
-if(data86.cpu !== undefined){
-let data87 = data86.cpu;
-if(typeof data87 === "string"){
-if(func3(data87) < 1){
-const err223 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu,data:data87};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data18.image !== undefined){
+let data86 = data18.image;
+if(typeof data86 === "string"){
+if(func3(data86) < 1){
+const err223 = {instancePath:instancePath+"/tasks/" + i0+"/image",schemaPath:"#/properties/tasks/items/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.image,data:data86};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -3071,7 +3110,7 @@ errors++;
 }
 }
 else {
-const err224 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu,data:data87};
+const err224 = {instancePath:instancePath+"/tasks/" + i0+"/image",schemaPath:"#/properties/tasks/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.image.type,parentSchema:schema11.properties.tasks.items.properties.image,data:data86};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -3081,11 +3120,12 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(data86.memory !== undefined){
-let data88 = data86.memory;
-if(typeof data88 === "string"){
-if(func3(data88) < 1){
-const err225 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory,data:data88};
+if(data18.resources !== undefined){
+let data87 = data18.resources;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key25 in data87){
+if(!((key25 === "requests") || (key25 === "limits"))){
+const err225 = {instancePath:instancePath+"/tasks/" + i0+"/resources",schemaPath:"#/properties/tasks/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources,data:data87};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3095,8 +3135,12 @@ vErrors.push(err225);
 errors++;
 }
 }
-else {
-const err226 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory,data:data88};
+if(data87.requests !== undefined){
+let data88 = data87.requests;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key26 in data88){
+if(!(((key26 === "cpu") || (key26 === "memory")) || (key26 === "gpu"))){
+const err226 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests,data:data88};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3106,10 +3150,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data86.gpu !== undefined){
-let data89 = data86.gpu;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err227 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu,data:data89};
+if(data88.cpu !== undefined){
+let data89 = data88.cpu;
+if(typeof data89 === "string"){
+if(func3(data89) < 1){
+const err227 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu,data:data89};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3118,9 +3163,9 @@ vErrors.push(err227);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 < 0 || isNaN(data89)){
-const err228 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu,data:data89};
+}
+else {
+const err228 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.cpu,data:data89};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3130,10 +3175,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-}
-}
-else {
-const err229 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.properties.limits.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits,data:data86};
+if(data88.memory !== undefined){
+let data90 = data88.memory;
+if(typeof data90 === "string"){
+if(func3(data90) < 1){
+const err229 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory,data:data90};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3143,9 +3189,8 @@ vErrors.push(err229);
 errors++;
 }
 }
-}
 else {
-const err230 = {instancePath:instancePath+"/tasks/" + i0+"/resources",schemaPath:"#/properties/tasks/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.type,parentSchema:schema11.properties.tasks.items.properties.resources,data:data81};
+const err230 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.memory,data:data90};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3155,13 +3200,10 @@ vErrors.push(err230);
 errors++;
 }
 }
-if(data18.lane !== undefined){
-let data90 = data18.lane;
-const _errs294 = errors;
-let valid49 = false;
-const _errs295 = errors;
-if(typeof data90 !== "string"){
-const err231 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.lane.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[0],data:data90};
+if(data88.gpu !== undefined){
+let data91 = data88.gpu;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err231 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu,data:data91};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3170,8 +3212,9 @@ vErrors.push(err231);
 }
 errors++;
 }
-if("kubeflow" !== data90){
-const err232 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/0/const",keyword:"const",params:{allowedValue: "kubeflow"},message:"must be equal to constant",schema:"kubeflow",parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[0],data:data90};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 < 0 || isNaN(data91)){
+const err232 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests.properties.gpu,data:data91};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3180,12 +3223,11 @@ vErrors.push(err232);
 }
 errors++;
 }
-var _valid14 = _errs295 === errors;
-valid49 = valid49 || _valid14;
-if(!valid49){
-const _errs297 = errors;
-if(typeof data90 !== "string"){
-const err233 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.lane.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[1],data:data90};
+}
+}
+}
+else {
+const err233 = {instancePath:instancePath+"/tasks/" + i0+"/resources/requests",schemaPath:"#/properties/tasks/items/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.properties.requests.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.requests,data:data88};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3194,8 +3236,13 @@ vErrors.push(err233);
 }
 errors++;
 }
-if("argo" !== data90){
-const err234 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/1/const",keyword:"const",params:{allowedValue: "argo"},message:"must be equal to constant",schema:"argo",parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[1],data:data90};
+}
+if(data87.limits !== undefined){
+let data92 = data87.limits;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key27 in data92){
+if(!(((key27 === "cpu") || (key27 === "memory")) || (key27 === "gpu"))){
+const err234 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits,data:data92};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3204,11 +3251,12 @@ vErrors.push(err234);
 }
 errors++;
 }
-var _valid14 = _errs297 === errors;
-valid49 = valid49 || _valid14;
 }
-if(!valid49){
-const err235 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.lane.anyOf,parentSchema:schema11.properties.tasks.items.properties.lane,data:data90};
+if(data92.cpu !== undefined){
+let data93 = data92.cpu;
+if(typeof data93 === "string"){
+if(func3(data93) < 1){
+const err235 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu,data:data93};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3217,21 +3265,9 @@ vErrors.push(err235);
 }
 errors++;
 }
-else {
-errors = _errs294;
-if(vErrors !== null){
-if(_errs294){
-vErrors.length = _errs294;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err236 = {instancePath:instancePath+"/tasks/" + i0,schemaPath:"#/properties/tasks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.type,parentSchema:schema11.properties.tasks.items,data:data18};
+const err236 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/cpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.cpu,data:data93};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3241,9 +3277,11 @@ vErrors.push(err236);
 errors++;
 }
 }
-}
-else {
-const err237 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.type,parentSchema:schema11.properties.tasks,data:data17};
+if(data92.memory !== undefined){
+let data94 = data92.memory;
+if(typeof data94 === "string"){
+if(func3(data94) < 1){
+const err237 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory,data:data94};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3253,15 +3291,8 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data.finally !== undefined){
-let data91 = data.finally;
-if(Array.isArray(data91)){
-const len5 = data91.length;
-for(let i5=0; i5<len5; i5++){
-let data92 = data91[i5];
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.name === undefined){
-const err238 = {instancePath:instancePath+"/finally/" + i5,schemaPath:"#/properties/finally/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.finally.items.required,parentSchema:schema11.properties.finally.items,data:data92};
+else {
+const err238 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/memory",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.memory,data:data94};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3270,9 +3301,11 @@ vErrors.push(err238);
 }
 errors++;
 }
-for(const key28 in data92){
-if(!(func2.call(schema11.properties.finally.items.properties, key28))){
-const err239 = {instancePath:instancePath+"/finally/" + i5,schemaPath:"#/properties/finally/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items,data:data92};
+}
+if(data92.gpu !== undefined){
+let data95 = data92.gpu;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err239 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu,data:data95};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3281,12 +3314,9 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-if(data92.name !== undefined){
-let data93 = data92.name;
-if(typeof data93 === "string"){
-if(!pattern2.test(data93)){
-const err240 = {instancePath:instancePath+"/finally/" + i5+"/name",schemaPath:"#/properties/finally/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.finally.items.properties.name,data:data93};
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 0 || isNaN(data95)){
+const err240 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits/gpu",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits.properties.gpu,data:data95};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3296,8 +3326,10 @@ vErrors.push(err240);
 errors++;
 }
 }
+}
+}
 else {
-const err241 = {instancePath:instancePath+"/finally/" + i5+"/name",schemaPath:"#/properties/finally/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.name.type,parentSchema:schema11.properties.finally.items.properties.name,data:data93};
+const err241 = {instancePath:instancePath+"/tasks/" + i0+"/resources/limits",schemaPath:"#/properties/tasks/items/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.properties.limits.type,parentSchema:schema11.properties.tasks.items.properties.resources.properties.limits,data:data92};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3307,10 +3339,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data92.description !== undefined){
-let data94 = data92.description;
-if(typeof data94 !== "string"){
-const err242 = {instancePath:instancePath+"/finally/" + i5+"/description",schemaPath:"#/properties/finally/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.description.type,parentSchema:schema11.properties.finally.items.properties.description,data:data94};
+}
+else {
+const err242 = {instancePath:instancePath+"/tasks/" + i0+"/resources",schemaPath:"#/properties/tasks/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.properties.resources.type,parentSchema:schema11.properties.tasks.items.properties.resources,data:data87};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3320,11 +3351,13 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data92.process !== undefined){
-let data95 = data92.process;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.command === undefined){
-const err243 = {instancePath:instancePath+"/finally/" + i5+"/process",schemaPath:"#/properties/finally/items/properties/process/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema11.properties.finally.items.properties.process.required,parentSchema:schema11.properties.finally.items.properties.process,data:data95};
+if(data18.lane !== undefined){
+let data96 = data18.lane;
+const _errs306 = errors;
+let valid58 = false;
+const _errs307 = errors;
+if(typeof data96 !== "string"){
+const err243 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.lane.anyOf[0].type,parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3333,9 +3366,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-for(const key29 in data95){
-if(!(((((key29 === "command") || (key29 === "args")) || (key29 === "env")) || (key29 === "cwd")) || (key29 === "shell"))){
-const err244 = {instancePath:instancePath+"/finally/" + i5+"/process",schemaPath:"#/properties/finally/items/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.process,data:data95};
+if("kubeflow" !== data96){
+const err244 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/0/const",keyword:"const",params:{allowedValue: "kubeflow"},message:"must be equal to constant",schema:"kubeflow",parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3344,12 +3376,12 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-if(data95.command !== undefined){
-let data96 = data95.command;
-if(typeof data96 === "string"){
-if(func3(data96) < 1){
-const err245 = {instancePath:instancePath+"/finally/" + i5+"/process/command",schemaPath:"#/properties/finally/items/properties/process/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.process.properties.command,data:data96};
+var _valid14 = _errs307 === errors;
+valid58 = valid58 || _valid14;
+if(!valid58){
+const _errs309 = errors;
+if(typeof data96 !== "string"){
+const err245 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tasks.items.properties.lane.anyOf[1].type,parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3358,9 +3390,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-}
-else {
-const err246 = {instancePath:instancePath+"/finally/" + i5+"/process/command",schemaPath:"#/properties/finally/items/properties/process/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.command.type,parentSchema:schema11.properties.finally.items.properties.process.properties.command,data:data96};
+if("argo" !== data96){
+const err246 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf/1/const",keyword:"const",params:{allowedValue: "argo"},message:"must be equal to constant",schema:"argo",parentSchema:schema11.properties.tasks.items.properties.lane.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3369,15 +3400,11 @@ vErrors.push(err246);
 }
 errors++;
 }
+var _valid14 = _errs309 === errors;
+valid58 = valid58 || _valid14;
 }
-if(data95.args !== undefined){
-let data97 = data95.args;
-if(Array.isArray(data97)){
-const len6 = data97.length;
-for(let i6=0; i6<len6; i6++){
-let data98 = data97[i6];
-if(typeof data98 !== "string"){
-const err247 = {instancePath:instancePath+"/finally/" + i5+"/process/args/" + i6,schemaPath:"#/properties/finally/items/properties/process/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.args.items.type,parentSchema:schema11.properties.finally.items.properties.process.properties.args.items,data:data98};
+if(!valid58){
+const err247 = {instancePath:instancePath+"/tasks/" + i0+"/lane",schemaPath:"#/properties/tasks/items/properties/lane/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tasks.items.properties.lane.anyOf,parentSchema:schema11.properties.tasks.items.properties.lane,data:data96};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3386,10 +3413,21 @@ vErrors.push(err247);
 }
 errors++;
 }
+else {
+errors = _errs306;
+if(vErrors !== null){
+if(_errs306){
+vErrors.length = _errs306;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err248 = {instancePath:instancePath+"/finally/" + i5+"/process/args",schemaPath:"#/properties/finally/items/properties/process/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.process.properties.args.type,parentSchema:schema11.properties.finally.items.properties.process.properties.args,data:data97};
+const err248 = {instancePath:instancePath+"/tasks/" + i0,schemaPath:"#/properties/tasks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tasks.items.type,parentSchema:schema11.properties.tasks.items,data:data18};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3399,14 +3437,9 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(data95.env !== undefined){
-let data99 = data95.env;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key30 in data99){
-if(pattern1.test(key30)){
-let data100 = data99[key30];
-if(typeof data100 !== "string"){
-const err249 = {instancePath:instancePath+"/finally/" + i5+"/process/env/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/process/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.process.properties.env.patternProperties["^(.*)$"],data:data100};
+}
+else {
+const err249 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.type,parentSchema:schema11.properties.tasks,data:data17};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3416,10 +3449,15 @@ vErrors.push(err249);
 errors++;
 }
 }
-}
-}
-else {
-const err250 = {instancePath:instancePath+"/finally/" + i5+"/process/env",schemaPath:"#/properties/finally/items/properties/process/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.process.properties.env.type,parentSchema:schema11.properties.finally.items.properties.process.properties.env,data:data99};
+if(data.finally !== undefined){
+let data97 = data.finally;
+if(Array.isArray(data97)){
+const len8 = data97.length;
+for(let i11=0; i11<len8; i11++){
+let data98 = data97[i11];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.name === undefined){
+const err250 = {instancePath:instancePath+"/finally/" + i11,schemaPath:"#/properties/finally/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.finally.items.required,parentSchema:schema11.properties.finally.items,data:data98};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3428,11 +3466,9 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-if(data95.cwd !== undefined){
-let data101 = data95.cwd;
-if(typeof data101 !== "string"){
-const err251 = {instancePath:instancePath+"/finally/" + i5+"/process/cwd",schemaPath:"#/properties/finally/items/properties/process/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.process.properties.cwd,data:data101};
+for(const key28 in data98){
+if(!(func2.call(schema11.properties.finally.items.properties, key28))){
+const err251 = {instancePath:instancePath+"/finally/" + i11,schemaPath:"#/properties/finally/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items,data:data98};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3442,10 +3478,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data95.shell !== undefined){
-let data102 = data95.shell;
-if(typeof data102 !== "boolean"){
-const err252 = {instancePath:instancePath+"/finally/" + i5+"/process/shell",schemaPath:"#/properties/finally/items/properties/process/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.process.properties.shell.type,parentSchema:schema11.properties.finally.items.properties.process.properties.shell,data:data102};
+if(data98.name !== undefined){
+let data99 = data98.name;
+if(typeof data99 === "string"){
+if(!pattern2.test(data99)){
+const err252 = {instancePath:instancePath+"/finally/" + i11+"/name",schemaPath:"#/properties/finally/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.finally.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3455,9 +3492,8 @@ vErrors.push(err252);
 errors++;
 }
 }
-}
 else {
-const err253 = {instancePath:instancePath+"/finally/" + i5+"/process",schemaPath:"#/properties/finally/items/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.process.type,parentSchema:schema11.properties.finally.items.properties.process,data:data95};
+const err253 = {instancePath:instancePath+"/finally/" + i11+"/name",schemaPath:"#/properties/finally/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.name.type,parentSchema:schema11.properties.finally.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3467,11 +3503,10 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data92.script !== undefined){
-let data103 = data92.script;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.source === undefined){
-const err254 = {instancePath:instancePath+"/finally/" + i5+"/script",schemaPath:"#/properties/finally/items/properties/script/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.finally.items.properties.script.required,parentSchema:schema11.properties.finally.items.properties.script,data:data103};
+if(data98.description !== undefined){
+let data100 = data98.description;
+if(typeof data100 !== "string"){
+const err254 = {instancePath:instancePath+"/finally/" + i11+"/description",schemaPath:"#/properties/finally/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.description.type,parentSchema:schema11.properties.finally.items.properties.description,data:data100};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3480,9 +3515,12 @@ vErrors.push(err254);
 }
 errors++;
 }
-for(const key31 in data103){
-if(!(((((key31 === "interpreter") || (key31 === "source")) || (key31 === "args")) || (key31 === "env")) || (key31 === "cwd"))){
-const err255 = {instancePath:instancePath+"/finally/" + i5+"/script",schemaPath:"#/properties/finally/items/properties/script/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.script,data:data103};
+}
+if(data98.process !== undefined){
+let data101 = data98.process;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.command === undefined){
+const err255 = {instancePath:instancePath+"/finally/" + i11+"/process",schemaPath:"#/properties/finally/items/properties/process/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema11.properties.finally.items.properties.process.required,parentSchema:schema11.properties.finally.items.properties.process,data:data101};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3491,11 +3529,9 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(data103.interpreter !== undefined){
-let data104 = data103.interpreter;
-if(typeof data104 !== "string"){
-const err256 = {instancePath:instancePath+"/finally/" + i5+"/script/interpreter",schemaPath:"#/properties/finally/items/properties/script/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.interpreter.type,parentSchema:schema11.properties.finally.items.properties.script.properties.interpreter,data:data104};
+for(const key29 in data101){
+if(!((((((key29 === "command") || (key29 === "args")) || (key29 === "env")) || (key29 === "inheritEnv")) || (key29 === "cwd")) || (key29 === "shell"))){
+const err256 = {instancePath:instancePath+"/finally/" + i11+"/process",schemaPath:"#/properties/finally/items/properties/process/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.process,data:data101};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3505,11 +3541,11 @@ vErrors.push(err256);
 errors++;
 }
 }
-if(data103.source !== undefined){
-let data105 = data103.source;
-if(typeof data105 === "string"){
-if(func3(data105) < 1){
-const err257 = {instancePath:instancePath+"/finally/" + i5+"/script/source",schemaPath:"#/properties/finally/items/properties/script/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.script.properties.source,data:data105};
+if(data101.command !== undefined){
+let data102 = data101.command;
+if(typeof data102 === "string"){
+if(func3(data102) < 1){
+const err257 = {instancePath:instancePath+"/finally/" + i11+"/process/command",schemaPath:"#/properties/finally/items/properties/process/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.process.properties.command,data:data102};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3520,7 +3556,7 @@ errors++;
 }
 }
 else {
-const err258 = {instancePath:instancePath+"/finally/" + i5+"/script/source",schemaPath:"#/properties/finally/items/properties/script/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.source.type,parentSchema:schema11.properties.finally.items.properties.script.properties.source,data:data105};
+const err258 = {instancePath:instancePath+"/finally/" + i11+"/process/command",schemaPath:"#/properties/finally/items/properties/process/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.command.type,parentSchema:schema11.properties.finally.items.properties.process.properties.command,data:data102};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3530,14 +3566,14 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(data103.args !== undefined){
-let data106 = data103.args;
-if(Array.isArray(data106)){
-const len7 = data106.length;
-for(let i7=0; i7<len7; i7++){
-let data107 = data106[i7];
-if(typeof data107 !== "string"){
-const err259 = {instancePath:instancePath+"/finally/" + i5+"/script/args/" + i7,schemaPath:"#/properties/finally/items/properties/script/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.args.items.type,parentSchema:schema11.properties.finally.items.properties.script.properties.args.items,data:data107};
+if(data101.args !== undefined){
+let data103 = data101.args;
+if(Array.isArray(data103)){
+const len9 = data103.length;
+for(let i12=0; i12<len9; i12++){
+let data104 = data103[i12];
+if(typeof data104 !== "string"){
+const err259 = {instancePath:instancePath+"/finally/" + i11+"/process/args/" + i12,schemaPath:"#/properties/finally/items/properties/process/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.args.items.type,parentSchema:schema11.properties.finally.items.properties.process.properties.args.items,data:data104};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3549,7 +3585,7 @@ errors++;
 }
 }
 else {
-const err260 = {instancePath:instancePath+"/finally/" + i5+"/script/args",schemaPath:"#/properties/finally/items/properties/script/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.script.properties.args.type,parentSchema:schema11.properties.finally.items.properties.script.properties.args,data:data106};
+const err260 = {instancePath:instancePath+"/finally/" + i11+"/process/args",schemaPath:"#/properties/finally/items/properties/process/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.process.properties.args.type,parentSchema:schema11.properties.finally.items.properties.process.properties.args,data:data103};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3559,14 +3595,14 @@ vErrors.push(err260);
 errors++;
 }
 }
-if(data103.env !== undefined){
-let data108 = data103.env;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-for(const key32 in data108){
-if(pattern1.test(key32)){
-let data109 = data108[key32];
-if(typeof data109 !== "string"){
-const err261 = {instancePath:instancePath+"/finally/" + i5+"/script/env/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/script/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.script.properties.env.patternProperties["^(.*)$"],data:data109};
+if(data101.env !== undefined){
+let data105 = data101.env;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key30 in data105){
+if(pattern1.test(key30)){
+let data106 = data105[key30];
+if(typeof data106 !== "string"){
+const err261 = {instancePath:instancePath+"/finally/" + i11+"/process/env/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/process/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.process.properties.env.patternProperties["^(.*)$"],data:data106};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3579,7 +3615,7 @@ errors++;
 }
 }
 else {
-const err262 = {instancePath:instancePath+"/finally/" + i5+"/script/env",schemaPath:"#/properties/finally/items/properties/script/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.script.properties.env.type,parentSchema:schema11.properties.finally.items.properties.script.properties.env,data:data108};
+const err262 = {instancePath:instancePath+"/finally/" + i11+"/process/env",schemaPath:"#/properties/finally/items/properties/process/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.process.properties.env.type,parentSchema:schema11.properties.finally.items.properties.process.properties.env,data:data105};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3589,10 +3625,15 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data103.cwd !== undefined){
-let data110 = data103.cwd;
-if(typeof data110 !== "string"){
-const err263 = {instancePath:instancePath+"/finally/" + i5+"/script/cwd",schemaPath:"#/properties/finally/items/properties/script/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.script.properties.cwd,data:data110};
+if(data101.inheritEnv !== undefined){
+let data107 = data101.inheritEnv;
+if(Array.isArray(data107)){
+const len10 = data107.length;
+for(let i13=0; i13<len10; i13++){
+let data108 = data107[i13];
+if(typeof data108 === "string"){
+if(!pattern6.test(data108)){
+const err263 = {instancePath:instancePath+"/finally/" + i11+"/process/inheritEnv/" + i13,schemaPath:"#/properties/finally/items/properties/process/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.finally.items.properties.process.properties.inheritEnv.items,data:data108};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3602,9 +3643,8 @@ vErrors.push(err263);
 errors++;
 }
 }
-}
 else {
-const err264 = {instancePath:instancePath+"/finally/" + i5+"/script",schemaPath:"#/properties/finally/items/properties/script/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.script.type,parentSchema:schema11.properties.finally.items.properties.script,data:data103};
+const err264 = {instancePath:instancePath+"/finally/" + i11+"/process/inheritEnv/" + i13,schemaPath:"#/properties/finally/items/properties/process/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.inheritEnv.items.type,parentSchema:schema11.properties.finally.items.properties.process.properties.inheritEnv.items,data:data108};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3614,11 +3654,18 @@ vErrors.push(err264);
 errors++;
 }
 }
-if(data92.node !== undefined){
-let data111 = data92.node;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.module === undefined){
-const err265 = {instancePath:instancePath+"/finally/" + i5+"/node",schemaPath:"#/properties/finally/items/properties/node/required",keyword:"required",params:{missingProperty: "module"},message:"must have required property '"+"module"+"'",schema:schema11.properties.finally.items.properties.node.required,parentSchema:schema11.properties.finally.items.properties.node,data:data111};
+let i14 = data107.length;
+let j3;
+if(i14 > 1){
+const indices3 = {};
+for(;i14--;){
+let item3 = data107[i14];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err265 = {instancePath:instancePath+"/finally/" + i11+"/process/inheritEnv",schemaPath:"#/properties/finally/items/properties/process/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i14+" are identical)",schema:true,parentSchema:schema11.properties.finally.items.properties.process.properties.inheritEnv,data:data107};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3626,10 +3673,14 @@ else {
 vErrors.push(err265);
 }
 errors++;
+break;
 }
-for(const key33 in data111){
-if(!((((key33 === "module") || (key33 === "export")) || (key33 === "env")) || (key33 === "cwd"))){
-const err266 = {instancePath:instancePath+"/finally/" + i5+"/node",schemaPath:"#/properties/finally/items/properties/node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.node,data:data111};
+indices3[item3] = i14;
+}
+}
+}
+else {
+const err266 = {instancePath:instancePath+"/finally/" + i11+"/process/inheritEnv",schemaPath:"#/properties/finally/items/properties/process/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.process.properties.inheritEnv.type,parentSchema:schema11.properties.finally.items.properties.process.properties.inheritEnv,data:data107};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3639,11 +3690,10 @@ vErrors.push(err266);
 errors++;
 }
 }
-if(data111.module !== undefined){
-let data112 = data111.module;
-if(typeof data112 === "string"){
-if(func3(data112) < 1){
-const err267 = {instancePath:instancePath+"/finally/" + i5+"/node/module",schemaPath:"#/properties/finally/items/properties/node/properties/module/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.node.properties.module,data:data112};
+if(data101.cwd !== undefined){
+let data109 = data101.cwd;
+if(typeof data109 !== "string"){
+const err267 = {instancePath:instancePath+"/finally/" + i11+"/process/cwd",schemaPath:"#/properties/finally/items/properties/process/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.process.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.process.properties.cwd,data:data109};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3653,8 +3703,10 @@ vErrors.push(err267);
 errors++;
 }
 }
-else {
-const err268 = {instancePath:instancePath+"/finally/" + i5+"/node/module",schemaPath:"#/properties/finally/items/properties/node/properties/module/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.module.type,parentSchema:schema11.properties.finally.items.properties.node.properties.module,data:data112};
+if(data101.shell !== undefined){
+let data110 = data101.shell;
+if(typeof data110 !== "boolean"){
+const err268 = {instancePath:instancePath+"/finally/" + i11+"/process/shell",schemaPath:"#/properties/finally/items/properties/process/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.process.properties.shell.type,parentSchema:schema11.properties.finally.items.properties.process.properties.shell,data:data110};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3664,10 +3716,9 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(data111.export !== undefined){
-let data113 = data111.export;
-if(typeof data113 !== "string"){
-const err269 = {instancePath:instancePath+"/finally/" + i5+"/node/export",schemaPath:"#/properties/finally/items/properties/node/properties/export/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.export.type,parentSchema:schema11.properties.finally.items.properties.node.properties.export,data:data113};
+}
+else {
+const err269 = {instancePath:instancePath+"/finally/" + i11+"/process",schemaPath:"#/properties/finally/items/properties/process/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.process.type,parentSchema:schema11.properties.finally.items.properties.process,data:data101};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3677,14 +3728,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data111.env !== undefined){
-let data114 = data111.env;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key34 in data114){
-if(pattern1.test(key34)){
-let data115 = data114[key34];
-if(typeof data115 !== "string"){
-const err270 = {instancePath:instancePath+"/finally/" + i5+"/node/env/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/node/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.node.properties.env.patternProperties["^(.*)$"],data:data115};
+if(data98.script !== undefined){
+let data111 = data98.script;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.source === undefined){
+const err270 = {instancePath:instancePath+"/finally/" + i11+"/script",schemaPath:"#/properties/finally/items/properties/script/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.finally.items.properties.script.required,parentSchema:schema11.properties.finally.items.properties.script,data:data111};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3693,11 +3741,9 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err271 = {instancePath:instancePath+"/finally/" + i5+"/node/env",schemaPath:"#/properties/finally/items/properties/node/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.node.properties.env.type,parentSchema:schema11.properties.finally.items.properties.node.properties.env,data:data114};
+for(const key31 in data111){
+if(!((((((key31 === "interpreter") || (key31 === "source")) || (key31 === "args")) || (key31 === "env")) || (key31 === "inheritEnv")) || (key31 === "cwd"))){
+const err271 = {instancePath:instancePath+"/finally/" + i11+"/script",schemaPath:"#/properties/finally/items/properties/script/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.script,data:data111};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3707,10 +3753,10 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data111.cwd !== undefined){
-let data116 = data111.cwd;
-if(typeof data116 !== "string"){
-const err272 = {instancePath:instancePath+"/finally/" + i5+"/node/cwd",schemaPath:"#/properties/finally/items/properties/node/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.node.properties.cwd,data:data116};
+if(data111.interpreter !== undefined){
+let data112 = data111.interpreter;
+if(typeof data112 !== "string"){
+const err272 = {instancePath:instancePath+"/finally/" + i11+"/script/interpreter",schemaPath:"#/properties/finally/items/properties/script/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.interpreter.type,parentSchema:schema11.properties.finally.items.properties.script.properties.interpreter,data:data112};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3720,9 +3766,11 @@ vErrors.push(err272);
 errors++;
 }
 }
-}
-else {
-const err273 = {instancePath:instancePath+"/finally/" + i5+"/node",schemaPath:"#/properties/finally/items/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.node.type,parentSchema:schema11.properties.finally.items.properties.node,data:data111};
+if(data111.source !== undefined){
+let data113 = data111.source;
+if(typeof data113 === "string"){
+if(func3(data113) < 1){
+const err273 = {instancePath:instancePath+"/finally/" + i11+"/script/source",schemaPath:"#/properties/finally/items/properties/script/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.script.properties.source,data:data113};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3732,11 +3780,8 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data92.workflow !== undefined){
-let data117 = data92.workflow;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.file === undefined){
-const err274 = {instancePath:instancePath+"/finally/" + i5+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema11.properties.finally.items.properties.workflow.required,parentSchema:schema11.properties.finally.items.properties.workflow,data:data117};
+else {
+const err274 = {instancePath:instancePath+"/finally/" + i11+"/script/source",schemaPath:"#/properties/finally/items/properties/script/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.source.type,parentSchema:schema11.properties.finally.items.properties.script.properties.source,data:data113};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3745,9 +3790,15 @@ vErrors.push(err274);
 }
 errors++;
 }
-for(const key35 in data117){
-if(!(key35 === "file")){
-const err275 = {instancePath:instancePath+"/finally/" + i5+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.workflow,data:data117};
+}
+if(data111.args !== undefined){
+let data114 = data111.args;
+if(Array.isArray(data114)){
+const len11 = data114.length;
+for(let i15=0; i15<len11; i15++){
+let data115 = data114[i15];
+if(typeof data115 !== "string"){
+const err275 = {instancePath:instancePath+"/finally/" + i11+"/script/args/" + i15,schemaPath:"#/properties/finally/items/properties/script/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.args.items.type,parentSchema:schema11.properties.finally.items.properties.script.properties.args.items,data:data115};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3757,11 +3808,9 @@ vErrors.push(err275);
 errors++;
 }
 }
-if(data117.file !== undefined){
-let data118 = data117.file;
-if(typeof data118 === "string"){
-if(func3(data118) < 1){
-const err276 = {instancePath:instancePath+"/finally/" + i5+"/workflow/file",schemaPath:"#/properties/finally/items/properties/workflow/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.workflow.properties.file,data:data118};
+}
+else {
+const err276 = {instancePath:instancePath+"/finally/" + i11+"/script/args",schemaPath:"#/properties/finally/items/properties/script/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.script.properties.args.type,parentSchema:schema11.properties.finally.items.properties.script.properties.args,data:data114};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3771,8 +3820,14 @@ vErrors.push(err276);
 errors++;
 }
 }
-else {
-const err277 = {instancePath:instancePath+"/finally/" + i5+"/workflow/file",schemaPath:"#/properties/finally/items/properties/workflow/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.workflow.properties.file.type,parentSchema:schema11.properties.finally.items.properties.workflow.properties.file,data:data118};
+if(data111.env !== undefined){
+let data116 = data111.env;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key32 in data116){
+if(pattern1.test(key32)){
+let data117 = data116[key32];
+if(typeof data117 !== "string"){
+const err277 = {instancePath:instancePath+"/finally/" + i11+"/script/env/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/script/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.script.properties.env.patternProperties["^(.*)$"],data:data117};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3783,8 +3838,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err278 = {instancePath:instancePath+"/finally/" + i5+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.workflow.type,parentSchema:schema11.properties.finally.items.properties.workflow,data:data117};
+const err278 = {instancePath:instancePath+"/finally/" + i11+"/script/env",schemaPath:"#/properties/finally/items/properties/script/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.script.properties.env.type,parentSchema:schema11.properties.finally.items.properties.script.properties.env,data:data116};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3794,12 +3850,15 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(data92.inputs !== undefined){
-let data119 = data92.inputs;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-for(const key36 in data119){
-if(!(pattern2.test(key36))){
-const err279 = {instancePath:instancePath+"/finally/" + i5+"/inputs",schemaPath:"#/properties/finally/items/properties/inputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.inputs,data:data119};
+if(data111.inheritEnv !== undefined){
+let data118 = data111.inheritEnv;
+if(Array.isArray(data118)){
+const len12 = data118.length;
+for(let i16=0; i16<len12; i16++){
+let data119 = data118[i16];
+if(typeof data119 === "string"){
+if(!pattern6.test(data119)){
+const err279 = {instancePath:instancePath+"/finally/" + i11+"/script/inheritEnv/" + i16,schemaPath:"#/properties/finally/items/properties/script/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.finally.items.properties.script.properties.inheritEnv.items,data:data119};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3809,9 +3868,8 @@ vErrors.push(err279);
 errors++;
 }
 }
-}
 else {
-const err280 = {instancePath:instancePath+"/finally/" + i5+"/inputs",schemaPath:"#/properties/finally/items/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.inputs.type,parentSchema:schema11.properties.finally.items.properties.inputs,data:data119};
+const err280 = {instancePath:instancePath+"/finally/" + i11+"/script/inheritEnv/" + i16,schemaPath:"#/properties/finally/items/properties/script/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.inheritEnv.items.type,parentSchema:schema11.properties.finally.items.properties.script.properties.inheritEnv.items,data:data119};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3821,12 +3879,18 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data92.outputs !== undefined){
-let data120 = data92.outputs;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-for(const key37 in data120){
-if(!(pattern2.test(key37))){
-const err281 = {instancePath:instancePath+"/finally/" + i5+"/outputs",schemaPath:"#/properties/finally/items/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.outputs,data:data120};
+let i17 = data118.length;
+let j4;
+if(i17 > 1){
+const indices4 = {};
+for(;i17--;){
+let item4 = data118[i17];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err281 = {instancePath:instancePath+"/finally/" + i11+"/script/inheritEnv",schemaPath:"#/properties/finally/items/properties/script/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.finally.items.properties.script.properties.inheritEnv,data:data118};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3834,15 +3898,14 @@ else {
 vErrors.push(err281);
 }
 errors++;
+break;
+}
+indices4[item4] = i17;
 }
 }
-for(const key38 in data120){
-if(pattern2.test(key38)){
-let data121 = data120[key38];
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-for(const key39 in data121){
-if(!((((key39 === "type") || (key39 === "path")) || (key39 === "stdout")) || (key39 === "description"))){
-const err282 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data121};
+}
+else {
+const err282 = {instancePath:instancePath+"/finally/" + i11+"/script/inheritEnv",schemaPath:"#/properties/finally/items/properties/script/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.script.properties.inheritEnv.type,parentSchema:schema11.properties.finally.items.properties.script.properties.inheritEnv,data:data118};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3852,16 +3915,10 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data121.type !== undefined){
-let data122 = data121.type;
-const _errs370 = errors;
-let valid66 = false;
-const _errs371 = errors;
-const _errs372 = errors;
-let valid67 = false;
-const _errs373 = errors;
-if(typeof data122 !== "string"){
-const err283 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data122};
+if(data111.cwd !== undefined){
+let data120 = data111.cwd;
+if(typeof data120 !== "string"){
+const err283 = {instancePath:instancePath+"/finally/" + i11+"/script/cwd",schemaPath:"#/properties/finally/items/properties/script/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.script.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.script.properties.cwd,data:data120};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3870,8 +3927,10 @@ vErrors.push(err283);
 }
 errors++;
 }
-if("string" !== data122){
-const err284 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/const",keyword:"const",params:{allowedValue: "string"},message:"must be equal to constant",schema:"string",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data122};
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/finally/" + i11+"/script",schemaPath:"#/properties/finally/items/properties/script/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.script.type,parentSchema:schema11.properties.finally.items.properties.script,data:data111};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3880,12 +3939,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-var _valid16 = _errs373 === errors;
-valid67 = valid67 || _valid16;
-if(!valid67){
-const _errs375 = errors;
-if(typeof data122 !== "string"){
-const err285 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data122};
+}
+if(data98.node !== undefined){
+let data121 = data98.node;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.module === undefined){
+const err285 = {instancePath:instancePath+"/finally/" + i11+"/node",schemaPath:"#/properties/finally/items/properties/node/required",keyword:"required",params:{missingProperty: "module"},message:"must have required property '"+"module"+"'",schema:schema11.properties.finally.items.properties.node.required,parentSchema:schema11.properties.finally.items.properties.node,data:data121};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3894,8 +3953,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-if("number" !== data122){
-const err286 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/const",keyword:"const",params:{allowedValue: "number"},message:"must be equal to constant",schema:"number",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data122};
+for(const key33 in data121){
+if(!(((((key33 === "module") || (key33 === "export")) || (key33 === "env")) || (key33 === "inheritEnv")) || (key33 === "cwd"))){
+const err286 = {instancePath:instancePath+"/finally/" + i11+"/node",schemaPath:"#/properties/finally/items/properties/node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.node,data:data121};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3904,12 +3964,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-var _valid16 = _errs375 === errors;
-valid67 = valid67 || _valid16;
-if(!valid67){
-const _errs377 = errors;
-if(typeof data122 !== "string"){
-const err287 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data122};
+}
+if(data121.module !== undefined){
+let data122 = data121.module;
+if(typeof data122 === "string"){
+if(func3(data122) < 1){
+const err287 = {instancePath:instancePath+"/finally/" + i11+"/node/module",schemaPath:"#/properties/finally/items/properties/node/properties/module/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.node.properties.module,data:data122};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3918,8 +3978,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-if("integer" !== data122){
-const err288 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/const",keyword:"const",params:{allowedValue: "integer"},message:"must be equal to constant",schema:"integer",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data122};
+}
+else {
+const err288 = {instancePath:instancePath+"/finally/" + i11+"/node/module",schemaPath:"#/properties/finally/items/properties/node/properties/module/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.module.type,parentSchema:schema11.properties.finally.items.properties.node.properties.module,data:data122};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3928,12 +3989,11 @@ vErrors.push(err288);
 }
 errors++;
 }
-var _valid16 = _errs377 === errors;
-valid67 = valid67 || _valid16;
-if(!valid67){
-const _errs379 = errors;
-if(typeof data122 !== "string"){
-const err289 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data122};
+}
+if(data121.export !== undefined){
+let data123 = data121.export;
+if(typeof data123 !== "string"){
+const err289 = {instancePath:instancePath+"/finally/" + i11+"/node/export",schemaPath:"#/properties/finally/items/properties/node/properties/export/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.export.type,parentSchema:schema11.properties.finally.items.properties.node.properties.export,data:data123};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3942,8 +4002,15 @@ vErrors.push(err289);
 }
 errors++;
 }
-if("boolean" !== data122){
-const err290 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/const",keyword:"const",params:{allowedValue: "boolean"},message:"must be equal to constant",schema:"boolean",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data122};
+}
+if(data121.env !== undefined){
+let data124 = data121.env;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+for(const key34 in data124){
+if(pattern1.test(key34)){
+let data125 = data124[key34];
+if(typeof data125 !== "string"){
+const err290 = {instancePath:instancePath+"/finally/" + i11+"/node/env/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/node/properties/env/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.env.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.finally.items.properties.node.properties.env.patternProperties["^(.*)$"],data:data125};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3952,12 +4019,11 @@ vErrors.push(err290);
 }
 errors++;
 }
-var _valid16 = _errs379 === errors;
-valid67 = valid67 || _valid16;
-if(!valid67){
-const _errs381 = errors;
-if(typeof data122 !== "string"){
-const err291 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data122};
+}
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/finally/" + i11+"/node/env",schemaPath:"#/properties/finally/items/properties/node/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.node.properties.env.type,parentSchema:schema11.properties.finally.items.properties.node.properties.env,data:data124};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3966,8 +4032,16 @@ vErrors.push(err291);
 }
 errors++;
 }
-if("json" !== data122){
-const err292 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant",schema:"json",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data122};
+}
+if(data121.inheritEnv !== undefined){
+let data126 = data121.inheritEnv;
+if(Array.isArray(data126)){
+const len13 = data126.length;
+for(let i18=0; i18<len13; i18++){
+let data127 = data126[i18];
+if(typeof data127 === "string"){
+if(!pattern6.test(data127)){
+const err292 = {instancePath:instancePath+"/finally/" + i11+"/node/inheritEnv/" + i18,schemaPath:"#/properties/finally/items/properties/node/properties/inheritEnv/items/pattern",keyword:"pattern",params:{pattern: "^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^(?!TANDEM_)[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.finally.items.properties.node.properties.inheritEnv.items,data:data127};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3976,14 +4050,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-var _valid16 = _errs381 === errors;
-valid67 = valid67 || _valid16;
 }
-}
-}
-}
-if(!valid67){
-const err293 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0],data:data122};
+else {
+const err293 = {instancePath:instancePath+"/finally/" + i11+"/node/inheritEnv/" + i18,schemaPath:"#/properties/finally/items/properties/node/properties/inheritEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.inheritEnv.items.type,parentSchema:schema11.properties.finally.items.properties.node.properties.inheritEnv.items,data:data127};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3992,26 +4061,19 @@ vErrors.push(err293);
 }
 errors++;
 }
-else {
-errors = _errs372;
-if(vErrors !== null){
-if(_errs372){
-vErrors.length = _errs372;
 }
-else {
-vErrors = null;
+let i19 = data126.length;
+let j5;
+if(i19 > 1){
+const indices5 = {};
+for(;i19--;){
+let item5 = data126[i19];
+if(typeof item5 !== "string"){
+continue;
 }
-}
-}
-var _valid15 = _errs371 === errors;
-valid66 = valid66 || _valid15;
-if(!valid66){
-const _errs383 = errors;
-const _errs384 = errors;
-let valid68 = false;
-const _errs385 = errors;
-if(typeof data122 !== "string"){
-const err294 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data122};
+if(typeof indices5[item5] == "number"){
+j5 = indices5[item5];
+const err294 = {instancePath:instancePath+"/finally/" + i11+"/node/inheritEnv",schemaPath:"#/properties/finally/items/properties/node/properties/inheritEnv/uniqueItems",keyword:"uniqueItems",params:{i: i19, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i19+" are identical)",schema:true,parentSchema:schema11.properties.finally.items.properties.node.properties.inheritEnv,data:data126};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -4019,9 +4081,14 @@ else {
 vErrors.push(err294);
 }
 errors++;
+break;
 }
-if("artifact" !== data122){
-const err295 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/const",keyword:"const",params:{allowedValue: "artifact"},message:"must be equal to constant",schema:"artifact",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data122};
+indices5[item5] = i19;
+}
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/finally/" + i11+"/node/inheritEnv",schemaPath:"#/properties/finally/items/properties/node/properties/inheritEnv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.node.properties.inheritEnv.type,parentSchema:schema11.properties.finally.items.properties.node.properties.inheritEnv,data:data126};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -4030,12 +4097,11 @@ vErrors.push(err295);
 }
 errors++;
 }
-var _valid17 = _errs385 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs387 = errors;
-if(typeof data122 !== "string"){
-const err296 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data122};
+}
+if(data121.cwd !== undefined){
+let data128 = data121.cwd;
+if(typeof data128 !== "string"){
+const err296 = {instancePath:instancePath+"/finally/" + i11+"/node/cwd",schemaPath:"#/properties/finally/items/properties/node/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.node.properties.cwd.type,parentSchema:schema11.properties.finally.items.properties.node.properties.cwd,data:data128};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -4044,8 +4110,10 @@ vErrors.push(err296);
 }
 errors++;
 }
-if("Dataset" !== data122){
-const err297 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/const",keyword:"const",params:{allowedValue: "Dataset"},message:"must be equal to constant",schema:"Dataset",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data122};
+}
+}
+else {
+const err297 = {instancePath:instancePath+"/finally/" + i11+"/node",schemaPath:"#/properties/finally/items/properties/node/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.node.type,parentSchema:schema11.properties.finally.items.properties.node,data:data121};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -4054,12 +4122,12 @@ vErrors.push(err297);
 }
 errors++;
 }
-var _valid17 = _errs387 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs389 = errors;
-if(typeof data122 !== "string"){
-const err298 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data122};
+}
+if(data98.workflow !== undefined){
+let data129 = data98.workflow;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.file === undefined){
+const err298 = {instancePath:instancePath+"/finally/" + i11+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema11.properties.finally.items.properties.workflow.required,parentSchema:schema11.properties.finally.items.properties.workflow,data:data129};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -4068,8 +4136,9 @@ vErrors.push(err298);
 }
 errors++;
 }
-if("Model" !== data122){
-const err299 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/const",keyword:"const",params:{allowedValue: "Model"},message:"must be equal to constant",schema:"Model",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data122};
+for(const key35 in data129){
+if(!(key35 === "file")){
+const err299 = {instancePath:instancePath+"/finally/" + i11+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.workflow,data:data129};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -4078,12 +4147,12 @@ vErrors.push(err299);
 }
 errors++;
 }
-var _valid17 = _errs389 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs391 = errors;
-if(typeof data122 !== "string"){
-const err300 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data122};
+}
+if(data129.file !== undefined){
+let data130 = data129.file;
+if(typeof data130 === "string"){
+if(func3(data130) < 1){
+const err300 = {instancePath:instancePath+"/finally/" + i11+"/workflow/file",schemaPath:"#/properties/finally/items/properties/workflow/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.workflow.properties.file,data:data130};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -4092,8 +4161,9 @@ vErrors.push(err300);
 }
 errors++;
 }
-if("Metrics" !== data122){
-const err301 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/const",keyword:"const",params:{allowedValue: "Metrics"},message:"must be equal to constant",schema:"Metrics",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data122};
+}
+else {
+const err301 = {instancePath:instancePath+"/finally/" + i11+"/workflow/file",schemaPath:"#/properties/finally/items/properties/workflow/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.workflow.properties.file.type,parentSchema:schema11.properties.finally.items.properties.workflow.properties.file,data:data130};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -4102,12 +4172,10 @@ vErrors.push(err301);
 }
 errors++;
 }
-var _valid17 = _errs391 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs393 = errors;
-if(typeof data122 !== "string"){
-const err302 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data122};
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/finally/" + i11+"/workflow",schemaPath:"#/properties/finally/items/properties/workflow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.workflow.type,parentSchema:schema11.properties.finally.items.properties.workflow,data:data129};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -4116,8 +4184,13 @@ vErrors.push(err302);
 }
 errors++;
 }
-if("ClassificationMetrics" !== data122){
-const err303 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/const",keyword:"const",params:{allowedValue: "ClassificationMetrics"},message:"must be equal to constant",schema:"ClassificationMetrics",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data122};
+}
+if(data98.inputs !== undefined){
+let data131 = data98.inputs;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key36 in data131){
+if(!(pattern2.test(key36))){
+const err303 = {instancePath:instancePath+"/finally/" + i11+"/inputs",schemaPath:"#/properties/finally/items/properties/inputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.inputs,data:data131};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -4126,12 +4199,10 @@ vErrors.push(err303);
 }
 errors++;
 }
-var _valid17 = _errs393 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs395 = errors;
-if(typeof data122 !== "string"){
-const err304 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data122};
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/finally/" + i11+"/inputs",schemaPath:"#/properties/finally/items/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.inputs.type,parentSchema:schema11.properties.finally.items.properties.inputs,data:data131};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -4140,8 +4211,13 @@ vErrors.push(err304);
 }
 errors++;
 }
-if("HTML" !== data122){
-const err305 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/const",keyword:"const",params:{allowedValue: "HTML"},message:"must be equal to constant",schema:"HTML",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data122};
+}
+if(data98.outputs !== undefined){
+let data132 = data98.outputs;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+for(const key37 in data132){
+if(!(pattern2.test(key37))){
+const err305 = {instancePath:instancePath+"/finally/" + i11+"/outputs",schemaPath:"#/properties/finally/items/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.outputs,data:data132};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -4150,12 +4226,14 @@ vErrors.push(err305);
 }
 errors++;
 }
-var _valid17 = _errs395 === errors;
-valid68 = valid68 || _valid17;
-if(!valid68){
-const _errs397 = errors;
-if(typeof data122 !== "string"){
-const err306 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data122};
+}
+for(const key38 in data132){
+if(pattern2.test(key38)){
+let data133 = data132[key38];
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key39 in data133){
+if(!((((key39 === "type") || (key39 === "path")) || (key39 === "stdout")) || (key39 === "description"))){
+const err306 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data133};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -4164,8 +4242,17 @@ vErrors.push(err306);
 }
 errors++;
 }
-if("Markdown" !== data122){
-const err307 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/const",keyword:"const",params:{allowedValue: "Markdown"},message:"must be equal to constant",schema:"Markdown",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data122};
+}
+if(data133.type !== undefined){
+let data134 = data133.type;
+const _errs394 = errors;
+let valid84 = false;
+const _errs395 = errors;
+const _errs396 = errors;
+let valid85 = false;
+const _errs397 = errors;
+if(typeof data134 !== "string"){
+const err307 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data134};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -4174,16 +4261,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-var _valid17 = _errs397 === errors;
-valid68 = valid68 || _valid17;
-}
-}
-}
-}
-}
-}
-if(!valid68){
-const err308 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1],data:data122};
+if("string" !== data134){
+const err308 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/0/const",keyword:"const",params:{allowedValue: "string"},message:"must be equal to constant",schema:"string",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[0],data:data134};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4192,22 +4271,12 @@ vErrors.push(err308);
 }
 errors++;
 }
-else {
-errors = _errs384;
-if(vErrors !== null){
-if(_errs384){
-vErrors.length = _errs384;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid15 = _errs383 === errors;
-valid66 = valid66 || _valid15;
-}
-if(!valid66){
-const err309 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type,data:data122};
+var _valid16 = _errs397 === errors;
+valid85 = valid85 || _valid16;
+if(!valid85){
+const _errs399 = errors;
+if(typeof data134 !== "string"){
+const err309 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data134};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4216,22 +4285,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-else {
-errors = _errs370;
-if(vErrors !== null){
-if(_errs370){
-vErrors.length = _errs370;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data121.path !== undefined){
-let data123 = data121.path;
-if(typeof data123 !== "string"){
-const err310 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path.type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path,data:data123};
+if("number" !== data134){
+const err310 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/1/const",keyword:"const",params:{allowedValue: "number"},message:"must be equal to constant",schema:"number",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[1],data:data134};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4240,14 +4295,12 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data121.stdout !== undefined){
-let data124 = data121.stdout;
-const _errs402 = errors;
-let valid69 = false;
-const _errs403 = errors;
-if(typeof data124 !== "boolean"){
-const err311 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0],data:data124};
+var _valid16 = _errs399 === errors;
+valid85 = valid85 || _valid16;
+if(!valid85){
+const _errs401 = errors;
+if(typeof data134 !== "string"){
+const err311 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data134};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4256,12 +4309,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-var _valid18 = _errs403 === errors;
-valid69 = valid69 || _valid18;
-if(!valid69){
-const _errs405 = errors;
-if(typeof data124 !== "string"){
-const err312 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1],data:data124};
+if("integer" !== data134){
+const err312 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/2/const",keyword:"const",params:{allowedValue: "integer"},message:"must be equal to constant",schema:"integer",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[2],data:data134};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4270,11 +4319,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-var _valid18 = _errs405 === errors;
-valid69 = valid69 || _valid18;
-}
-if(!valid69){
-const err313 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout,data:data124};
+var _valid16 = _errs401 === errors;
+valid85 = valid85 || _valid16;
+if(!valid85){
+const _errs403 = errors;
+if(typeof data134 !== "string"){
+const err313 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data134};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4283,22 +4333,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-else {
-errors = _errs402;
-if(vErrors !== null){
-if(_errs402){
-vErrors.length = _errs402;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data121.description !== undefined){
-let data125 = data121.description;
-if(typeof data125 !== "string"){
-const err314 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description.type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description,data:data125};
+if("boolean" !== data134){
+const err314 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/3/const",keyword:"const",params:{allowedValue: "boolean"},message:"must be equal to constant",schema:"boolean",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[3],data:data134};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4307,10 +4343,12 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-}
-else {
-const err315 = {instancePath:instancePath+"/finally/" + i5+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data121};
+var _valid16 = _errs403 === errors;
+valid85 = valid85 || _valid16;
+if(!valid85){
+const _errs405 = errors;
+if(typeof data134 !== "string"){
+const err315 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data134};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4319,11 +4357,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/finally/" + i5+"/outputs",schemaPath:"#/properties/finally/items/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.outputs.type,parentSchema:schema11.properties.finally.items.properties.outputs,data:data120};
+if("json" !== data134){
+const err316 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf/4/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant",schema:"json",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf[4],data:data134};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4332,15 +4367,14 @@ vErrors.push(err316);
 }
 errors++;
 }
+var _valid16 = _errs405 === errors;
+valid85 = valid85 || _valid16;
 }
-if(data92.dependsOn !== undefined){
-let data126 = data92.dependsOn;
-if(Array.isArray(data126)){
-const len8 = data126.length;
-for(let i8=0; i8<len8; i8++){
-let data127 = data126[i8];
-if(typeof data127 !== "string"){
-const err317 = {instancePath:instancePath+"/finally/" + i5+"/dependsOn/" + i8,schemaPath:"#/properties/finally/items/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.dependsOn.items.type,parentSchema:schema11.properties.finally.items.properties.dependsOn.items,data:data127};
+}
+}
+}
+if(!valid85){
+const err317 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0].anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[0],data:data134};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4349,10 +4383,26 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
+else {
+errors = _errs396;
+if(vErrors !== null){
+if(_errs396){
+vErrors.length = _errs396;
 }
 else {
-const err318 = {instancePath:instancePath+"/finally/" + i5+"/dependsOn",schemaPath:"#/properties/finally/items/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.dependsOn.type,parentSchema:schema11.properties.finally.items.properties.dependsOn,data:data126};
+vErrors = null;
+}
+}
+}
+var _valid15 = _errs395 === errors;
+valid84 = valid84 || _valid15;
+if(!valid84){
+const _errs407 = errors;
+const _errs408 = errors;
+let valid86 = false;
+const _errs409 = errors;
+if(typeof data134 !== "string"){
+const err318 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data134};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4361,11 +4411,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-}
-if(data92.when !== undefined){
-let data128 = data92.when;
-if(typeof data128 !== "string"){
-const err319 = {instancePath:instancePath+"/finally/" + i5+"/when",schemaPath:"#/properties/finally/items/properties/when/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.when.type,parentSchema:schema11.properties.finally.items.properties.when,data:data128};
+if("artifact" !== data134){
+const err319 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/0/const",keyword:"const",params:{allowedValue: "artifact"},message:"must be equal to constant",schema:"artifact",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[0],data:data134};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4374,14 +4421,12 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-if(data92.forEach !== undefined){
-let data129 = data92.forEach;
-const _errs416 = errors;
-let valid72 = false;
-const _errs417 = errors;
-if(!(Array.isArray(data129))){
-const err320 = {instancePath:instancePath+"/finally/" + i5+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.forEach.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[0],data:data129};
+var _valid17 = _errs409 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs411 = errors;
+if(typeof data134 !== "string"){
+const err320 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data134};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4390,12 +4435,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-var _valid19 = _errs417 === errors;
-valid72 = valid72 || _valid19;
-if(!valid72){
-const _errs419 = errors;
-if(typeof data129 !== "string"){
-const err321 = {instancePath:instancePath+"/finally/" + i5+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.forEach.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[1],data:data129};
+if("Dataset" !== data134){
+const err321 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/1/const",keyword:"const",params:{allowedValue: "Dataset"},message:"must be equal to constant",schema:"Dataset",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[1],data:data134};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4404,14 +4445,12 @@ vErrors.push(err321);
 }
 errors++;
 }
-var _valid19 = _errs419 === errors;
-valid72 = valid72 || _valid19;
-if(!valid72){
-const _errs421 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-for(const key40 in data129){
-if(!((((key40 === "start") || (key40 === "end")) || (key40 === "count")) || (key40 === "step"))){
-const err322 = {instancePath:instancePath+"/finally/" + i5+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2],data:data129};
+var _valid17 = _errs411 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs413 = errors;
+if(typeof data134 !== "string"){
+const err322 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data134};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4420,11 +4459,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-if(data129.start !== undefined){
-let data130 = data129.start;
-if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-const err323 = {instancePath:instancePath+"/finally/" + i5+"/forEach/start",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.start.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.start,data:data130};
+if("Model" !== data134){
+const err323 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/2/const",keyword:"const",params:{allowedValue: "Model"},message:"must be equal to constant",schema:"Model",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[2],data:data134};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4433,11 +4469,12 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-if(data129.end !== undefined){
-let data131 = data129.end;
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err324 = {instancePath:instancePath+"/finally/" + i5+"/forEach/end",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.end.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.end,data:data131};
+var _valid17 = _errs413 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs415 = errors;
+if(typeof data134 !== "string"){
+const err324 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data134};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4446,11 +4483,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-if(data129.count !== undefined){
-let data132 = data129.count;
-if(!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132)))){
-const err325 = {instancePath:instancePath+"/finally/" + i5+"/forEach/count",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count,data:data132};
+if("Metrics" !== data134){
+const err325 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/3/const",keyword:"const",params:{allowedValue: "Metrics"},message:"must be equal to constant",schema:"Metrics",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[3],data:data134};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4459,9 +4493,12 @@ vErrors.push(err325);
 }
 errors++;
 }
-if((typeof data132 == "number") && (isFinite(data132))){
-if(data132 < 0 || isNaN(data132)){
-const err326 = {instancePath:instancePath+"/finally/" + i5+"/forEach/count",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count,data:data132};
+var _valid17 = _errs415 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs417 = errors;
+if(typeof data134 !== "string"){
+const err326 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data134};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4470,12 +4507,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-}
-if(data129.step !== undefined){
-let data133 = data129.step;
-if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
-const err327 = {instancePath:instancePath+"/finally/" + i5+"/forEach/step",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.step.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.step,data:data133};
+if("ClassificationMetrics" !== data134){
+const err327 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/4/const",keyword:"const",params:{allowedValue: "ClassificationMetrics"},message:"must be equal to constant",schema:"ClassificationMetrics",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[4],data:data134};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4484,10 +4517,12 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-}
-else {
-const err328 = {instancePath:instancePath+"/finally/" + i5+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2],data:data129};
+var _valid17 = _errs417 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs419 = errors;
+if(typeof data134 !== "string"){
+const err328 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data134};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4496,12 +4531,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-var _valid19 = _errs421 === errors;
-valid72 = valid72 || _valid19;
-}
-}
-if(!valid72){
-const err329 = {instancePath:instancePath+"/finally/" + i5+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.forEach.anyOf,parentSchema:schema11.properties.finally.items.properties.forEach,data:data129};
+if("HTML" !== data134){
+const err329 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/5/const",keyword:"const",params:{allowedValue: "HTML"},message:"must be equal to constant",schema:"HTML",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[5],data:data134};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4510,22 +4541,12 @@ vErrors.push(err329);
 }
 errors++;
 }
-else {
-errors = _errs416;
-if(vErrors !== null){
-if(_errs416){
-vErrors.length = _errs416;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data92.parallelism !== undefined){
-let data134 = data92.parallelism;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err330 = {instancePath:instancePath+"/finally/" + i5+"/parallelism",schemaPath:"#/properties/finally/items/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.parallelism.type,parentSchema:schema11.properties.finally.items.properties.parallelism,data:data134};
+var _valid17 = _errs419 === errors;
+valid86 = valid86 || _valid17;
+if(!valid86){
+const _errs421 = errors;
+if(typeof data134 !== "string"){
+const err330 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data134};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4534,9 +4555,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 < 1 || isNaN(data134)){
-const err331 = {instancePath:instancePath+"/finally/" + i5+"/parallelism",schemaPath:"#/properties/finally/items/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.parallelism,data:data134};
+if("Markdown" !== data134){
+const err331 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf/6/const",keyword:"const",params:{allowedValue: "Markdown"},message:"must be equal to constant",schema:"Markdown",parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf[6],data:data134};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4545,13 +4565,16 @@ vErrors.push(err331);
 }
 errors++;
 }
+var _valid17 = _errs421 === errors;
+valid86 = valid86 || _valid17;
 }
 }
-if(data92.retry !== undefined){
-let data135 = data92.retry;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.limit === undefined){
-const err332 = {instancePath:instancePath+"/finally/" + i5+"/retry",schemaPath:"#/properties/finally/items/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.finally.items.properties.retry.required,parentSchema:schema11.properties.finally.items.properties.retry,data:data135};
+}
+}
+}
+}
+if(!valid86){
+const err332 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf/1/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1].anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf[1],data:data134};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4560,9 +4583,22 @@ vErrors.push(err332);
 }
 errors++;
 }
-for(const key41 in data135){
-if(!(((key41 === "limit") || (key41 === "policy")) || (key41 === "backoff"))){
-const err333 = {instancePath:instancePath+"/finally/" + i5+"/retry",schemaPath:"#/properties/finally/items/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.retry,data:data135};
+else {
+errors = _errs408;
+if(vErrors !== null){
+if(_errs408){
+vErrors.length = _errs408;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid15 = _errs407 === errors;
+valid84 = valid84 || _valid15;
+}
+if(!valid84){
+const err333 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type.anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.type,data:data134};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4571,11 +4607,22 @@ vErrors.push(err333);
 }
 errors++;
 }
+else {
+errors = _errs394;
+if(vErrors !== null){
+if(_errs394){
+vErrors.length = _errs394;
 }
-if(data135.limit !== undefined){
-let data136 = data135.limit;
-if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
-const err334 = {instancePath:instancePath+"/finally/" + i5+"/retry/limit",schemaPath:"#/properties/finally/items/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.retry.properties.limit.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.limit,data:data136};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data133.path !== undefined){
+let data135 = data133.path;
+if(typeof data135 !== "string"){
+const err334 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path.type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.path,data:data135};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4584,9 +4631,14 @@ vErrors.push(err334);
 }
 errors++;
 }
-if((typeof data136 == "number") && (isFinite(data136))){
-if(data136 < 0 || isNaN(data136)){
-const err335 = {instancePath:instancePath+"/finally/" + i5+"/retry/limit",schemaPath:"#/properties/finally/items/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.limit,data:data136};
+}
+if(data133.stdout !== undefined){
+let data136 = data133.stdout;
+const _errs426 = errors;
+let valid87 = false;
+const _errs427 = errors;
+if(typeof data136 !== "boolean"){
+const err335 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[0],data:data136};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4595,15 +4647,12 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-}
-if(data135.policy !== undefined){
-let data137 = data135.policy;
-const _errs440 = errors;
-let valid75 = false;
-const _errs441 = errors;
-if(typeof data137 !== "string"){
-const err336 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0],data:data137};
+var _valid18 = _errs427 === errors;
+valid87 = valid87 || _valid18;
+if(!valid87){
+const _errs429 = errors;
+if(typeof data136 !== "string"){
+const err336 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf[1],data:data136};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4612,8 +4661,11 @@ vErrors.push(err336);
 }
 errors++;
 }
-if("always" !== data137){
-const err337 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0],data:data137};
+var _valid18 = _errs429 === errors;
+valid87 = valid87 || _valid18;
+}
+if(!valid87){
+const err337 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/stdout",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/stdout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout.anyOf,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.stdout,data:data136};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4622,12 +4674,22 @@ vErrors.push(err337);
 }
 errors++;
 }
-var _valid20 = _errs441 === errors;
-valid75 = valid75 || _valid20;
-if(!valid75){
-const _errs443 = errors;
+else {
+errors = _errs426;
+if(vErrors !== null){
+if(_errs426){
+vErrors.length = _errs426;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data133.description !== undefined){
+let data137 = data133.description;
 if(typeof data137 !== "string"){
-const err338 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1],data:data137};
+const err338 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description.type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].properties.description,data:data137};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4636,8 +4698,10 @@ vErrors.push(err338);
 }
 errors++;
 }
-if("on-failure" !== data137){
-const err339 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1],data:data137};
+}
+}
+else {
+const err339 = {instancePath:instancePath+"/finally/" + i11+"/outputs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/finally/items/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.finally.items.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data133};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4646,12 +4710,11 @@ vErrors.push(err339);
 }
 errors++;
 }
-var _valid20 = _errs443 === errors;
-valid75 = valid75 || _valid20;
-if(!valid75){
-const _errs445 = errors;
-if(typeof data137 !== "string"){
-const err340 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2],data:data137};
+}
+}
+}
+else {
+const err340 = {instancePath:instancePath+"/finally/" + i11+"/outputs",schemaPath:"#/properties/finally/items/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.outputs.type,parentSchema:schema11.properties.finally.items.properties.outputs,data:data132};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4660,8 +4723,15 @@ vErrors.push(err340);
 }
 errors++;
 }
-if("on-error" !== data137){
-const err341 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2],data:data137};
+}
+if(data98.dependsOn !== undefined){
+let data138 = data98.dependsOn;
+if(Array.isArray(data138)){
+const len14 = data138.length;
+for(let i20=0; i20<len14; i20++){
+let data139 = data138[i20];
+if(typeof data139 !== "string"){
+const err341 = {instancePath:instancePath+"/finally/" + i11+"/dependsOn/" + i20,schemaPath:"#/properties/finally/items/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.dependsOn.items.type,parentSchema:schema11.properties.finally.items.properties.dependsOn.items,data:data139};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4670,17 +4740,164 @@ vErrors.push(err341);
 }
 errors++;
 }
-var _valid20 = _errs445 === errors;
-valid75 = valid75 || _valid20;
 }
 }
-if(!valid75){
-const err342 = {instancePath:instancePath+"/finally/" + i5+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy,data:data137};
+else {
+const err342 = {instancePath:instancePath+"/finally/" + i11+"/dependsOn",schemaPath:"#/properties/finally/items/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.dependsOn.type,parentSchema:schema11.properties.finally.items.properties.dependsOn,data:data138};
 if(vErrors === null){
 vErrors = [err342];
 }
 else {
 vErrors.push(err342);
+}
+errors++;
+}
+}
+if(data98.when !== undefined){
+let data140 = data98.when;
+if(typeof data140 !== "string"){
+const err343 = {instancePath:instancePath+"/finally/" + i11+"/when",schemaPath:"#/properties/finally/items/properties/when/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.when.type,parentSchema:schema11.properties.finally.items.properties.when,data:data140};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+if(data98.forEach !== undefined){
+let data141 = data98.forEach;
+const _errs440 = errors;
+let valid90 = false;
+const _errs441 = errors;
+if(!(Array.isArray(data141))){
+const err344 = {instancePath:instancePath+"/finally/" + i11+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.forEach.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[0],data:data141};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+var _valid19 = _errs441 === errors;
+valid90 = valid90 || _valid19;
+if(!valid90){
+const _errs443 = errors;
+if(typeof data141 !== "string"){
+const err345 = {instancePath:instancePath+"/finally/" + i11+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.forEach.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[1],data:data141};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+var _valid19 = _errs443 === errors;
+valid90 = valid90 || _valid19;
+if(!valid90){
+const _errs445 = errors;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+for(const key40 in data141){
+if(!((((key40 === "start") || (key40 === "end")) || (key40 === "count")) || (key40 === "step"))){
+const err346 = {instancePath:instancePath+"/finally/" + i11+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2],data:data141};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+if(data141.start !== undefined){
+let data142 = data141.start;
+if(!(((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142))) && (isFinite(data142)))){
+const err347 = {instancePath:instancePath+"/finally/" + i11+"/forEach/start",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.start.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.start,data:data142};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+if(data141.end !== undefined){
+let data143 = data141.end;
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err348 = {instancePath:instancePath+"/finally/" + i11+"/forEach/end",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.end.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.end,data:data143};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+if(data141.count !== undefined){
+let data144 = data141.count;
+if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
+const err349 = {instancePath:instancePath+"/finally/" + i11+"/forEach/count",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count,data:data144};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if((typeof data144 == "number") && (isFinite(data144))){
+if(data144 < 0 || isNaN(data144)){
+const err350 = {instancePath:instancePath+"/finally/" + i11+"/forEach/count",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.count,data:data144};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+}
+if(data141.step !== undefined){
+let data145 = data141.step;
+if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
+const err351 = {instancePath:instancePath+"/finally/" + i11+"/forEach/step",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.step.type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2].properties.step,data:data145};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+}
+else {
+const err352 = {instancePath:instancePath+"/finally/" + i11+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.forEach.anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.forEach.anyOf[2],data:data141};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+var _valid19 = _errs445 === errors;
+valid90 = valid90 || _valid19;
+}
+}
+if(!valid90){
+const err353 = {instancePath:instancePath+"/finally/" + i11+"/forEach",schemaPath:"#/properties/finally/items/properties/forEach/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.forEach.anyOf,parentSchema:schema11.properties.finally.items.properties.forEach,data:data141};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
 }
 errors++;
 }
@@ -4696,169 +4913,10 @@ vErrors = null;
 }
 }
 }
-if(data135.backoff !== undefined){
-let data138 = data135.backoff;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-for(const key42 in data138){
-if(!(((key42 === "duration") || (key42 === "factor")) || (key42 === "maxDuration"))){
-const err343 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff,data:data138};
-if(vErrors === null){
-vErrors = [err343];
-}
-else {
-vErrors.push(err343);
-}
-errors++;
-}
-}
-if(data138.duration !== undefined){
-let data139 = data138.duration;
-const _errs451 = errors;
-let valid77 = false;
-const _errs452 = errors;
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 < 0 || isNaN(data139)){
-const err344 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data139};
-if(vErrors === null){
-vErrors = [err344];
-}
-else {
-vErrors.push(err344);
-}
-errors++;
-}
-}
-else {
-const err345 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data139};
-if(vErrors === null){
-vErrors = [err345];
-}
-else {
-vErrors.push(err345);
-}
-errors++;
-}
-var _valid21 = _errs452 === errors;
-valid77 = valid77 || _valid21;
-if(!valid77){
-const _errs454 = errors;
-if(typeof data139 === "string"){
-if(!pattern11.test(data139)){
-const err346 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data139};
-if(vErrors === null){
-vErrors = [err346];
-}
-else {
-vErrors.push(err346);
-}
-errors++;
-}
-}
-else {
-const err347 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data139};
-if(vErrors === null){
-vErrors = [err347];
-}
-else {
-vErrors.push(err347);
-}
-errors++;
-}
-var _valid21 = _errs454 === errors;
-valid77 = valid77 || _valid21;
-}
-if(!valid77){
-const err348 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration,data:data139};
-if(vErrors === null){
-vErrors = [err348];
-}
-else {
-vErrors.push(err348);
-}
-errors++;
-}
-else {
-errors = _errs451;
-if(vErrors !== null){
-if(_errs451){
-vErrors.length = _errs451;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data138.factor !== undefined){
-let data140 = data138.factor;
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 < 1 || isNaN(data140)){
-const err349 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/factor",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor,data:data140};
-if(vErrors === null){
-vErrors = [err349];
-}
-else {
-vErrors.push(err349);
-}
-errors++;
-}
-}
-else {
-const err350 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/factor",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor,data:data140};
-if(vErrors === null){
-vErrors = [err350];
-}
-else {
-vErrors.push(err350);
-}
-errors++;
-}
-}
-if(data138.maxDuration !== undefined){
-let data141 = data138.maxDuration;
-const _errs459 = errors;
-let valid78 = false;
-const _errs460 = errors;
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 < 0 || isNaN(data141)){
-const err351 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data141};
-if(vErrors === null){
-vErrors = [err351];
-}
-else {
-vErrors.push(err351);
-}
-errors++;
-}
-}
-else {
-const err352 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data141};
-if(vErrors === null){
-vErrors = [err352];
-}
-else {
-vErrors.push(err352);
-}
-errors++;
-}
-var _valid22 = _errs460 === errors;
-valid78 = valid78 || _valid22;
-if(!valid78){
-const _errs462 = errors;
-if(typeof data141 === "string"){
-if(!pattern11.test(data141)){
-const err353 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data141};
-if(vErrors === null){
-vErrors = [err353];
-}
-else {
-vErrors.push(err353);
-}
-errors++;
-}
-}
-else {
-const err354 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data141};
+if(data98.parallelism !== undefined){
+let data146 = data98.parallelism;
+if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
+const err354 = {instancePath:instancePath+"/finally/" + i11+"/parallelism",schemaPath:"#/properties/finally/items/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.parallelism.type,parentSchema:schema11.properties.finally.items.properties.parallelism,data:data146};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4867,11 +4925,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-var _valid22 = _errs462 === errors;
-valid78 = valid78 || _valid22;
-}
-if(!valid78){
-const err355 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration,data:data141};
+if((typeof data146 == "number") && (isFinite(data146))){
+if(data146 < 1 || isNaN(data146)){
+const err355 = {instancePath:instancePath+"/finally/" + i11+"/parallelism",schemaPath:"#/properties/finally/items/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.parallelism,data:data146};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4880,21 +4936,13 @@ vErrors.push(err355);
 }
 errors++;
 }
-else {
-errors = _errs459;
-if(vErrors !== null){
-if(_errs459){
-vErrors.length = _errs459;
-}
-else {
-vErrors = null;
 }
 }
-}
-}
-}
-else {
-const err356 = {instancePath:instancePath+"/finally/" + i5+"/retry/backoff",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.retry.properties.backoff.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff,data:data138};
+if(data98.retry !== undefined){
+let data147 = data98.retry;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.limit === undefined){
+const err356 = {instancePath:instancePath+"/finally/" + i11+"/retry",schemaPath:"#/properties/finally/items/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.finally.items.properties.retry.required,parentSchema:schema11.properties.finally.items.properties.retry,data:data147};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4903,10 +4951,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-}
-else {
-const err357 = {instancePath:instancePath+"/finally/" + i5+"/retry",schemaPath:"#/properties/finally/items/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.retry.type,parentSchema:schema11.properties.finally.items.properties.retry,data:data135};
+for(const key41 in data147){
+if(!(((key41 === "limit") || (key41 === "policy")) || (key41 === "backoff"))){
+const err357 = {instancePath:instancePath+"/finally/" + i11+"/retry",schemaPath:"#/properties/finally/items/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.retry,data:data147};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4916,14 +4963,10 @@ vErrors.push(err357);
 errors++;
 }
 }
-if(data92.timeout !== undefined){
-let data142 = data92.timeout;
-const _errs465 = errors;
-let valid79 = false;
-const _errs466 = errors;
-if((typeof data142 == "number") && (isFinite(data142))){
-if(data142 < 0 || isNaN(data142)){
-const err358 = {instancePath:instancePath+"/finally/" + i5+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[0],data:data142};
+if(data147.limit !== undefined){
+let data148 = data147.limit;
+if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
+const err358 = {instancePath:instancePath+"/finally/" + i11+"/retry/limit",schemaPath:"#/properties/finally/items/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.retry.properties.limit.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.limit,data:data148};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4932,9 +4975,9 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-else {
-const err359 = {instancePath:instancePath+"/finally/" + i5+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[0],data:data142};
+if((typeof data148 == "number") && (isFinite(data148))){
+if(data148 < 0 || isNaN(data148)){
+const err359 = {instancePath:instancePath+"/finally/" + i11+"/retry/limit",schemaPath:"#/properties/finally/items/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.limit,data:data148};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4943,13 +4986,15 @@ vErrors.push(err359);
 }
 errors++;
 }
-var _valid23 = _errs466 === errors;
-valid79 = valid79 || _valid23;
-if(!valid79){
-const _errs468 = errors;
-if(typeof data142 === "string"){
-if(!pattern11.test(data142)){
-const err360 = {instancePath:instancePath+"/finally/" + i5+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[1],data:data142};
+}
+}
+if(data147.policy !== undefined){
+let data149 = data147.policy;
+const _errs464 = errors;
+let valid93 = false;
+const _errs465 = errors;
+if(typeof data149 !== "string"){
+const err360 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0],data:data149};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4958,9 +5003,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-else {
-const err361 = {instancePath:instancePath+"/finally/" + i5+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[1],data:data142};
+if("always" !== data149){
+const err361 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[0],data:data149};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4969,11 +5013,12 @@ vErrors.push(err361);
 }
 errors++;
 }
-var _valid23 = _errs468 === errors;
-valid79 = valid79 || _valid23;
-}
-if(!valid79){
-const err362 = {instancePath:instancePath+"/finally/" + i5+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.timeout.anyOf,parentSchema:schema11.properties.finally.items.properties.timeout,data:data142};
+var _valid20 = _errs465 === errors;
+valid93 = valid93 || _valid20;
+if(!valid93){
+const _errs467 = errors;
+if(typeof data149 !== "string"){
+const err362 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1],data:data149};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4982,24 +5027,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-else {
-errors = _errs465;
-if(vErrors !== null){
-if(_errs465){
-vErrors.length = _errs465;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data92.cache !== undefined){
-let data143 = data92.cache;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-for(const key43 in data143){
-if(!((((key43 === "enabled") || (key43 === "maxAge")) || (key43 === "version")) || (key43 === "key"))){
-const err363 = {instancePath:instancePath+"/finally/" + i5+"/cache",schemaPath:"#/properties/finally/items/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.cache,data:data143};
+if("on-failure" !== data149){
+const err363 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[1],data:data149};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -5008,11 +5037,12 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-if(data143.enabled !== undefined){
-let data144 = data143.enabled;
-if(typeof data144 !== "boolean"){
-const err364 = {instancePath:instancePath+"/finally/" + i5+"/cache/enabled",schemaPath:"#/properties/finally/items/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.cache.properties.enabled.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.enabled,data:data144};
+var _valid20 = _errs467 === errors;
+valid93 = valid93 || _valid20;
+if(!valid93){
+const _errs469 = errors;
+if(typeof data149 !== "string"){
+const err364 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2],data:data149};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -5021,15 +5051,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-if(data143.maxAge !== undefined){
-let data145 = data143.maxAge;
-const _errs476 = errors;
-let valid81 = false;
-const _errs477 = errors;
-if((typeof data145 == "number") && (isFinite(data145))){
-if(data145 < 0 || isNaN(data145)){
-const err365 = {instancePath:instancePath+"/finally/" + i5+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0],data:data145};
+if("on-error" !== data149){
+const err365 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf[2],data:data149};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -5038,9 +5061,12 @@ vErrors.push(err365);
 }
 errors++;
 }
+var _valid20 = _errs469 === errors;
+valid93 = valid93 || _valid20;
 }
-else {
-const err366 = {instancePath:instancePath+"/finally/" + i5+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0],data:data145};
+}
+if(!valid93){
+const err366 = {instancePath:instancePath+"/finally/" + i11+"/retry/policy",schemaPath:"#/properties/finally/items/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.policy,data:data149};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5049,13 +5075,24 @@ vErrors.push(err366);
 }
 errors++;
 }
-var _valid24 = _errs477 === errors;
-valid81 = valid81 || _valid24;
-if(!valid81){
-const _errs479 = errors;
-if(typeof data145 === "string"){
-if(!pattern11.test(data145)){
-const err367 = {instancePath:instancePath+"/finally/" + i5+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1],data:data145};
+else {
+errors = _errs464;
+if(vErrors !== null){
+if(_errs464){
+vErrors.length = _errs464;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data147.backoff !== undefined){
+let data150 = data147.backoff;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+for(const key42 in data150){
+if(!(((key42 === "duration") || (key42 === "factor")) || (key42 === "maxDuration"))){
+const err367 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff,data:data150};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5065,8 +5102,14 @@ vErrors.push(err367);
 errors++;
 }
 }
-else {
-const err368 = {instancePath:instancePath+"/finally/" + i5+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1],data:data145};
+if(data150.duration !== undefined){
+let data151 = data150.duration;
+const _errs475 = errors;
+let valid95 = false;
+const _errs476 = errors;
+if((typeof data151 == "number") && (isFinite(data151))){
+if(data151 < 0 || isNaN(data151)){
+const err368 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data151};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5075,11 +5118,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-var _valid24 = _errs479 === errors;
-valid81 = valid81 || _valid24;
 }
-if(!valid81){
-const err369 = {instancePath:instancePath+"/finally/" + i5+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge,data:data145};
+else {
+const err369 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data151};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5088,22 +5129,13 @@ vErrors.push(err369);
 }
 errors++;
 }
-else {
-errors = _errs476;
-if(vErrors !== null){
-if(_errs476){
-vErrors.length = _errs476;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data143.version !== undefined){
-let data146 = data143.version;
-if(typeof data146 !== "string"){
-const err370 = {instancePath:instancePath+"/finally/" + i5+"/cache/version",schemaPath:"#/properties/finally/items/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.version.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.version,data:data146};
+var _valid21 = _errs476 === errors;
+valid95 = valid95 || _valid21;
+if(!valid95){
+const _errs478 = errors;
+if(typeof data151 === "string"){
+if(!pattern14.test(data151)){
+const err370 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data151};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5113,14 +5145,8 @@ vErrors.push(err370);
 errors++;
 }
 }
-if(data143.key !== undefined){
-let data147 = data143.key;
-if(Array.isArray(data147)){
-const len9 = data147.length;
-for(let i9=0; i9<len9; i9++){
-let data148 = data147[i9];
-if(typeof data148 !== "string"){
-const err371 = {instancePath:instancePath+"/finally/" + i5+"/cache/key/" + i9,schemaPath:"#/properties/finally/items/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.key.items.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.key.items,data:data148};
+else {
+const err371 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data151};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5129,10 +5155,11 @@ vErrors.push(err371);
 }
 errors++;
 }
+var _valid21 = _errs478 === errors;
+valid95 = valid95 || _valid21;
 }
-}
-else {
-const err372 = {instancePath:instancePath+"/finally/" + i5+"/cache/key",schemaPath:"#/properties/finally/items/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.cache.properties.key.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.key,data:data147};
+if(!valid95){
+const err372 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/duration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.duration,data:data151};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5141,10 +5168,23 @@ vErrors.push(err372);
 }
 errors++;
 }
-}
+else {
+errors = _errs475;
+if(vErrors !== null){
+if(_errs475){
+vErrors.length = _errs475;
 }
 else {
-const err373 = {instancePath:instancePath+"/finally/" + i5+"/cache",schemaPath:"#/properties/finally/items/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.cache.type,parentSchema:schema11.properties.finally.items.properties.cache,data:data143};
+vErrors = null;
+}
+}
+}
+}
+if(data150.factor !== undefined){
+let data152 = data150.factor;
+if((typeof data152 == "number") && (isFinite(data152))){
+if(data152 < 1 || isNaN(data152)){
+const err373 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/factor",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor,data:data152};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5154,14 +5194,8 @@ vErrors.push(err373);
 errors++;
 }
 }
-if(data92.synchronization !== undefined){
-let data149 = data92.synchronization;
-const _errs488 = errors;
-let valid84 = false;
-const _errs489 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.mutex === undefined){
-const err374 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/required",keyword:"required",params:{missingProperty: "mutex"},message:"must have required property '"+"mutex"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data149};
+else {
+const err374 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/factor",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.factor,data:data152};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -5170,9 +5204,15 @@ vErrors.push(err374);
 }
 errors++;
 }
-for(const key44 in data149){
-if(!(key44 === "mutex")){
-const err375 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data149};
+}
+if(data150.maxDuration !== undefined){
+let data153 = data150.maxDuration;
+const _errs483 = errors;
+let valid96 = false;
+const _errs484 = errors;
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 < 0 || isNaN(data153)){
+const err375 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data153};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -5182,11 +5222,8 @@ vErrors.push(err375);
 errors++;
 }
 }
-if(data149.mutex !== undefined){
-let data150 = data149.mutex;
-if(typeof data150 === "string"){
-if(func3(data150) < 1){
-const err376 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/mutex",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/properties/mutex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex,data:data150};
+else {
+const err376 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data153};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -5195,9 +5232,13 @@ vErrors.push(err376);
 }
 errors++;
 }
-}
-else {
-const err377 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/mutex",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/properties/mutex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex,data:data150};
+var _valid22 = _errs484 === errors;
+valid96 = valid96 || _valid22;
+if(!valid96){
+const _errs486 = errors;
+if(typeof data153 === "string"){
+if(!pattern14.test(data153)){
+const err377 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data153};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -5207,9 +5248,8 @@ vErrors.push(err377);
 errors++;
 }
 }
-}
 else {
-const err378 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data149};
+const err378 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data153};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5218,13 +5258,11 @@ vErrors.push(err378);
 }
 errors++;
 }
-var _valid25 = _errs489 === errors;
-valid84 = valid84 || _valid25;
-if(!valid84){
-const _errs494 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.semaphore === undefined){
-const err379 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/required",keyword:"required",params:{missingProperty: "semaphore"},message:"must have required property '"+"semaphore"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data149};
+var _valid22 = _errs486 === errors;
+valid96 = valid96 || _valid22;
+}
+if(!valid96){
+const err379 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff/maxDuration",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff.properties.maxDuration,data:data153};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5233,9 +5271,21 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key45 in data149){
-if(!(key45 === "semaphore")){
-const err380 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data149};
+else {
+errors = _errs483;
+if(vErrors !== null){
+if(_errs483){
+vErrors.length = _errs483;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err380 = {instancePath:instancePath+"/finally/" + i11+"/retry/backoff",schemaPath:"#/properties/finally/items/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.retry.properties.backoff.type,parentSchema:schema11.properties.finally.items.properties.retry.properties.backoff,data:data150};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5245,11 +5295,9 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data149.semaphore !== undefined){
-let data151 = data149.semaphore;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.name === undefined){
-const err381 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data151};
+}
+else {
+const err381 = {instancePath:instancePath+"/finally/" + i11+"/retry",schemaPath:"#/properties/finally/items/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.retry.type,parentSchema:schema11.properties.finally.items.properties.retry,data:data147};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5258,8 +5306,15 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(data151.limit === undefined){
-const err382 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data151};
+}
+if(data98.timeout !== undefined){
+let data154 = data98.timeout;
+const _errs489 = errors;
+let valid97 = false;
+const _errs490 = errors;
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 < 0 || isNaN(data154)){
+const err382 = {instancePath:instancePath+"/finally/" + i11+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[0],data:data154};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5268,9 +5323,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-for(const key46 in data151){
-if(!((key46 === "name") || (key46 === "limit"))){
-const err383 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data151};
+}
+else {
+const err383 = {instancePath:instancePath+"/finally/" + i11+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[0],data:data154};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -5279,12 +5334,13 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-if(data151.name !== undefined){
-let data152 = data151.name;
-if(typeof data152 === "string"){
-if(func3(data152) < 1){
-const err384 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore/name",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data152};
+var _valid23 = _errs490 === errors;
+valid97 = valid97 || _valid23;
+if(!valid97){
+const _errs492 = errors;
+if(typeof data154 === "string"){
+if(!pattern14.test(data154)){
+const err384 = {instancePath:instancePath+"/finally/" + i11+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[1],data:data154};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -5295,7 +5351,7 @@ errors++;
 }
 }
 else {
-const err385 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore/name",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data152};
+const err385 = {instancePath:instancePath+"/finally/" + i11+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.timeout.anyOf[1],data:data154};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5304,11 +5360,11 @@ vErrors.push(err385);
 }
 errors++;
 }
+var _valid23 = _errs492 === errors;
+valid97 = valid97 || _valid23;
 }
-if(data151.limit !== undefined){
-let data153 = data151.limit;
-if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
-const err386 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore/limit",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data153};
+if(!valid97){
+const err386 = {instancePath:instancePath+"/finally/" + i11+"/timeout",schemaPath:"#/properties/finally/items/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.timeout.anyOf,parentSchema:schema11.properties.finally.items.properties.timeout,data:data154};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5317,9 +5373,24 @@ vErrors.push(err386);
 }
 errors++;
 }
-if((typeof data153 == "number") && (isFinite(data153))){
-if(data153 < 1 || isNaN(data153)){
-const err387 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore/limit",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data153};
+else {
+errors = _errs489;
+if(vErrors !== null){
+if(_errs489){
+vErrors.length = _errs489;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data98.cache !== undefined){
+let data155 = data98.cache;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+for(const key43 in data155){
+if(!((((key43 === "enabled") || (key43 === "maxAge")) || (key43 === "version")) || (key43 === "key"))){
+const err387 = {instancePath:instancePath+"/finally/" + i11+"/cache",schemaPath:"#/properties/finally/items/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.cache,data:data155};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5329,10 +5400,10 @@ vErrors.push(err387);
 errors++;
 }
 }
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/finally/" + i5+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data151};
+if(data155.enabled !== undefined){
+let data156 = data155.enabled;
+if(typeof data156 !== "boolean"){
+const err388 = {instancePath:instancePath+"/finally/" + i11+"/cache/enabled",schemaPath:"#/properties/finally/items/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.finally.items.properties.cache.properties.enabled.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.enabled,data:data156};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -5342,9 +5413,14 @@ vErrors.push(err388);
 errors++;
 }
 }
-}
-else {
-const err389 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data149};
+if(data155.maxAge !== undefined){
+let data157 = data155.maxAge;
+const _errs500 = errors;
+let valid99 = false;
+const _errs501 = errors;
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 < 0 || isNaN(data157)){
+const err389 = {instancePath:instancePath+"/finally/" + i11+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0],data:data157};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -5353,11 +5429,9 @@ vErrors.push(err389);
 }
 errors++;
 }
-var _valid25 = _errs494 === errors;
-valid84 = valid84 || _valid25;
 }
-if(!valid84){
-const err390 = {instancePath:instancePath+"/finally/" + i5+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.synchronization.anyOf,parentSchema:schema11.properties.finally.items.properties.synchronization,data:data149};
+else {
+const err390 = {instancePath:instancePath+"/finally/" + i11+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[0],data:data157};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5366,23 +5440,13 @@ vErrors.push(err390);
 }
 errors++;
 }
-else {
-errors = _errs488;
-if(vErrors !== null){
-if(_errs488){
-vErrors.length = _errs488;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data92.image !== undefined){
-let data154 = data92.image;
-if(typeof data154 === "string"){
-if(func3(data154) < 1){
-const err391 = {instancePath:instancePath+"/finally/" + i5+"/image",schemaPath:"#/properties/finally/items/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.image,data:data154};
+var _valid24 = _errs501 === errors;
+valid99 = valid99 || _valid24;
+if(!valid99){
+const _errs503 = errors;
+if(typeof data157 === "string"){
+if(!pattern14.test(data157)){
+const err391 = {instancePath:instancePath+"/finally/" + i11+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1],data:data157};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5393,7 +5457,7 @@ errors++;
 }
 }
 else {
-const err392 = {instancePath:instancePath+"/finally/" + i5+"/image",schemaPath:"#/properties/finally/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.image.type,parentSchema:schema11.properties.finally.items.properties.image,data:data154};
+const err392 = {instancePath:instancePath+"/finally/" + i11+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf[1],data:data157};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5402,13 +5466,11 @@ vErrors.push(err392);
 }
 errors++;
 }
+var _valid24 = _errs503 === errors;
+valid99 = valid99 || _valid24;
 }
-if(data92.resources !== undefined){
-let data155 = data92.resources;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-for(const key47 in data155){
-if(!((key47 === "requests") || (key47 === "limits"))){
-const err393 = {instancePath:instancePath+"/finally/" + i5+"/resources",schemaPath:"#/properties/finally/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources,data:data155};
+if(!valid99){
+const err393 = {instancePath:instancePath+"/finally/" + i11+"/cache/maxAge",schemaPath:"#/properties/finally/items/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.finally.items.properties.cache.properties.maxAge,data:data157};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -5417,13 +5479,22 @@ vErrors.push(err393);
 }
 errors++;
 }
+else {
+errors = _errs500;
+if(vErrors !== null){
+if(_errs500){
+vErrors.length = _errs500;
 }
-if(data155.requests !== undefined){
-let data156 = data155.requests;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-for(const key48 in data156){
-if(!(((key48 === "cpu") || (key48 === "memory")) || (key48 === "gpu"))){
-const err394 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests,data:data156};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data155.version !== undefined){
+let data158 = data155.version;
+if(typeof data158 !== "string"){
+const err394 = {instancePath:instancePath+"/finally/" + i11+"/cache/version",schemaPath:"#/properties/finally/items/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.version.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.version,data:data158};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -5433,11 +5504,14 @@ vErrors.push(err394);
 errors++;
 }
 }
-if(data156.cpu !== undefined){
-let data157 = data156.cpu;
-if(typeof data157 === "string"){
-if(func3(data157) < 1){
-const err395 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu,data:data157};
+if(data155.key !== undefined){
+let data159 = data155.key;
+if(Array.isArray(data159)){
+const len15 = data159.length;
+for(let i21=0; i21<len15; i21++){
+let data160 = data159[i21];
+if(typeof data160 !== "string"){
+const err395 = {instancePath:instancePath+"/finally/" + i11+"/cache/key/" + i21,schemaPath:"#/properties/finally/items/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.cache.properties.key.items.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.key.items,data:data160};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5447,8 +5521,9 @@ vErrors.push(err395);
 errors++;
 }
 }
+}
 else {
-const err396 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu,data:data157};
+const err396 = {instancePath:instancePath+"/finally/" + i11+"/cache/key",schemaPath:"#/properties/finally/items/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.items.properties.cache.properties.key.type,parentSchema:schema11.properties.finally.items.properties.cache.properties.key,data:data159};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5458,11 +5533,9 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(data156.memory !== undefined){
-let data158 = data156.memory;
-if(typeof data158 === "string"){
-if(func3(data158) < 1){
-const err397 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory,data:data158};
+}
+else {
+const err397 = {instancePath:instancePath+"/finally/" + i11+"/cache",schemaPath:"#/properties/finally/items/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.cache.type,parentSchema:schema11.properties.finally.items.properties.cache,data:data155};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5472,8 +5545,14 @@ vErrors.push(err397);
 errors++;
 }
 }
-else {
-const err398 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory,data:data158};
+if(data98.synchronization !== undefined){
+let data161 = data98.synchronization;
+const _errs512 = errors;
+let valid102 = false;
+const _errs513 = errors;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+if(data161.mutex === undefined){
+const err398 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/required",keyword:"required",params:{missingProperty: "mutex"},message:"must have required property '"+"mutex"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data161};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5482,11 +5561,9 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-if(data156.gpu !== undefined){
-let data159 = data156.gpu;
-if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
-const err399 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu,data:data159};
+for(const key44 in data161){
+if(!(key44 === "mutex")){
+const err399 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data161};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5495,9 +5572,12 @@ vErrors.push(err399);
 }
 errors++;
 }
-if((typeof data159 == "number") && (isFinite(data159))){
-if(data159 < 0 || isNaN(data159)){
-const err400 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu,data:data159};
+}
+if(data161.mutex !== undefined){
+let data162 = data161.mutex;
+if(typeof data162 === "string"){
+if(func3(data162) < 1){
+const err400 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/mutex",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/properties/mutex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex,data:data162};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5507,10 +5587,8 @@ vErrors.push(err400);
 errors++;
 }
 }
-}
-}
 else {
-const err401 = {instancePath:instancePath+"/finally/" + i5+"/resources/requests",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.properties.requests.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests,data:data156};
+const err401 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/mutex",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/properties/mutex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0].properties.mutex,data:data162};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5520,12 +5598,9 @@ vErrors.push(err401);
 errors++;
 }
 }
-if(data155.limits !== undefined){
-let data160 = data155.limits;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-for(const key49 in data160){
-if(!(((key49 === "cpu") || (key49 === "memory")) || (key49 === "gpu"))){
-const err402 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits,data:data160};
+}
+else {
+const err402 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[0],data:data161};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5534,12 +5609,13 @@ vErrors.push(err402);
 }
 errors++;
 }
-}
-if(data160.cpu !== undefined){
-let data161 = data160.cpu;
-if(typeof data161 === "string"){
-if(func3(data161) < 1){
-const err403 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu,data:data161};
+var _valid25 = _errs513 === errors;
+valid102 = valid102 || _valid25;
+if(!valid102){
+const _errs518 = errors;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+if(data161.semaphore === undefined){
+const err403 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/required",keyword:"required",params:{missingProperty: "semaphore"},message:"must have required property '"+"semaphore"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data161};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5548,9 +5624,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-else {
-const err404 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu,data:data161};
+for(const key45 in data161){
+if(!(key45 === "semaphore")){
+const err404 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data161};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5560,11 +5636,11 @@ vErrors.push(err404);
 errors++;
 }
 }
-if(data160.memory !== undefined){
-let data162 = data160.memory;
-if(typeof data162 === "string"){
-if(func3(data162) < 1){
-const err405 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory,data:data162};
+if(data161.semaphore !== undefined){
+let data163 = data161.semaphore;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.name === undefined){
+const err405 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data163};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5573,9 +5649,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-}
-else {
-const err406 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory,data:data162};
+if(data163.limit === undefined){
+const err406 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.required,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data163};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5584,11 +5659,9 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-if(data160.gpu !== undefined){
-let data163 = data160.gpu;
-if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
-const err407 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu,data:data163};
+for(const key46 in data163){
+if(!((key46 === "name") || (key46 === "limit"))){
+const err407 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data163};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5597,9 +5670,12 @@ vErrors.push(err407);
 }
 errors++;
 }
-if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 < 0 || isNaN(data163)){
-const err408 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu,data:data163};
+}
+if(data163.name !== undefined){
+let data164 = data163.name;
+if(typeof data164 === "string"){
+if(func3(data164) < 1){
+const err408 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore/name",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data164};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5609,10 +5685,8 @@ vErrors.push(err408);
 errors++;
 }
 }
-}
-}
 else {
-const err409 = {instancePath:instancePath+"/finally/" + i5+"/resources/limits",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.properties.limits.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits,data:data160};
+const err409 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore/name",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.name,data:data164};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5622,9 +5696,10 @@ vErrors.push(err409);
 errors++;
 }
 }
-}
-else {
-const err410 = {instancePath:instancePath+"/finally/" + i5+"/resources",schemaPath:"#/properties/finally/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.type,parentSchema:schema11.properties.finally.items.properties.resources,data:data155};
+if(data163.limit !== undefined){
+let data165 = data163.limit;
+if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
+const err410 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore/limit",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data165};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5633,14 +5708,9 @@ vErrors.push(err410);
 }
 errors++;
 }
-}
-if(data92.lane !== undefined){
-let data164 = data92.lane;
-const _errs528 = errors;
-let valid91 = false;
-const _errs529 = errors;
-if(typeof data164 !== "string"){
-const err411 = {instancePath:instancePath+"/finally/" + i5+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.lane.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.lane.anyOf[0],data:data164};
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 < 1 || isNaN(data165)){
+const err411 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore/limit",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.properties.limit,data:data165};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5649,8 +5719,11 @@ vErrors.push(err411);
 }
 errors++;
 }
-if("kubeflow" !== data164){
-const err412 = {instancePath:instancePath+"/finally/" + i5+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/0/const",keyword:"const",params:{allowedValue: "kubeflow"},message:"must be equal to constant",schema:"kubeflow",parentSchema:schema11.properties.finally.items.properties.lane.anyOf[0],data:data164};
+}
+}
+}
+else {
+const err412 = {instancePath:instancePath+"/finally/" + i11+"/synchronization/semaphore",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/properties/semaphore/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore.type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1].properties.semaphore,data:data163};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5659,12 +5732,10 @@ vErrors.push(err412);
 }
 errors++;
 }
-var _valid26 = _errs529 === errors;
-valid91 = valid91 || _valid26;
-if(!valid91){
-const _errs531 = errors;
-if(typeof data164 !== "string"){
-const err413 = {instancePath:instancePath+"/finally/" + i5+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.lane.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.lane.anyOf[1],data:data164};
+}
+}
+else {
+const err413 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.synchronization.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.synchronization.anyOf[1],data:data161};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5673,8 +5744,11 @@ vErrors.push(err413);
 }
 errors++;
 }
-if("argo" !== data164){
-const err414 = {instancePath:instancePath+"/finally/" + i5+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/1/const",keyword:"const",params:{allowedValue: "argo"},message:"must be equal to constant",schema:"argo",parentSchema:schema11.properties.finally.items.properties.lane.anyOf[1],data:data164};
+var _valid25 = _errs518 === errors;
+valid102 = valid102 || _valid25;
+}
+if(!valid102){
+const err414 = {instancePath:instancePath+"/finally/" + i11+"/synchronization",schemaPath:"#/properties/finally/items/properties/synchronization/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.synchronization.anyOf,parentSchema:schema11.properties.finally.items.properties.synchronization,data:data161};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5683,11 +5757,23 @@ vErrors.push(err414);
 }
 errors++;
 }
-var _valid26 = _errs531 === errors;
-valid91 = valid91 || _valid26;
+else {
+errors = _errs512;
+if(vErrors !== null){
+if(_errs512){
+vErrors.length = _errs512;
 }
-if(!valid91){
-const err415 = {instancePath:instancePath+"/finally/" + i5+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.lane.anyOf,parentSchema:schema11.properties.finally.items.properties.lane,data:data164};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data98.image !== undefined){
+let data166 = data98.image;
+if(typeof data166 === "string"){
+if(func3(data166) < 1){
+const err415 = {instancePath:instancePath+"/finally/" + i11+"/image",schemaPath:"#/properties/finally/items/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.image,data:data166};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5696,21 +5782,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-else {
-errors = _errs528;
-if(vErrors !== null){
-if(_errs528){
-vErrors.length = _errs528;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err416 = {instancePath:instancePath+"/finally/" + i5,schemaPath:"#/properties/finally/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.type,parentSchema:schema11.properties.finally.items,data:data92};
+const err416 = {instancePath:instancePath+"/finally/" + i11+"/image",schemaPath:"#/properties/finally/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.image.type,parentSchema:schema11.properties.finally.items.properties.image,data:data166};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5720,9 +5794,12 @@ vErrors.push(err416);
 errors++;
 }
 }
-}
-else {
-const err417 = {instancePath:instancePath+"/finally",schemaPath:"#/properties/finally/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.type,parentSchema:schema11.properties.finally,data:data91};
+if(data98.resources !== undefined){
+let data167 = data98.resources;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+for(const key47 in data167){
+if(!((key47 === "requests") || (key47 === "limits"))){
+const err417 = {instancePath:instancePath+"/finally/" + i11+"/resources",schemaPath:"#/properties/finally/items/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources,data:data167};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5732,12 +5809,12 @@ vErrors.push(err417);
 errors++;
 }
 }
-if(data.outputs !== undefined){
-let data165 = data.outputs;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-for(const key50 in data165){
-if(!(pattern2.test(key50))){
-const err418 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.outputs,data:data165};
+if(data167.requests !== undefined){
+let data168 = data167.requests;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+for(const key48 in data168){
+if(!(((key48 === "cpu") || (key48 === "memory")) || (key48 === "gpu"))){
+const err418 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests,data:data168};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5747,11 +5824,11 @@ vErrors.push(err418);
 errors++;
 }
 }
-for(const key51 in data165){
-if(pattern2.test(key51)){
-let data166 = data165[key51];
-if(typeof data166 !== "string"){
-const err419 = {instancePath:instancePath+"/outputs/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data166};
+if(data168.cpu !== undefined){
+let data169 = data168.cpu;
+if(typeof data169 === "string"){
+if(func3(data169) < 1){
+const err419 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu,data:data169};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5761,10 +5838,8 @@ vErrors.push(err419);
 errors++;
 }
 }
-}
-}
 else {
-const err420 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.outputs.type,parentSchema:schema11.properties.outputs,data:data165};
+const err420 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.cpu,data:data169};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5774,12 +5849,11 @@ vErrors.push(err420);
 errors++;
 }
 }
-if(data.defaults !== undefined){
-let data167 = data.defaults;
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-for(const key52 in data167){
-if(!(((((key52 === "retry") || (key52 === "timeout")) || (key52 === "cache")) || (key52 === "image")) || (key52 === "resources"))){
-const err421 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults,data:data167};
+if(data168.memory !== undefined){
+let data170 = data168.memory;
+if(typeof data170 === "string"){
+if(func3(data170) < 1){
+const err421 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory,data:data170};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5789,11 +5863,8 @@ vErrors.push(err421);
 errors++;
 }
 }
-if(data167.retry !== undefined){
-let data168 = data167.retry;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-if(data168.limit === undefined){
-const err422 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.defaults.properties.retry.required,parentSchema:schema11.properties.defaults.properties.retry,data:data168};
+else {
+const err422 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.memory,data:data170};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5802,9 +5873,11 @@ vErrors.push(err422);
 }
 errors++;
 }
-for(const key53 in data168){
-if(!(((key53 === "limit") || (key53 === "policy")) || (key53 === "backoff"))){
-const err423 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.retry,data:data168};
+}
+if(data168.gpu !== undefined){
+let data171 = data168.gpu;
+if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
+const err423 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu,data:data171};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5813,11 +5886,9 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data168.limit !== undefined){
-let data169 = data168.limit;
-if(!(((typeof data169 == "number") && (!(data169 % 1) && !isNaN(data169))) && (isFinite(data169)))){
-const err424 = {instancePath:instancePath+"/defaults/retry/limit",schemaPath:"#/properties/defaults/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.retry.properties.limit.type,parentSchema:schema11.properties.defaults.properties.retry.properties.limit,data:data169};
+if((typeof data171 == "number") && (isFinite(data171))){
+if(data171 < 0 || isNaN(data171)){
+const err424 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests.properties.gpu,data:data171};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5826,9 +5897,11 @@ vErrors.push(err424);
 }
 errors++;
 }
-if((typeof data169 == "number") && (isFinite(data169))){
-if(data169 < 0 || isNaN(data169)){
-const err425 = {instancePath:instancePath+"/defaults/retry/limit",schemaPath:"#/properties/defaults/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.limit,data:data169};
+}
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/finally/" + i11+"/resources/requests",schemaPath:"#/properties/finally/items/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.properties.requests.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.requests,data:data168};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5838,14 +5911,12 @@ vErrors.push(err425);
 errors++;
 }
 }
-}
-if(data168.policy !== undefined){
-let data170 = data168.policy;
-const _errs547 = errors;
-let valid95 = false;
-const _errs548 = errors;
-if(typeof data170 !== "string"){
-const err426 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0],data:data170};
+if(data167.limits !== undefined){
+let data172 = data167.limits;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+for(const key49 in data172){
+if(!(((key49 === "cpu") || (key49 === "memory")) || (key49 === "gpu"))){
+const err426 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5854,8 +5925,12 @@ vErrors.push(err426);
 }
 errors++;
 }
-if("always" !== data170){
-const err427 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0],data:data170};
+}
+if(data172.cpu !== undefined){
+let data173 = data172.cpu;
+if(typeof data173 === "string"){
+if(func3(data173) < 1){
+const err427 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5864,12 +5939,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-var _valid27 = _errs548 === errors;
-valid95 = valid95 || _valid27;
-if(!valid95){
-const _errs550 = errors;
-if(typeof data170 !== "string"){
-const err428 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1],data:data170};
+}
+else {
+const err428 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/cpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5878,8 +5950,12 @@ vErrors.push(err428);
 }
 errors++;
 }
-if("on-failure" !== data170){
-const err429 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1],data:data170};
+}
+if(data172.memory !== undefined){
+let data174 = data172.memory;
+if(typeof data174 === "string"){
+if(func3(data174) < 1){
+const err429 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5888,12 +5964,9 @@ vErrors.push(err429);
 }
 errors++;
 }
-var _valid27 = _errs550 === errors;
-valid95 = valid95 || _valid27;
-if(!valid95){
-const _errs552 = errors;
-if(typeof data170 !== "string"){
-const err430 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2],data:data170};
+}
+else {
+const err430 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/memory",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5902,8 +5975,11 @@ vErrors.push(err430);
 }
 errors++;
 }
-if("on-error" !== data170){
-const err431 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2],data:data170};
+}
+if(data172.gpu !== undefined){
+let data175 = data172.gpu;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err431 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu,data:data175};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5912,12 +5988,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-var _valid27 = _errs552 === errors;
-valid95 = valid95 || _valid27;
-}
-}
-if(!valid95){
-const err432 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.policy,data:data170};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 < 0 || isNaN(data175)){
+const err432 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits/gpu",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits.properties.gpu,data:data175};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5926,24 +5999,11 @@ vErrors.push(err432);
 }
 errors++;
 }
-else {
-errors = _errs547;
-if(vErrors !== null){
-if(_errs547){
-vErrors.length = _errs547;
+}
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data168.backoff !== undefined){
-let data171 = data168.backoff;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-for(const key54 in data171){
-if(!(((key54 === "duration") || (key54 === "factor")) || (key54 === "maxDuration"))){
-const err433 = {instancePath:instancePath+"/defaults/retry/backoff",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff,data:data171};
+const err433 = {instancePath:instancePath+"/finally/" + i11+"/resources/limits",schemaPath:"#/properties/finally/items/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.properties.limits.type,parentSchema:schema11.properties.finally.items.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5953,14 +6013,9 @@ vErrors.push(err433);
 errors++;
 }
 }
-if(data171.duration !== undefined){
-let data172 = data171.duration;
-const _errs558 = errors;
-let valid97 = false;
-const _errs559 = errors;
-if((typeof data172 == "number") && (isFinite(data172))){
-if(data172 < 0 || isNaN(data172)){
-const err434 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data172};
+}
+else {
+const err434 = {instancePath:instancePath+"/finally/" + i11+"/resources",schemaPath:"#/properties/finally/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.properties.resources.type,parentSchema:schema11.properties.finally.items.properties.resources,data:data167};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5970,8 +6025,13 @@ vErrors.push(err434);
 errors++;
 }
 }
-else {
-const err435 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data172};
+if(data98.lane !== undefined){
+let data176 = data98.lane;
+const _errs552 = errors;
+let valid109 = false;
+const _errs553 = errors;
+if(typeof data176 !== "string"){
+const err435 = {instancePath:instancePath+"/finally/" + i11+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.lane.anyOf[0].type,parentSchema:schema11.properties.finally.items.properties.lane.anyOf[0],data:data176};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5980,13 +6040,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-var _valid28 = _errs559 === errors;
-valid97 = valid97 || _valid28;
-if(!valid97){
-const _errs561 = errors;
-if(typeof data172 === "string"){
-if(!pattern11.test(data172)){
-const err436 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data172};
+if("kubeflow" !== data176){
+const err436 = {instancePath:instancePath+"/finally/" + i11+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/0/const",keyword:"const",params:{allowedValue: "kubeflow"},message:"must be equal to constant",schema:"kubeflow",parentSchema:schema11.properties.finally.items.properties.lane.anyOf[0],data:data176};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5995,9 +6050,12 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-else {
-const err437 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data172};
+var _valid26 = _errs553 === errors;
+valid109 = valid109 || _valid26;
+if(!valid109){
+const _errs555 = errors;
+if(typeof data176 !== "string"){
+const err437 = {instancePath:instancePath+"/finally/" + i11+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.finally.items.properties.lane.anyOf[1].type,parentSchema:schema11.properties.finally.items.properties.lane.anyOf[1],data:data176};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -6006,11 +6064,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-var _valid28 = _errs561 === errors;
-valid97 = valid97 || _valid28;
-}
-if(!valid97){
-const err438 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration,data:data172};
+if("argo" !== data176){
+const err438 = {instancePath:instancePath+"/finally/" + i11+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf/1/const",keyword:"const",params:{allowedValue: "argo"},message:"must be equal to constant",schema:"argo",parentSchema:schema11.properties.finally.items.properties.lane.anyOf[1],data:data176};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -6019,23 +6074,11 @@ vErrors.push(err438);
 }
 errors++;
 }
-else {
-errors = _errs558;
-if(vErrors !== null){
-if(_errs558){
-vErrors.length = _errs558;
+var _valid26 = _errs555 === errors;
+valid109 = valid109 || _valid26;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data171.factor !== undefined){
-let data173 = data171.factor;
-if((typeof data173 == "number") && (isFinite(data173))){
-if(data173 < 1 || isNaN(data173)){
-const err439 = {instancePath:instancePath+"/defaults/retry/backoff/factor",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor,data:data173};
+if(!valid109){
+const err439 = {instancePath:instancePath+"/finally/" + i11+"/lane",schemaPath:"#/properties/finally/items/properties/lane/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.finally.items.properties.lane.anyOf,parentSchema:schema11.properties.finally.items.properties.lane,data:data176};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -6044,9 +6087,21 @@ vErrors.push(err439);
 }
 errors++;
 }
+else {
+errors = _errs552;
+if(vErrors !== null){
+if(_errs552){
+vErrors.length = _errs552;
 }
 else {
-const err440 = {instancePath:instancePath+"/defaults/retry/backoff/factor",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor,data:data173};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err440 = {instancePath:instancePath+"/finally/" + i11,schemaPath:"#/properties/finally/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.finally.items.type,parentSchema:schema11.properties.finally.items,data:data98};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -6056,14 +6111,9 @@ vErrors.push(err440);
 errors++;
 }
 }
-if(data171.maxDuration !== undefined){
-let data174 = data171.maxDuration;
-const _errs566 = errors;
-let valid98 = false;
-const _errs567 = errors;
-if((typeof data174 == "number") && (isFinite(data174))){
-if(data174 < 0 || isNaN(data174)){
-const err441 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data174};
+}
+else {
+const err441 = {instancePath:instancePath+"/finally",schemaPath:"#/properties/finally/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.finally.type,parentSchema:schema11.properties.finally,data:data97};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -6073,8 +6123,12 @@ vErrors.push(err441);
 errors++;
 }
 }
-else {
-const err442 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data174};
+if(data.outputs !== undefined){
+let data177 = data.outputs;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+for(const key50 in data177){
+if(!(pattern2.test(key50))){
+const err442 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.outputs,data:data177};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -6083,13 +6137,12 @@ vErrors.push(err442);
 }
 errors++;
 }
-var _valid29 = _errs567 === errors;
-valid98 = valid98 || _valid29;
-if(!valid98){
-const _errs569 = errors;
-if(typeof data174 === "string"){
-if(!pattern11.test(data174)){
-const err443 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data174};
+}
+for(const key51 in data177){
+if(pattern2.test(key51)){
+let data178 = data177[key51];
+if(typeof data178 !== "string"){
+const err443 = {instancePath:instancePath+"/outputs/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"].type,parentSchema:schema11.properties.outputs.patternProperties["^[A-Za-z_][A-Za-z0-9_]*$"],data:data178};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -6099,8 +6152,10 @@ vErrors.push(err443);
 errors++;
 }
 }
+}
+}
 else {
-const err444 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data174};
+const err444 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.outputs.type,parentSchema:schema11.properties.outputs,data:data177};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -6109,11 +6164,13 @@ vErrors.push(err444);
 }
 errors++;
 }
-var _valid29 = _errs569 === errors;
-valid98 = valid98 || _valid29;
 }
-if(!valid98){
-const err445 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration,data:data174};
+if(data.defaults !== undefined){
+let data179 = data.defaults;
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+for(const key52 in data179){
+if(!(((((key52 === "retry") || (key52 === "timeout")) || (key52 === "cache")) || (key52 === "image")) || (key52 === "resources"))){
+const err445 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults,data:data179};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -6122,21 +6179,12 @@ vErrors.push(err445);
 }
 errors++;
 }
-else {
-errors = _errs566;
-if(vErrors !== null){
-if(_errs566){
-vErrors.length = _errs566;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err446 = {instancePath:instancePath+"/defaults/retry/backoff",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.retry.properties.backoff.type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff,data:data171};
+if(data179.retry !== undefined){
+let data180 = data179.retry;
+if(data180 && typeof data180 == "object" && !Array.isArray(data180)){
+if(data180.limit === undefined){
+const err446 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/required",keyword:"required",params:{missingProperty: "limit"},message:"must have required property '"+"limit"+"'",schema:schema11.properties.defaults.properties.retry.required,parentSchema:schema11.properties.defaults.properties.retry,data:data180};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -6145,10 +6193,9 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-}
-else {
-const err447 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.retry.type,parentSchema:schema11.properties.defaults.properties.retry,data:data168};
+for(const key53 in data180){
+if(!(((key53 === "limit") || (key53 === "policy")) || (key53 === "backoff"))){
+const err447 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.retry,data:data180};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -6158,14 +6205,10 @@ vErrors.push(err447);
 errors++;
 }
 }
-if(data167.timeout !== undefined){
-let data175 = data167.timeout;
-const _errs572 = errors;
-let valid99 = false;
-const _errs573 = errors;
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 < 0 || isNaN(data175)){
-const err448 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[0],data:data175};
+if(data180.limit !== undefined){
+let data181 = data180.limit;
+if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
+const err448 = {instancePath:instancePath+"/defaults/retry/limit",schemaPath:"#/properties/defaults/properties/retry/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.retry.properties.limit.type,parentSchema:schema11.properties.defaults.properties.retry.properties.limit,data:data181};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -6174,9 +6217,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-else {
-const err449 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[0],data:data175};
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 < 0 || isNaN(data181)){
+const err449 = {instancePath:instancePath+"/defaults/retry/limit",schemaPath:"#/properties/defaults/properties/retry/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.limit,data:data181};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -6185,13 +6228,15 @@ vErrors.push(err449);
 }
 errors++;
 }
-var _valid30 = _errs573 === errors;
-valid99 = valid99 || _valid30;
-if(!valid99){
-const _errs575 = errors;
-if(typeof data175 === "string"){
-if(!pattern11.test(data175)){
-const err450 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.timeout.anyOf[1],data:data175};
+}
+}
+if(data180.policy !== undefined){
+let data182 = data180.policy;
+const _errs571 = errors;
+let valid113 = false;
+const _errs572 = errors;
+if(typeof data182 !== "string"){
+const err450 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0],data:data182};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -6200,9 +6245,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-else {
-const err451 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[1],data:data175};
+if("always" !== data182){
+const err451 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/0/const",keyword:"const",params:{allowedValue: "always"},message:"must be equal to constant",schema:"always",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[0],data:data182};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -6211,11 +6255,12 @@ vErrors.push(err451);
 }
 errors++;
 }
-var _valid30 = _errs575 === errors;
-valid99 = valid99 || _valid30;
-}
-if(!valid99){
-const err452 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.timeout.anyOf,parentSchema:schema11.properties.defaults.properties.timeout,data:data175};
+var _valid27 = _errs572 === errors;
+valid113 = valid113 || _valid27;
+if(!valid113){
+const _errs574 = errors;
+if(typeof data182 !== "string"){
+const err452 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1],data:data182};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -6224,24 +6269,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-else {
-errors = _errs572;
-if(vErrors !== null){
-if(_errs572){
-vErrors.length = _errs572;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data167.cache !== undefined){
-let data176 = data167.cache;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-for(const key55 in data176){
-if(!((((key55 === "enabled") || (key55 === "maxAge")) || (key55 === "version")) || (key55 === "key"))){
-const err453 = {instancePath:instancePath+"/defaults/cache",schemaPath:"#/properties/defaults/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.cache,data:data176};
+if("on-failure" !== data182){
+const err453 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/1/const",keyword:"const",params:{allowedValue: "on-failure"},message:"must be equal to constant",schema:"on-failure",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[1],data:data182};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -6250,11 +6279,12 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-if(data176.enabled !== undefined){
-let data177 = data176.enabled;
-if(typeof data177 !== "boolean"){
-const err454 = {instancePath:instancePath+"/defaults/cache/enabled",schemaPath:"#/properties/defaults/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.defaults.properties.cache.properties.enabled.type,parentSchema:schema11.properties.defaults.properties.cache.properties.enabled,data:data177};
+var _valid27 = _errs574 === errors;
+valid113 = valid113 || _valid27;
+if(!valid113){
+const _errs576 = errors;
+if(typeof data182 !== "string"){
+const err454 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2].type,parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2],data:data182};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -6263,15 +6293,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-}
-if(data176.maxAge !== undefined){
-let data178 = data176.maxAge;
-const _errs583 = errors;
-let valid101 = false;
-const _errs584 = errors;
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 < 0 || isNaN(data178)){
-const err455 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0],data:data178};
+if("on-error" !== data182){
+const err455 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf/2/const",keyword:"const",params:{allowedValue: "on-error"},message:"must be equal to constant",schema:"on-error",parentSchema:schema11.properties.defaults.properties.retry.properties.policy.anyOf[2],data:data182};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -6280,9 +6303,12 @@ vErrors.push(err455);
 }
 errors++;
 }
+var _valid27 = _errs576 === errors;
+valid113 = valid113 || _valid27;
 }
-else {
-const err456 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0],data:data178};
+}
+if(!valid113){
+const err456 = {instancePath:instancePath+"/defaults/retry/policy",schemaPath:"#/properties/defaults/properties/retry/properties/policy/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.policy.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.policy,data:data182};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -6291,13 +6317,24 @@ vErrors.push(err456);
 }
 errors++;
 }
-var _valid31 = _errs584 === errors;
-valid101 = valid101 || _valid31;
-if(!valid101){
-const _errs586 = errors;
-if(typeof data178 === "string"){
-if(!pattern11.test(data178)){
-const err457 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1],data:data178};
+else {
+errors = _errs571;
+if(vErrors !== null){
+if(_errs571){
+vErrors.length = _errs571;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data180.backoff !== undefined){
+let data183 = data180.backoff;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+for(const key54 in data183){
+if(!(((key54 === "duration") || (key54 === "factor")) || (key54 === "maxDuration"))){
+const err457 = {instancePath:instancePath+"/defaults/retry/backoff",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff,data:data183};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -6307,8 +6344,14 @@ vErrors.push(err457);
 errors++;
 }
 }
-else {
-const err458 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1],data:data178};
+if(data183.duration !== undefined){
+let data184 = data183.duration;
+const _errs582 = errors;
+let valid115 = false;
+const _errs583 = errors;
+if((typeof data184 == "number") && (isFinite(data184))){
+if(data184 < 0 || isNaN(data184)){
+const err458 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data184};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -6317,11 +6360,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-var _valid31 = _errs586 === errors;
-valid101 = valid101 || _valid31;
 }
-if(!valid101){
-const err459 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge,data:data178};
+else {
+const err459 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[0],data:data184};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -6330,22 +6371,13 @@ vErrors.push(err459);
 }
 errors++;
 }
-else {
-errors = _errs583;
-if(vErrors !== null){
-if(_errs583){
-vErrors.length = _errs583;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data176.version !== undefined){
-let data179 = data176.version;
-if(typeof data179 !== "string"){
-const err460 = {instancePath:instancePath+"/defaults/cache/version",schemaPath:"#/properties/defaults/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.version.type,parentSchema:schema11.properties.defaults.properties.cache.properties.version,data:data179};
+var _valid28 = _errs583 === errors;
+valid115 = valid115 || _valid28;
+if(!valid115){
+const _errs585 = errors;
+if(typeof data184 === "string"){
+if(!pattern14.test(data184)){
+const err460 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data184};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -6355,14 +6387,8 @@ vErrors.push(err460);
 errors++;
 }
 }
-if(data176.key !== undefined){
-let data180 = data176.key;
-if(Array.isArray(data180)){
-const len10 = data180.length;
-for(let i10=0; i10<len10; i10++){
-let data181 = data180[i10];
-if(typeof data181 !== "string"){
-const err461 = {instancePath:instancePath+"/defaults/cache/key/" + i10,schemaPath:"#/properties/defaults/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.key.items.type,parentSchema:schema11.properties.defaults.properties.cache.properties.key.items,data:data181};
+else {
+const err461 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf[1],data:data184};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -6371,10 +6397,11 @@ vErrors.push(err461);
 }
 errors++;
 }
+var _valid28 = _errs585 === errors;
+valid115 = valid115 || _valid28;
 }
-}
-else {
-const err462 = {instancePath:instancePath+"/defaults/cache/key",schemaPath:"#/properties/defaults/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.defaults.properties.cache.properties.key.type,parentSchema:schema11.properties.defaults.properties.cache.properties.key,data:data180};
+if(!valid115){
+const err462 = {instancePath:instancePath+"/defaults/retry/backoff/duration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.duration,data:data184};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -6383,10 +6410,23 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
+else {
+errors = _errs582;
+if(vErrors !== null){
+if(_errs582){
+vErrors.length = _errs582;
 }
 else {
-const err463 = {instancePath:instancePath+"/defaults/cache",schemaPath:"#/properties/defaults/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.cache.type,parentSchema:schema11.properties.defaults.properties.cache,data:data176};
+vErrors = null;
+}
+}
+}
+}
+if(data183.factor !== undefined){
+let data185 = data183.factor;
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 < 1 || isNaN(data185)){
+const err463 = {instancePath:instancePath+"/defaults/retry/backoff/factor",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor,data:data185};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -6396,11 +6436,8 @@ vErrors.push(err463);
 errors++;
 }
 }
-if(data167.image !== undefined){
-let data182 = data167.image;
-if(typeof data182 === "string"){
-if(func3(data182) < 1){
-const err464 = {instancePath:instancePath+"/defaults/image",schemaPath:"#/properties/defaults/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.image,data:data182};
+else {
+const err464 = {instancePath:instancePath+"/defaults/retry/backoff/factor",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor.type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.factor,data:data185};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -6410,8 +6447,14 @@ vErrors.push(err464);
 errors++;
 }
 }
-else {
-const err465 = {instancePath:instancePath+"/defaults/image",schemaPath:"#/properties/defaults/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.image.type,parentSchema:schema11.properties.defaults.properties.image,data:data182};
+if(data183.maxDuration !== undefined){
+let data186 = data183.maxDuration;
+const _errs590 = errors;
+let valid116 = false;
+const _errs591 = errors;
+if((typeof data186 == "number") && (isFinite(data186))){
+if(data186 < 0 || isNaN(data186)){
+const err465 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data186};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -6421,12 +6464,8 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data167.resources !== undefined){
-let data183 = data167.resources;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-for(const key56 in data183){
-if(!((key56 === "requests") || (key56 === "limits"))){
-const err466 = {instancePath:instancePath+"/defaults/resources",schemaPath:"#/properties/defaults/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources,data:data183};
+else {
+const err466 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[0],data:data186};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -6435,13 +6474,13 @@ vErrors.push(err466);
 }
 errors++;
 }
-}
-if(data183.requests !== undefined){
-let data184 = data183.requests;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-for(const key57 in data184){
-if(!(((key57 === "cpu") || (key57 === "memory")) || (key57 === "gpu"))){
-const err467 = {instancePath:instancePath+"/defaults/resources/requests",schemaPath:"#/properties/defaults/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources.properties.requests,data:data184};
+var _valid29 = _errs591 === errors;
+valid116 = valid116 || _valid29;
+if(!valid116){
+const _errs593 = errors;
+if(typeof data186 === "string"){
+if(!pattern14.test(data186)){
+const err467 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data186};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -6451,11 +6490,8 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data184.cpu !== undefined){
-let data185 = data184.cpu;
-if(typeof data185 === "string"){
-if(func3(data185) < 1){
-const err468 = {instancePath:instancePath+"/defaults/resources/requests/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu,data:data185};
+else {
+const err468 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf[1],data:data186};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -6464,9 +6500,11 @@ vErrors.push(err468);
 }
 errors++;
 }
+var _valid29 = _errs593 === errors;
+valid116 = valid116 || _valid29;
 }
-else {
-const err469 = {instancePath:instancePath+"/defaults/resources/requests/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu,data:data185};
+if(!valid116){
+const err469 = {instancePath:instancePath+"/defaults/retry/backoff/maxDuration",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/properties/maxDuration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration.anyOf,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff.properties.maxDuration,data:data186};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -6475,12 +6513,21 @@ vErrors.push(err469);
 }
 errors++;
 }
+else {
+errors = _errs590;
+if(vErrors !== null){
+if(_errs590){
+vErrors.length = _errs590;
 }
-if(data184.memory !== undefined){
-let data186 = data184.memory;
-if(typeof data186 === "string"){
-if(func3(data186) < 1){
-const err470 = {instancePath:instancePath+"/defaults/resources/requests/memory",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory,data:data186};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err470 = {instancePath:instancePath+"/defaults/retry/backoff",schemaPath:"#/properties/defaults/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.retry.properties.backoff.type,parentSchema:schema11.properties.defaults.properties.retry.properties.backoff,data:data183};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -6490,8 +6537,9 @@ vErrors.push(err470);
 errors++;
 }
 }
+}
 else {
-const err471 = {instancePath:instancePath+"/defaults/resources/requests/memory",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory,data:data186};
+const err471 = {instancePath:instancePath+"/defaults/retry",schemaPath:"#/properties/defaults/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.retry.type,parentSchema:schema11.properties.defaults.properties.retry,data:data180};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -6501,10 +6549,14 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data184.gpu !== undefined){
-let data187 = data184.gpu;
-if(!(((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187))) && (isFinite(data187)))){
-const err472 = {instancePath:instancePath+"/defaults/resources/requests/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu,data:data187};
+if(data179.timeout !== undefined){
+let data187 = data179.timeout;
+const _errs596 = errors;
+let valid117 = false;
+const _errs597 = errors;
+if((typeof data187 == "number") && (isFinite(data187))){
+if(data187 < 0 || isNaN(data187)){
+const err472 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[0],data:data187};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -6513,9 +6565,9 @@ vErrors.push(err472);
 }
 errors++;
 }
-if((typeof data187 == "number") && (isFinite(data187))){
-if(data187 < 0 || isNaN(data187)){
-const err473 = {instancePath:instancePath+"/defaults/resources/requests/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu,data:data187};
+}
+else {
+const err473 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.timeout.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[0],data:data187};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -6524,11 +6576,13 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err474 = {instancePath:instancePath+"/defaults/resources/requests",schemaPath:"#/properties/defaults/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.properties.requests.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests,data:data184};
+var _valid30 = _errs597 === errors;
+valid117 = valid117 || _valid30;
+if(!valid117){
+const _errs599 = errors;
+if(typeof data187 === "string"){
+if(!pattern14.test(data187)){
+const err474 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.timeout.anyOf[1],data:data187};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -6538,12 +6592,8 @@ vErrors.push(err474);
 errors++;
 }
 }
-if(data183.limits !== undefined){
-let data188 = data183.limits;
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-for(const key58 in data188){
-if(!(((key58 === "cpu") || (key58 === "memory")) || (key58 === "gpu"))){
-const err475 = {instancePath:instancePath+"/defaults/resources/limits",schemaPath:"#/properties/defaults/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources.properties.limits,data:data188};
+else {
+const err475 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.timeout.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.timeout.anyOf[1],data:data187};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6552,12 +6602,11 @@ vErrors.push(err475);
 }
 errors++;
 }
+var _valid30 = _errs599 === errors;
+valid117 = valid117 || _valid30;
 }
-if(data188.cpu !== undefined){
-let data189 = data188.cpu;
-if(typeof data189 === "string"){
-if(func3(data189) < 1){
-const err476 = {instancePath:instancePath+"/defaults/resources/limits/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu,data:data189};
+if(!valid117){
+const err476 = {instancePath:instancePath+"/defaults/timeout",schemaPath:"#/properties/defaults/properties/timeout/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.timeout.anyOf,parentSchema:schema11.properties.defaults.properties.timeout,data:data187};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6566,9 +6615,24 @@ vErrors.push(err476);
 }
 errors++;
 }
+else {
+errors = _errs596;
+if(vErrors !== null){
+if(_errs596){
+vErrors.length = _errs596;
 }
 else {
-const err477 = {instancePath:instancePath+"/defaults/resources/limits/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu,data:data189};
+vErrors = null;
+}
+}
+}
+}
+if(data179.cache !== undefined){
+let data188 = data179.cache;
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+for(const key55 in data188){
+if(!((((key55 === "enabled") || (key55 === "maxAge")) || (key55 === "version")) || (key55 === "key"))){
+const err477 = {instancePath:instancePath+"/defaults/cache",schemaPath:"#/properties/defaults/properties/cache/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.cache,data:data188};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6578,11 +6642,10 @@ vErrors.push(err477);
 errors++;
 }
 }
-if(data188.memory !== undefined){
-let data190 = data188.memory;
-if(typeof data190 === "string"){
-if(func3(data190) < 1){
-const err478 = {instancePath:instancePath+"/defaults/resources/limits/memory",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory,data:data190};
+if(data188.enabled !== undefined){
+let data189 = data188.enabled;
+if(typeof data189 !== "boolean"){
+const err478 = {instancePath:instancePath+"/defaults/cache/enabled",schemaPath:"#/properties/defaults/properties/cache/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.defaults.properties.cache.properties.enabled.type,parentSchema:schema11.properties.defaults.properties.cache.properties.enabled,data:data189};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6592,8 +6655,14 @@ vErrors.push(err478);
 errors++;
 }
 }
-else {
-const err479 = {instancePath:instancePath+"/defaults/resources/limits/memory",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory,data:data190};
+if(data188.maxAge !== undefined){
+let data190 = data188.maxAge;
+const _errs607 = errors;
+let valid119 = false;
+const _errs608 = errors;
+if((typeof data190 == "number") && (isFinite(data190))){
+if(data190 < 0 || isNaN(data190)){
+const err479 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0],data:data190};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6603,10 +6672,8 @@ vErrors.push(err479);
 errors++;
 }
 }
-if(data188.gpu !== undefined){
-let data191 = data188.gpu;
-if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
-const err480 = {instancePath:instancePath+"/defaults/resources/limits/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu,data:data191};
+else {
+const err480 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0].type,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[0],data:data190};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6615,9 +6682,13 @@ vErrors.push(err480);
 }
 errors++;
 }
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 < 0 || isNaN(data191)){
-const err481 = {instancePath:instancePath+"/defaults/resources/limits/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu,data:data191};
+var _valid31 = _errs608 === errors;
+valid119 = valid119 || _valid31;
+if(!valid119){
+const _errs610 = errors;
+if(typeof data190 === "string"){
+if(!pattern14.test(data190)){
+const err481 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1],data:data190};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6627,10 +6698,8 @@ vErrors.push(err481);
 errors++;
 }
 }
-}
-}
 else {
-const err482 = {instancePath:instancePath+"/defaults/resources/limits",schemaPath:"#/properties/defaults/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.properties.limits.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits,data:data188};
+const err482 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1].type,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf[1],data:data190};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6639,10 +6708,11 @@ vErrors.push(err482);
 }
 errors++;
 }
+var _valid31 = _errs610 === errors;
+valid119 = valid119 || _valid31;
 }
-}
-else {
-const err483 = {instancePath:instancePath+"/defaults/resources",schemaPath:"#/properties/defaults/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.type,parentSchema:schema11.properties.defaults.properties.resources,data:data183};
+if(!valid119){
+const err483 = {instancePath:instancePath+"/defaults/cache/maxAge",schemaPath:"#/properties/defaults/properties/cache/properties/maxAge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.defaults.properties.cache.properties.maxAge.anyOf,parentSchema:schema11.properties.defaults.properties.cache.properties.maxAge,data:data190};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6651,10 +6721,22 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
+else {
+errors = _errs607;
+if(vErrors !== null){
+if(_errs607){
+vErrors.length = _errs607;
 }
 else {
-const err484 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.type,parentSchema:schema11.properties.defaults,data:data167};
+vErrors = null;
+}
+}
+}
+}
+if(data188.version !== undefined){
+let data191 = data188.version;
+if(typeof data191 !== "string"){
+const err484 = {instancePath:instancePath+"/defaults/cache/version",schemaPath:"#/properties/defaults/properties/cache/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.version.type,parentSchema:schema11.properties.defaults.properties.cache.properties.version,data:data191};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6664,10 +6746,14 @@ vErrors.push(err484);
 errors++;
 }
 }
-if(data.parallelism !== undefined){
-let data192 = data.parallelism;
-if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
-const err485 = {instancePath:instancePath+"/parallelism",schemaPath:"#/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.parallelism.type,parentSchema:schema11.properties.parallelism,data:data192};
+if(data188.key !== undefined){
+let data192 = data188.key;
+if(Array.isArray(data192)){
+const len16 = data192.length;
+for(let i22=0; i22<len16; i22++){
+let data193 = data192[i22];
+if(typeof data193 !== "string"){
+const err485 = {instancePath:instancePath+"/defaults/cache/key/" + i22,schemaPath:"#/properties/defaults/properties/cache/properties/key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.cache.properties.key.items.type,parentSchema:schema11.properties.defaults.properties.cache.properties.key.items,data:data193};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6676,9 +6762,10 @@ vErrors.push(err485);
 }
 errors++;
 }
-if((typeof data192 == "number") && (isFinite(data192))){
-if(data192 < 1 || isNaN(data192)){
-const err486 = {instancePath:instancePath+"/parallelism",schemaPath:"#/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.parallelism,data:data192};
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/defaults/cache/key",schemaPath:"#/properties/defaults/properties/cache/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.defaults.properties.cache.properties.key.type,parentSchema:schema11.properties.defaults.properties.cache.properties.key,data:data192};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6689,10 +6776,8 @@ errors++;
 }
 }
 }
-if(data.failFast !== undefined){
-let data193 = data.failFast;
-if(typeof data193 !== "boolean"){
-const err487 = {instancePath:instancePath+"/failFast",schemaPath:"#/properties/failFast/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.failFast.type,parentSchema:schema11.properties.failFast,data:data193};
+else {
+const err487 = {instancePath:instancePath+"/defaults/cache",schemaPath:"#/properties/defaults/properties/cache/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.cache.type,parentSchema:schema11.properties.defaults.properties.cache,data:data188};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6702,14 +6787,320 @@ vErrors.push(err487);
 errors++;
 }
 }
-}
-else {
-const err488 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data179.image !== undefined){
+let data194 = data179.image;
+if(typeof data194 === "string"){
+if(func3(data194) < 1){
+const err488 = {instancePath:instancePath+"/defaults/image",schemaPath:"#/properties/defaults/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.image,data:data194};
 if(vErrors === null){
 vErrors = [err488];
 }
 else {
 vErrors.push(err488);
+}
+errors++;
+}
+}
+else {
+const err489 = {instancePath:instancePath+"/defaults/image",schemaPath:"#/properties/defaults/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.image.type,parentSchema:schema11.properties.defaults.properties.image,data:data194};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+}
+if(data179.resources !== undefined){
+let data195 = data179.resources;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+for(const key56 in data195){
+if(!((key56 === "requests") || (key56 === "limits"))){
+const err490 = {instancePath:instancePath+"/defaults/resources",schemaPath:"#/properties/defaults/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources,data:data195};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+if(data195.requests !== undefined){
+let data196 = data195.requests;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+for(const key57 in data196){
+if(!(((key57 === "cpu") || (key57 === "memory")) || (key57 === "gpu"))){
+const err491 = {instancePath:instancePath+"/defaults/resources/requests",schemaPath:"#/properties/defaults/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources.properties.requests,data:data196};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+}
+if(data196.cpu !== undefined){
+let data197 = data196.cpu;
+if(typeof data197 === "string"){
+if(func3(data197) < 1){
+const err492 = {instancePath:instancePath+"/defaults/resources/requests/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu,data:data197};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+}
+else {
+const err493 = {instancePath:instancePath+"/defaults/resources/requests/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.cpu,data:data197};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+if(data196.memory !== undefined){
+let data198 = data196.memory;
+if(typeof data198 === "string"){
+if(func3(data198) < 1){
+const err494 = {instancePath:instancePath+"/defaults/resources/requests/memory",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory,data:data198};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/defaults/resources/requests/memory",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.memory,data:data198};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+if(data196.gpu !== undefined){
+let data199 = data196.gpu;
+if(!(((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199))) && (isFinite(data199)))){
+const err496 = {instancePath:instancePath+"/defaults/resources/requests/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu,data:data199};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+if((typeof data199 == "number") && (isFinite(data199))){
+if(data199 < 0 || isNaN(data199)){
+const err497 = {instancePath:instancePath+"/defaults/resources/requests/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/requests/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.resources.properties.requests.properties.gpu,data:data199};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err498 = {instancePath:instancePath+"/defaults/resources/requests",schemaPath:"#/properties/defaults/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.properties.requests.type,parentSchema:schema11.properties.defaults.properties.resources.properties.requests,data:data196};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+if(data195.limits !== undefined){
+let data200 = data195.limits;
+if(data200 && typeof data200 == "object" && !Array.isArray(data200)){
+for(const key58 in data200){
+if(!(((key58 === "cpu") || (key58 === "memory")) || (key58 === "gpu"))){
+const err499 = {instancePath:instancePath+"/defaults/resources/limits",schemaPath:"#/properties/defaults/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.defaults.properties.resources.properties.limits,data:data200};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+}
+if(data200.cpu !== undefined){
+let data201 = data200.cpu;
+if(typeof data201 === "string"){
+if(func3(data201) < 1){
+const err500 = {instancePath:instancePath+"/defaults/resources/limits/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/cpu/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu,data:data201};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/defaults/resources/limits/cpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.cpu,data:data201};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+}
+if(data200.memory !== undefined){
+let data202 = data200.memory;
+if(typeof data202 === "string"){
+if(func3(data202) < 1){
+const err502 = {instancePath:instancePath+"/defaults/resources/limits/memory",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/memory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory,data:data202};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+}
+else {
+const err503 = {instancePath:instancePath+"/defaults/resources/limits/memory",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.memory,data:data202};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+}
+if(data200.gpu !== undefined){
+let data203 = data200.gpu;
+if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
+const err504 = {instancePath:instancePath+"/defaults/resources/limits/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/gpu/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu,data:data203};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 < 0 || isNaN(data203)){
+const err505 = {instancePath:instancePath+"/defaults/resources/limits/gpu",schemaPath:"#/properties/defaults/properties/resources/properties/limits/properties/gpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.defaults.properties.resources.properties.limits.properties.gpu,data:data203};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err506 = {instancePath:instancePath+"/defaults/resources/limits",schemaPath:"#/properties/defaults/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.properties.limits.type,parentSchema:schema11.properties.defaults.properties.resources.properties.limits,data:data200};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+}
+}
+else {
+const err507 = {instancePath:instancePath+"/defaults/resources",schemaPath:"#/properties/defaults/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.properties.resources.type,parentSchema:schema11.properties.defaults.properties.resources,data:data195};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+}
+}
+else {
+const err508 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.defaults.type,parentSchema:schema11.properties.defaults,data:data179};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+}
+if(data.parallelism !== undefined){
+let data204 = data.parallelism;
+if(!(((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204))) && (isFinite(data204)))){
+const err509 = {instancePath:instancePath+"/parallelism",schemaPath:"#/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.parallelism.type,parentSchema:schema11.properties.parallelism,data:data204};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+if((typeof data204 == "number") && (isFinite(data204))){
+if(data204 < 1 || isNaN(data204)){
+const err510 = {instancePath:instancePath+"/parallelism",schemaPath:"#/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.parallelism,data:data204};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+}
+}
+if(data.failFast !== undefined){
+let data205 = data.failFast;
+if(typeof data205 !== "boolean"){
+const err511 = {instancePath:instancePath+"/failFast",schemaPath:"#/properties/failFast/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.failFast.type,parentSchema:schema11.properties.failFast,data:data205};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+}
+}
+else {
+const err512 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
 }
 errors++;
 }

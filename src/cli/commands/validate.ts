@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SpecIssue } from '../../errors.js';
-import { SpecLoadError, SpecValidationError, formatIssue } from '../../errors.js';
+import { SpecLoadError, SpecValidationError, TandemError, formatIssue } from '../../errors.js';
 import { isProjectFile, loadProject } from '../../project/load.js';
 import { loadWorkflowFile } from '../../spec/index.js';
 import { CONFIG_CHECKS } from '../config-checks.js';
@@ -47,8 +47,26 @@ Every file is checked and every issue printed (file:line:column path: problem).
 Exit status is 0 when all files are valid and 2 when any is not.`,
     )
     .action(async (files: string[], options: ValidateOptions, command: Command) => {
-      setExit(await validateCommand(ctx, files, options, ctx.configFile(command)));
+      const configFile = ctx.configFile(command);
+      await useConfiguredLimits(ctx, command, files.some((file) => resolve(ctx.io.cwd, file) === configFile || isProjectFile(resolve(ctx.io.cwd, file))));
+      setExit(await validateCommand(ctx, files, options, configFile));
     });
+}
+
+/**
+ * Files are checked against the limits (limits.* in tandem.yaml) `tandem run` would apply. A
+ * configuration that does not load is reported by its own verdict when it is among the files; else
+ * a note says so. The default limits stand in either way.
+ */
+async function useConfiguredLimits(ctx: CliContext, command: Command, projectAmongFiles: boolean): Promise<void> {
+  try {
+    await ctx.config(command);
+  } catch (error) {
+    if (!(error instanceof TandemError)) throw error;
+    // A project file among the files gets a verdict that lists these problems.
+    if (projectAmongFiles) return;
+    writeLine(ctx.io.stderr, `note: the configuration did not load (${error.message.split('\n')[0] ?? ''}); checking against the default limits`);
+  }
 }
 
 /** One file's verdict; `configFile` is a project file whatever its name (--config staging.yaml). */

@@ -11,6 +11,7 @@ import type { FailedStatus } from './retry.js';
 import { RunnerStartError, type Runner, type RunnerRegistry, type RunnerResult, type TaskExecution } from './runner.js';
 import { attemptFailureStatus } from './task-failure.js';
 import { errorMessage } from '../../util/error-message.js';
+import { MAX_TIMER_DELAY_MS } from '../../util/timers.js';
 
 export type AttemptOutcome =
   | { status: 'Succeeded'; outputs: Record<string, OutputValue>; metrics: MetricLine[]; exitCode?: number }
@@ -45,7 +46,8 @@ export async function runAttempt(plan: AttemptPlan, runners: RunnerRegistry, art
   // A combined signal only when there is a timeout: AbortSignal.any is not free, and most tasks have none.
   const timeout = plan.timeoutMs !== undefined ? new AbortController() : undefined;
   const signal = timeout ? AbortSignal.any([plan.cancelSignal, timeout.signal]) : plan.cancelSignal;
-  const timer = timeout ? setTimeout(() => timeout.abort(), plan.timeoutMs) : undefined;
+  // A timeout past what setTimeout holds (about 24.8 days) would fire at once: it is capped there.
+  const timer = timeout ? setTimeout(() => timeout.abort(), Math.min(plan.timeoutMs ?? 0, MAX_TIMER_DELAY_MS)) : undefined;
   const env: Record<string, string> = {
     TANDEM_RUN_ID: plan.runId,
     TANDEM_TASK: plan.key,

@@ -23,6 +23,7 @@ import { lockFor, TaskNode, TaskUnit, type Group } from './task-state.js';
 import { RunCache } from './cache/run-cache.js';
 import type { LockRequest } from './sync-locks.js';
 import { errorMessage } from '../../util/error-message.js';
+import { MAX_TIMER_DELAY_MS } from '../../util/timers.js';
 
 const FAILED: ReadonlySet<TaskStatus | undefined> = new Set(['Failed', 'Error', 'Interrupted', 'Omitted', 'Cancelled']);
 
@@ -156,7 +157,7 @@ export class RunExecution {
         this.addUnits(node, [new TaskUnit(node.name, node, [this.runGate], this.lockOf(node, node.name))]);
         return;
       }
-      const items = forEachItems(node.spec.forEach, contextOf(parts));
+      const items = forEachItems(node.name, node.spec.forEach, contextOf(parts));
       node.gate = new Gate(node.spec.parallelism ?? Number.POSITIVE_INFINITY);
       const gates = [this.runGate, node.gate];
       this.writeTaskRun({ runId: this.runId, task: node.name, attempt: 0, status: 'Running', message: `${items.length} items` }, items.length);
@@ -344,7 +345,8 @@ export class RunExecution {
     const rerunFinally = status === 'Interrupted' && unit.node.group === 'finally';
     if (!rerunFinally && (stopping || !shouldRetry(retry, status, unit.attempt))) return this.settleUnit(unit, status, message, false);
     unit.phase = 'backoff';
-    const delay = retryDelayMs(retry, unit.attempt);
+    // A backoff grown past what setTimeout holds (about 24.8 days) would fire at once: capped there.
+    const delay = Math.min(retryDelayMs(retry, unit.attempt), MAX_TIMER_DELAY_MS);
     unit.retryTimer = setTimeout(() => {
       unit.retryTimer = undefined;
       if (unit.phase === 'backoff') this.enqueue(unit);

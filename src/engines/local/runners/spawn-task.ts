@@ -55,7 +55,11 @@ export async function spawnTask(
     );
     return { exitCode: outcome.exitCode, ...(outcome.signal ? { signal: outcome.signal } : {}), logTruncated: outcome.truncated };
   } catch (error) {
-    if (error instanceof SpawnFailedError) throw new RunnerStartError(`${line.command}: ${error.message}`, { cause: error });
+    if (error instanceof SpawnFailedError) {
+      // A command too long to start (ENAMETOOLONG) is quoted by its start: the task's message stays one line.
+      const command = line.command.length > 200 ? `${line.command.slice(0, 200)}...` : line.command;
+      throw new RunnerStartError(`${command}: ${error.message}`, { cause: error });
+    }
     throw error;
   } finally {
     if (killTimer) clearTimeout(killTimer);

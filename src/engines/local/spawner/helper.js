@@ -147,7 +147,18 @@ function run(fields) {
   const stdout = cappedFile(stdoutFile ?? '', Number(capText));
   const stderr = cappedFile(stderrFile ?? '', Number(capText));
   // A process group of its own (detached), so a timeout or cancel stops the task and its children.
-  const child = spawn(command ?? '', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** @type {import('node:child_process').ChildProcess} */
+  let child;
+  try {
+    child = spawn(command ?? '', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    // Some failures (ENAMETOOLONG, E2BIG) are thrown here rather than emitted: one task's bad
+    // command must not end the helper and every task it carries.
+    stdout.close();
+    stderr.close();
+    reply(`x ${id} ${errnoOf(error)} ${/** @type {Error} */ (error).message}`);
+    return;
+  }
   let failedToStart = false;
   child.on('error', (error) => {
     failedToStart = true;

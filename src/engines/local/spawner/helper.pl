@@ -152,7 +152,10 @@ sub start_task {
     }
     # The request carries the complete environment; nothing of the engine's is kept.
     %ENV = %env;
-    { exec { $argv[0] } @argv; }
+    # No "Can't exec" warning: it goes to the task's stderr pipe, which nobody reads until exec
+    # succeeds, and one naming a command longer than the pipe holds (64 KiB) blocked this child
+    # for ever, and the helper with it. The errno below says what went wrong.
+    { no warnings 'exec'; exec { $argv[0] } @argv; }
     syswrite($exec_w, ($! + 0) . " $!");
     _exit(127);
   }
