@@ -3,7 +3,7 @@
 // `make -j2` from a Makefile and by `xargs -P2`, all measured in this run. See docs/benchmarks.md.
 import { chain, independent, layered } from './lib/dags.js';
 import { osFloorMs, type Batches } from './lib/floors.js';
-import { interleavedMedians, Report, repetitions } from './lib/harness.js';
+import { interleavedMedians, median, Report, repetitions } from './lib/harness.js';
 import { MAIN_CLI, makefile, otherClis, requireBuiltCli, tempDir, timeMake, timeNodeStart, timeTandemRun, workflowYaml, writeIn } from './lib/whole-process.js';
 import type { WorkflowSpec } from '../src/spec/schema.js';
 
@@ -44,10 +44,15 @@ const OTHERS = otherClis();
 /** Medians in ms: `tandem`, `make`, `xargs`, and one per BENCH_CLI_ALSO build under its label. */
 type Measured = Record<string, number> & { tandem: number; make: number; xargs: number };
 
+/** CPU ms of each CLI's process per run, by label, for the shape being measured. */
+let cpu = new Map<string, number[]>();
+const cpuOf = (label: string): number[] => cpu.get(label) ?? (cpu.set(label, []), cpu.get(label) as number[]);
+
 async function measure(shape: Shape, files: Files): Promise<Measured> {
-  const others = Object.fromEntries(OTHERS.map((cli) => [cli.label, () => timeTandemRun(cli, files.workflow, JOBS)]));
+  cpu = new Map();
+  const others = Object.fromEntries(OTHERS.map((cli) => [cli.label, () => timeTandemRun(cli, files.workflow, JOBS, cpuOf(cli.label))]));
   const result = (await interleavedMedians(REPS, {
-    tandem: () => timeTandemRun(MAIN_CLI, files.workflow, JOBS),
+    tandem: () => timeTandemRun(MAIN_CLI, files.workflow, JOBS, cpuOf(MAIN_CLI.label)),
     ...others,
     make: () => timeMake(files.makefile, JOBS),
     xargs: () => osFloorMs(shape.xargs),
@@ -83,6 +88,9 @@ async function main(): Promise<void> {
     report.add(`${shape.name}: tandem run vs xargs -P${shape.xargs.parallel}`, m.tandem, 'ms', m.xargs, '-');
     report.add(`${shape.name}: make -j${JOBS} vs xargs -P${shape.xargs.parallel}`, m.make, 'ms', m.xargs, '-');
     for (const cli of OTHERS) report.add(`${shape.name}: ${cli.label} vs make -j${JOBS}`, m[cli.label] ?? 0, 'ms', m.make, '-');
+    const mainCpu = median(cpuOf(MAIN_CLI.label));
+    report.add(`${shape.name}: tandem run process CPU (user+sys), median`, mainCpu, 'ms', null, '-');
+    for (const cli of OTHERS) report.add(`${shape.name}: ${cli.label} process CPU vs tandem run's`, median(cpuOf(cli.label)), 'ms', mainCpu, '-');
   }
   const fixed = await interleavedMedians(REPS, {
     tandem: () => timeTandemRun(MAIN_CLI, filesOf(single).workflow, JOBS),

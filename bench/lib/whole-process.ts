@@ -2,9 +2,9 @@
 // Makefile of the same tasks, and any shell script. Each is started by this benchmark process and
 // its output read from a pipe, as a CI job would; a non-zero exit fails the benchmark loudly.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowSpec } from '../../src/spec/schema.js';
 import { timeMs } from './harness.js';
@@ -112,10 +112,27 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** `node bin/tandem.js run FILE --concurrency N` with a fresh TANDEM_HOME, in the file's directory (no tandem.yaml there). */
-export function timeTandemRun(cli: Cli, file: string, concurrency: number): Promise<number> {
+/**
+ * Preloaded into each timed `tandem run`: at exit, it writes the process's CPU time (user + system,
+ * all its threads, not its children) to BENCH_CPU_FILE. Wall time on a loaded machine mostly
+ * measures waiting for a core; the CPU the CLI itself spends moves much less with the load.
+ */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
+  "import{writeFileSync}from'node:fs';const f=process.env.BENCH_CPU_FILE;if(f)process.on('exit',()=>{const u=process.cpuUsage();writeFileSync(f,String((u.user+u.system)/1000))});",
+)}`;
+
+/**
+ * `node bin/tandem.js run FILE --concurrency N` with a fresh TANDEM_HOME, in the file's directory
+ * (no tandem.yaml there). Resolves with the wall time; pushes the CLI process's CPU ms to `cpu`.
+ */
+export async function timeTandemRun(cli: Cli, file: string, concurrency: number, cpu?: number[]): Promise<number> {
   const home = tempDir('tandem-cli-home-');
-  const args = [cli.path, 'run', file, '--concurrency', String(concurrency)];
-  return timeMs(() => runToExit(process.execPath, args, { cwd: dirname(file), env: cleanEnv({ TANDEM_HOME: home }) }));
+  const cpuFile = join(home, '..', `${basename(home)}.cpu`);
+  made.push(cpuFile);
+  const args = ['--import', REPORT_CPU, cli.path, 'run', file, '--concurrency', String(concurrency)];
+  const wall = await timeMs(() => runToExit(process.execPath, args, { cwd: dirname(file), env: cleanEnv({ TANDEM_HOME: home, BENCH_CPU_FILE: cpuFile }) }));
+  cpu?.push(Number(readFileSync(cpuFile, 'utf8')));
+  return wall;
 }
 
 /** `make -jN -f FILE` (make echoes each recipe, as tandem prints each task's progress). */

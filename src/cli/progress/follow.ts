@@ -23,7 +23,7 @@ export class RunFollower {
   private readonly tracker: ProgressTracker;
   readonly renderer: ProgressRenderer;
   private readonly tty: TtyRenderer | undefined;
-  private readonly plain: PlainRenderer | undefined = undefined;
+  private readonly plain: PlainRenderer | undefined;
 
   constructor(private readonly options: FollowOptions) {
     this.tracker = new ProgressTracker(
@@ -35,9 +35,13 @@ export class RunFollower {
         createdAt: Date.now(),
       }),
     );
-    this.tty = options.live ? new TtyRenderer(options.out, options.palette) : undefined;
-    if (this.tty) this.renderer = this.tty;
-    else this.renderer = this.plain = new PlainRenderer(options.out, options.palette);
+    if (options.live) {
+      this.tty = new TtyRenderer(options.out, options.palette);
+      this.renderer = this.tty;
+    } else {
+      this.plain = new PlainRenderer(options.out, options.palette);
+      this.renderer = this.plain;
+    }
   }
 
   /** Consumes `engine.watch` until the run is terminal; the final frame stays on screen. */
