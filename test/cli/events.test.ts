@@ -208,7 +208,7 @@ describe('tandem events', () => {
     writeFileSync(join(cwd, 'big.json'), big);
     const tooLarge = await run(['events', 'post', '--url', url, '--hmac-secret-env', 'HOOK_SECRET', '--prefix', 'sha256=', '--file', 'big.json'], env);
     assert.equal(tooLarge.code, 2);
-    assert.equal(tooLarge.err, `error: ${url} answered 413 payload too large (limit 1048576 bytes); the body is ${big.length} bytes: send less, or raise the source's maxBodyBytes\n`);
+    assert.equal(tooLarge.err, `error: ${url} answered 413 payload too large: the body is over this source's limit of 1048576 bytes (maxBodyBytes); the body is ${big.length} bytes: send less, or raise the source's maxBodyBytes\n`);
     assert.doesNotMatch(unsigned.err + wrongPrefix.err + tooLarge.err, /object Object/);
     assert.equal((await run(['events', 'post', '--url', url, '--hmac-secret-env', 'NOT_SET', '--data', '{}'])).code, 2);
     assert.equal((await run(['events', 'post', '--url', url, '--data', '{not json'])).code, 2);

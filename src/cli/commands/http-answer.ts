@@ -16,7 +16,8 @@ export function answerText(status: number, body: unknown): string {
     const nested = isRecord(body.error) ? body.error : undefined;
     const error = text(nested?.code) ?? text(body.error);
     const message = text(nested?.message) ?? text(body.message);
-    const limit = typeof body.limit === 'number' ? ` (limit ${body.limit} bytes)` : '';
+    // The limit, unless the message already names it (tandem's webhook sources do).
+    const limit = typeof body.limit === 'number' && !(message ?? '').includes(String(body.limit)) ? ` (limit ${body.limit} bytes)` : '';
     if (error !== undefined || message !== undefined) {
       const words = [error, message].filter((w): w is string => w !== undefined && w !== '');
       // Fastify repeats itself: error "Payload Too Large", message "Request body is too large".
