@@ -83,7 +83,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'events',
     term: 'events',
-    summary: 'list, show and replay received events; publish NATS messages and post signed webhooks',
+    summary: 'list, show and replay received events; list dead letters; publish NATS messages and post signed webhooks',
     load: async () => (await import('./commands/events.js')).registerEvents,
   },
   {
