@@ -26,9 +26,15 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(2);
 }
+// Node applies --test-timeout to each test file as a whole, not only to each test in it: a file
+// that runs longer is cancelled ("test timed out"), although every test in it passed. On a quiet
+// 2-core machine the slowest files take about 30 s; with the machine loaded (other builds beside
+// it, two CPU burners) 2–3 minutes were measured. Ten minutes leaves room over that and still ends
+// a run that hangs; every wait inside a test has a deadline of its own that says what it waited for.
+const FILE_TIMEOUT_MS = 10 * 60_000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS}`, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -39,6 +39,15 @@ export interface ControlPlaneOptions {
 
 const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
 
+/**
+ * How many connections the kernel may hold for the server before it accepts them. Node's default
+ * is 511: a burst of more concurrent webhook deliveries than that overflows the queue, the kernel
+ * drops the handshakes it cannot queue, and while a loaded event loop accepts slowly some of them
+ * time out and the sender's request is answered with a reset ("fetch failed", ECONNRESET). The
+ * kernel caps this at net.core.somaxconn (4096 by default since Linux 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export class ControlPlane {
   private pruneTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -102,7 +111,7 @@ export class ControlPlane {
       onError: (error, request) => logger.error({ err: error, method: request.method, url: request.url }, 'request failed'),
     });
     for (const source of sources) source.mountRoutes?.(server.app);
-    const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port });
+    const address = await server.app.listen({ host: options.host ?? project.server.host, port: options.port ?? project.server.port, backlog: LISTEN_BACKLOG });
     const plane = new ControlPlane(readiness, address, resumed, store, engines, server, sources, pipeline, options, mirror);
     metrics.watchSources(() => sources.map((source) => source.health()));
     // Events an earlier process recorded but never dispatched (it died in between): a webhook
