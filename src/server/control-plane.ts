@@ -21,7 +21,7 @@ import type { MlflowMirror } from '../tracking/mlflow/mirror.js';
 import type { MlflowConfig } from '../config/types.js';
 import type { Store } from '../store/store.js';
 import { buildApiServer } from './api.js';
-import type { TandemServer } from './app.js';
+import { LISTEN_BACKLOG, type TandemServer } from './app.js';
 import { TokenAuth } from './auth.js';
 import { silentLogger, type Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
@@ -38,15 +38,6 @@ export interface ControlPlaneOptions {
 }
 
 const PRUNE_CLAIMS_EVERY_MS = 10 * 60_000;
-
-/**
- * How many connections the kernel may hold for the server before it accepts them. Node's default
- * is 511: a burst of more concurrent webhook deliveries than that overflows the queue, the kernel
- * drops the handshakes it cannot queue, and while a loaded event loop accepts slowly some of them
- * time out and the sender's request is answered with a reset ("fetch failed", ECONNRESET). The
- * kernel caps this at net.core.somaxconn (4096 by default since Linux 5.4).
- */
-const LISTEN_BACKLOG = 4096;
 
 export class ControlPlane {
   private pruneTimer: NodeJS.Timeout | undefined;
