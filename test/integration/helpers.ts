@@ -10,7 +10,7 @@ import { DB_FILE } from '../../src/store/sqlite/open.js';
 
 const CHILD = join(import.meta.dirname, 'serve-child.ts');
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `condition` every `everyMs` until it holds; fails after `timeoutMs` with `describe()`. */
 export async function until(
