@@ -32,6 +32,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How many connections the kernel may hold for the server before it accepts them. Node's default
+ * is 511: a burst of more concurrent webhook deliveries than that overflows the queue, the kernel
+ * drops the handshakes it cannot queue, and while a loaded event loop accepts slowly some of them
+ * time out and the sender's request is answered with a reset ("fetch failed", ECONNRESET). The
+ * kernel caps this at net.core.somaxconn (4096 by default since Linux 5.4).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export interface ServerOptions {
   auth: TokenAuth;
   /** Default request body limit (webhook routes set their own). */

@@ -3,6 +3,7 @@
 // is a ListenError naming host:port and what to do, with its own exit code, never "unexpected".
 import type { FastifyInstance } from 'fastify';
 import { TandemError } from '../errors.js';
+import { LISTEN_BACKLOG } from './app.js';
 
 /** Exit code of a command that could not listen (docs/cli.md; EXIT.cannotListen in src/cli/exit-codes.ts). */
 const CANNOT_LISTEN_EXIT = 6;
@@ -42,7 +43,7 @@ function explain(reason: string, port: number): string {
 /** Listens on host:port and returns the URL; a refused address is a ListenError. */
 export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
   try {
-    return await app.listen({ host, port });
+    return await app.listen({ host, port, backlog: LISTEN_BACKLOG });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) throw new ListenError(host, port, code, code === 'EADDRINUSE');

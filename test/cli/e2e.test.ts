@@ -84,7 +84,7 @@ describe('tandem CLI, end to end', () => {
     let output = '';
     runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const runId = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no run started: ${output}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no run started: ${output}`)), 60_000);
       runner.stdout.on('data', () => {
         const match = /run (\S+) Running/.exec(output);
         if (match && /nap Running/.test(output)) {
@@ -111,7 +111,7 @@ describe('tandem CLI, end to end', () => {
     let output = '';
     runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const runId = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`second never ran: ${output}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`second never ran: ${output}`)), 60_000);
       runner.stdout.on('data', () => {
         const match = /run (\S+) Running/.exec(output);
         if (match && /second Running/.test(output)) {

@@ -63,7 +63,7 @@ describe('cron concurrencyPolicy in the trigger layer', () => {
     assert.notEqual(second.runIds[0], first.runIds[0]);
     assert.equal((await h.engine.wait(first.runIds[0]!)).status, 'Cancelled');
     // The replacement starts (on a loaded machine it may still be Pending for a moment).
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while ((await h.store.getRun(second.runIds[0]!))?.status === 'Pending' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal((await h.store.getRun(second.runIds[0]!))?.status, 'Running');
     await h.engine.cancel(second.runIds[0]!);

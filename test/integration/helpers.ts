@@ -38,8 +38,13 @@ export interface ServeChild {
   kill(): Promise<void>;
 }
 
-/** Starts serve-child.ts on a project file; resolves once it printed its URL (it is ready then). */
-export async function startServeChild(projectFile: string, env: Record<string, string> = {}, readyTimeoutMs = 30_000): Promise<ServeChild> {
+/**
+ * Starts serve-child.ts on a project file; resolves once it printed its URL (it is ready then).
+ * Ready comes after start-up has dispatched the events a killed process left undispatched, one at
+ * a time: after the exactly-once test's kill -9, on a loaded machine (stress-ng --cpu 2 beside the
+ * suite), that took over 30 s. The deadline only bounds a failure.
+ */
+export async function startServeChild(projectFile: string, env: Record<string, string> = {}, readyTimeoutMs = 180_000): Promise<ServeChild> {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, projectFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

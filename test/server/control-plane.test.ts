@@ -100,7 +100,7 @@ server:
       // Wait for the NATS and cron runs.
       const store = await openStore({ home: config.home });
       try {
-        const deadline = Date.now() + 15_000;
+        const deadline = Date.now() + 60_000;
         let runs = await store.listRuns({ workflow: 'note' });
         while (Date.now() < deadline && !(runs.some((r) => r.params.what === 'from nats') && runs.some((r) => r.params.what === 'tick'))) {
           await new Promise((resolve) => setTimeout(resolve, 100));

@@ -147,7 +147,7 @@ void describe('SqliteStore with group commit', () => {
     for (let i = 0; i < 50; i++) await store.createRun(makeRun());
     // The committing connection's own auto-checkpoint is raised far above this, so only the
     // worker can have copied these pages into the database file.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (statSync(dbFile).size <= before && Date.now() < deadline) await sleep(20);
     assert.ok(statSync(dbFile).size > before, 'the database file grew: the log was checkpointed');
     await store.close();

@@ -234,7 +234,7 @@ void describe('component cache on the embedded engine', () => {
     // A second engine on the same store starts the --no-cache run and stops while gate runs.
     const { engines: stopping } = await openLocalEngines({ store: h.store, home: h.home, concurrency: 4 });
     const { runId } = await stopping.submit({ spec, baseDir: process.cwd(), noCache: true });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (!(await h.store.listTaskRuns(runId)).some((r) => r.task === 'gate' && r.status === 'Running' && r.pid !== undefined)) {
       assert.ok(Date.now() < deadline, 'gate never started');
       await new Promise((resolve) => setTimeout(resolve, 20));

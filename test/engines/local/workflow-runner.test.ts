@@ -106,7 +106,7 @@ void describe('workflow runner (child runs)', () => {
     const spec = workflow({ name: 'p4', tasks: [{ name: 'c', workflow: { file: 'sleepy.yaml' } }] });
     const { runId } = await h.engine.submit({ spec, baseDir: dir });
     const childId = childRunId(runId, 'c', 1);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while ((await h.store.getRun(childId))?.status !== 'Running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await h.engine.cancel(runId);
     const result = await readRun(h, runId);

@@ -21,7 +21,7 @@ import type { EventSink } from '../../../src/events/source.js';
 import { deleteStreams, natsConnection, natsUrl, requireNats, uniquePrefix } from '../../helpers/services.js';
 import { sourceContract, type Delivery, type SourceFixture, type SourceUnderTest } from '../source-contract.js';
 import { waitUntil } from './helpers.js';
-import { freePort, serverBinary, spawnNatsServer, type TestServer } from './server.js';
+import { freePort, requireNatsServerBinary, spawnNatsServer, type TestServer } from './server.js';
 
 const CONSUMER = 'tandem';
 const RECONNECT = { waitMs: 50, maxWaitMs: 500 };
@@ -123,9 +123,9 @@ function jetStreamSource(url: string, publisher: () => NatsConnection, holdStart
  * port (the shared server must stay up). JetStream keeps its store in a directory of the test's,
  * so the stream and the consumer outlive the restart.
  */
-function interruptible(mode: 'core' | 'jetstream'): Pick<SourceFixture, 'interruptible'> {
-  if (serverBinary === undefined) return {};
+function interruptible(mode: 'core' | 'jetstream'): Pick<SourceFixture, 'interruptible' | 'interruptibleHere'> {
   return {
+    interruptibleHere: requireNatsServerBinary,
     async interruptible(sink: EventSink) {
       const storeDir = mode === 'jetstream' ? await mkdtemp(join(tmpdir(), 'tandem-contract-')) : undefined;
       const args = storeDir !== undefined ? ['-js', '-sd', storeDir] : [];

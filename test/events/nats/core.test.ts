@@ -7,7 +7,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { publishEvents } from '../../../src/events/sources/nats/publish.js';
 import { NatsEventSource } from '../../../src/events/sources/nats/source.js';
 import { natsConnection, natsUrl, requireNats, uniquePrefix } from '../../helpers/services.js';
-import { RecordingSink, sleep } from './helpers.js';
+import { RecordingSink, sleep, waitUntil } from './helpers.js';
 
 let nc: NatsConnection | undefined;
 const sources: NatsEventSource[] = [];
@@ -95,9 +95,8 @@ void describe('nats source, core subscription', () => {
     await started('work-b', { url: natsUrl(), subject, queue: 'workers' }, b);
     const N = 400;
     await publishEvents({ url: natsUrl(), connection: nc, subject, format: 'json', count: N, payload: (i: number) => ({ i }) });
-    const until = Date.now() + 10_000;
-    while (a.ids.size + b.ids.size < N && Date.now() < until) await sleep(20);
-    await sleep(200);
+    await waitUntil(() => a.ids.size + b.ids.size >= N, 30_000, () => `${a.ids.size} + ${b.ids.size} of ${N} arrived`);
+    await sleep(200); // a message delivered to both members would show here as one too many
     assert.equal(a.ids.size + b.ids.size, N, 'every message reached exactly one member');
     assert.ok(a.ids.size > 0 && b.ids.size > 0, `both members got some (${a.ids.size} / ${b.ids.size})`);
     const all = new Set([...a.events, ...b.events].map((e) => (e.data as { i: number }).i));
@@ -126,12 +125,19 @@ void describe('nats source, core subscription', () => {
   void it('stop() lets in-flight deliveries finish and reports stopped', async (t) => {
     if (!(await requireNats(t)) || !nc) return;
     const subject = `${uniquePrefix()}.slow`;
-    const sink = new RecordingSink(() => sleep(300));
+    // The sink holds every delivery until the test lets go, after stop() was called: no sleep
+    // decides whether the deliveries are still in flight when the source stops.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sink = new RecordingSink(() => held);
     const source = new NatsEventSource('slow', { url: natsUrl(), subject });
     await source.start(sink);
     await publishEvents({ url: natsUrl(), connection: nc, subject, format: 'json', count: 5, payload: {} });
-    await sleep(100);
-    await source.stop();
+    await waitUntil(() => sink.attempts.size === 5, 30_000, () => `${sink.attempts.size} of 5 deliveries reached the sink`);
+    const stopping = source.stop();
+    assert.equal(sink.ids.size, 0, 'all five are still in the sink when stop() is called');
+    release();
+    await stopping;
     assert.equal(sink.ids.size, 5, 'deliveries in progress at stop() completed');
     assert.equal(source.health().state, 'stopped');
   });

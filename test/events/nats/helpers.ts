@@ -33,7 +33,7 @@ export class RecordingSink implements EventSink {
   }
 
   /** Resolves when `count` distinct events were accepted; rejects after `timeoutMs` saying how many came. */
-  async waitFor(count: number, timeoutMs = 20_000): Promise<void> {
+  async waitFor(count: number, timeoutMs = 60_000): Promise<void> {
     await waitUntil(() => this.ids.size >= count, timeoutMs, () => `${this.ids.size} of ${count} events arrived`);
   }
 }

@@ -63,6 +63,16 @@ async function settled(stream: string, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/**
+ * Waits until the sources count `n` acks between them. The server has an ack (and settled() sees
+ * it) a moment before the source counts it, on ackAck's reply: reading the counters right after
+ * settled() raced that reply, and lost it on a loaded machine.
+ */
+async function ackedCounted(n: number, ...of: NatsEventSource[]): Promise<void> {
+  const acked = () => of.reduce((sum, source) => sum + source.counters().acked, 0);
+  await waitUntil(() => acked() >= n, 30_000, () => `the sources counted ${acked()} of ${n} acks`);
+}
+
 void describe('nats source, JetStream durable consumer', () => {
   void it('delivers exactly 1,000 distinct events published before it started, and acks them all', async (t) => {
     if (!(await requireNats(t)) || !nc) return;
@@ -75,6 +85,7 @@ void describe('nats source, JetStream durable consumer', () => {
     await source.start(sink);
     await sink.waitFor(N);
     await settled(stream);
+    await ackedCounted(N, source);
     const counters = source.counters();
     t.diagnostic(`duplicates seen by the sink: ${sink.duplicates}, redelivered: ${counters.redelivered}`);
     assert.equal(sink.ids.size, N, 'nothing lost');
@@ -103,6 +114,7 @@ void describe('nats source, JetStream durable consumer', () => {
     await publishEvents({ url: natsUrl(), connection: nc, subject, format: 'json', count: N, payload: (i: number) => ({ i }), jetStream: true });
     await sink.waitFor(N);
     await settled(stream);
+    await ackedCounted(N, source);
     const counters = source.counters();
     assert.equal(sink.ids.size, N);
     assert.equal(sink.rejected, 40);
@@ -118,14 +130,20 @@ void describe('nats source, JetStream durable consumer', () => {
 
   void it('keeps a delivery alive with working() while the sink takes longer than ackWait', async (t) => {
     if (!(await requireNats(t)) || !nc) return;
-    const { stream, subject, config } = await setup({ ackWait: '1s' });
-    const sink = new RecordingSink(() => sleep(2500));
+    // The sink takes 1.5 × ackWait. Keep-alives go out every third of ackWait, so only an event
+    // loop held up for more than two thirds of it (2 s here) could let one lapse: 1 s, as this
+    // test once used, was within what two CPU burners beside the suite cause.
+    const ACK_WAIT_MS = 3000;
+    const { stream, subject, config } = await setup({ ackWait: `${ACK_WAIT_MS}ms` });
+    const sink = new RecordingSink(() => sleep(1.5 * ACK_WAIT_MS));
     const source = track(new NatsEventSource('slow', config));
     await source.start(sink);
     await publishEvents({ url: natsUrl(), connection: nc, subject, format: 'json', count: 3, payload: (i: number) => ({ i }), jetStream: true });
-    await sink.waitFor(3, 10_000);
+    await sink.waitFor(3);
     await settled(stream);
+    await ackedCounted(3, source);
     assert.deepEqual([...sink.attempts.values()], [1, 1, 1], 'each message was handed over once');
+    assert.equal(source.counters().expired, 0, 'no keep-alive lapsed');
     assert.equal(source.counters().redelivered, 0);
     assert.equal((await consumerState(stream)).redelivered, 0);
     assert.equal(source.counters().acked, 3);
@@ -141,7 +159,7 @@ void describe('nats source, JetStream durable consumer', () => {
     const sink = new RecordingSink(() => sleep(5));
     const first = track(new NatsEventSource('resume', config));
     await first.start(sink);
-    await waitUntil(() => sink.ids.size >= 150, 10_000, () => `${sink.ids.size} events`);
+    await waitUntil(() => sink.ids.size >= 150, 30_000, () => `${sink.ids.size} events`);
     await first.stop();
     const atStop = sink.ids.size;
     assert.ok(atStop < N, `stopped part-way (${atStop})`);
@@ -152,6 +170,7 @@ void describe('nats source, JetStream durable consumer', () => {
     await second.start(sink);
     await sink.waitFor(N);
     await settled(stream);
+    await ackedCounted(N, first, second);
     t.diagnostic(
       `first run: ${atStop}, given back at stop: ${first.counters().naked}, ` +
         `repeats seen by the sink: ${sink.duplicates}, repeats coalesced by the source: ${second.counters().duplicates}`,
@@ -178,8 +197,9 @@ void describe('nats source, JetStream durable consumer', () => {
     await js.publish(subject, Uint8Array.of(0xc1, 0xff));
     await publishEvents({ url: natsUrl(), connection: nc, subject, format: 'json', count: 20, payload: (i: number) => ({ i }), jetStream: true });
     await sink.waitFor(20);
+    // Settled means nothing is pending or waiting for an ack: a terminated message is done with
+    // on the server, so it cannot come back (no need to sit out ackWait to see that).
     await settled(stream);
-    await sleep(1500); // longer than ackWait: a terminated message is not redelivered
     const counters = source.counters();
     assert.equal(counters.terminated, 2);
     assert.equal(counters.redelivered, 0);

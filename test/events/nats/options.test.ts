@@ -12,7 +12,7 @@ import { SecretError } from '../../../src/secrets.js';
 import { connectionOptions, parseNatsSourceConfig, ReconnectBackoff } from '../../../src/events/sources/nats/options.js';
 import type { NatsSourceConfig } from '../../../src/events/sources/nats/schema.js';
 import { NatsEventSource } from '../../../src/events/sources/nats/source.js';
-import { serverBinary, spawnNatsServer as authServer } from './server.js';
+import { requireNatsServerBinary, spawnNatsServer as authServer } from './server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-nats-opts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -154,7 +154,7 @@ void describe('ReconnectBackoff', () => {
 async function connects(config: NatsSourceConfig, env: NodeJS.ProcessEnv): Promise<boolean> {
   const { options } = connectionOptions({ ...config, reconnect: { maxAttempts: 0 } }, { name: 'tandem-test', env });
   try {
-    const nc = await connect({ ...options, timeout: 2000 });
+    const nc = await connect({ ...options, timeout: 10_000 });
     await nc.close();
     return true;
   } catch {
@@ -162,8 +162,9 @@ async function connects(config: NatsSourceConfig, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-void describe('auth against nats-server', { skip: serverBinary ? false : 'no nats-server binary here' }, () => {
-  void it('token', async () => {
+void describe('auth against nats-server', () => {
+  void it('token', async (t) => {
+    if (!requireNatsServerBinary(t)) return;
     const server = await authServer(['--auth', 'tok-123']);
     try {
       const config: NatsSourceConfig = { url: server.url, subject: 'x', auth: { token: { env: 'T' } } };
@@ -174,7 +175,8 @@ void describe('auth against nats-server', { skip: serverBinary ? false : 'no nat
     }
   });
 
-  void it('user and password', async () => {
+  void it('user and password', async (t) => {
+    if (!requireNatsServerBinary(t)) return;
     const server = await authServer(['--user', 'svc', '--pass', 'pw-9']);
     try {
       const config: NatsSourceConfig = { url: server.url, subject: 'x', auth: { user: 'svc', password: { env: 'P' } } };
@@ -185,7 +187,8 @@ void describe('auth against nats-server', { skip: serverBinary ? false : 'no nat
     }
   });
 
-  void it('NKey seed', async () => {
+  void it('NKey seed', async (t) => {
+    if (!requireNatsServerBinary(t)) return;
     const user = nkeys.createUser();
     const conf = join(dir, 'nkey.conf');
     writeFileSync(conf, `authorization { users = [ { nkey: ${user.getPublicKey()} } ] }\n`);
@@ -199,7 +202,8 @@ void describe('auth against nats-server', { skip: serverBinary ? false : 'no nat
     }
   });
 
-  void it('a source that cannot authenticate fails start with a typed, retryable error and reports it', async () => {
+  void it('a source that cannot authenticate fails start with a typed, retryable error and reports it', async (t) => {
+    if (!requireNatsServerBinary(t)) return;
     const server = await authServer(['--auth', 'right']);
     try {
       const source = new NatsEventSource('guarded', { url: server.url, subject: 'x', auth: { token: { env: 'T' } }, reconnect: { maxAttempts: 0 } }, { env: { T: 'wrong' } });

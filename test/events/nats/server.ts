@@ -4,10 +4,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { TestContext } from 'node:test';
+import { requireHere } from '../../helpers/skip.js';
 
-export const serverBinary = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find(
+const serverBinary = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find(
   (path): path is string => path !== undefined && existsSync(path),
 );
+
+/** Whether the test can start servers of its own: fails under CI=true without the binary, skips loudly otherwise. */
+export function requireNatsServerBinary(t: TestContext): boolean {
+  return requireHere(t, serverBinary ? undefined : 'no nats-server binary here', 'install nats-server (apt-get install nats-server), or set NATS_SERVER_BIN');
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +40,7 @@ export async function spawnNatsServer(args: string[] = [], port?: number): Promi
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${log}`)), 5000);
+    const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${log}`)), 30_000);
     child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('Server is ready')) {

@@ -3,19 +3,16 @@
 // the corpus' documented filter outcomes hold. Filters tandem does not support (script, transform,
 // context source/datacontenttype) are dropped and listed in docs/sensors.md.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { matchesDependency } from '../../../src/events/sensors/filters.js';
 import type { Dependency, SensorSpec } from '../../../src/events/sensors/schema.js';
 import { sensorIssues } from '../../../src/events/sensors/validate.js';
-import { CORPUS_DIR } from '../../helpers/shared.js';
+import { CORPUS_DIR, suiteRequiresShared } from '../../helpers/shared.js';
 
 const corpus = join(CORPUS_DIR, 'argo-events', 'sensors');
-const present = existsSync(corpus);
-if (!present && process.env.CI === 'true') throw new Error(`the Argo Events corpus is missing at ${corpus}; CI=true requires it (set TANDEM_SHARED_DIR)`);
-if (!present) console.warn(`SKIPPING the Argo Events corpus test: ${corpus} is missing (set TANDEM_SHARED_DIR)`);
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -56,7 +53,8 @@ function manifests(): Array<{ file: string; manifest: Any }> {
     });
 }
 
-describe('the Argo Events sensor corpus', { skip: !present }, () => {
+const SUITE = 'the Argo Events sensor corpus';
+describe(SUITE, suiteRequiresShared(SUITE, corpus), () => {
   it('converts into tandem sensors that validate', () => {
     const all = manifests();
     assert.ok(all.length > 30, `expected the corpus to hold sensors, found ${all.length}`);

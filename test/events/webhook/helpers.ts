@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { IncomingEvent } from '../../../src/events/model.js';
 import type { DispatchResult, EventSink } from '../../../src/events/source.js';
 import { WebhookEventSource, type WebhookSourceOptions } from '../../../src/events/sources/webhook/source.js';
+import { LISTEN_BACKLOG } from '../../../src/server/app.js';
 import type { WebhookSourceConfig } from '../../../src/events/sources/webhook/schema.js';
 
 export class RecordingSink implements EventSink {
@@ -40,7 +41,9 @@ export async function startHarness(
   source.mountRoutes(app);
   const sink = new RecordingSink();
   if (options.start !== false) await source.start(sink);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // As the control plane listens: Node's default backlog (511) resets some of a burst of 1,000
+  // concurrent deliveries on a loaded machine (see src/server/app.ts).
+  await app.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
   return {
