@@ -12,23 +12,13 @@ import { compileToKfp, kfpIrYaml } from '../src/engines/kfp/compile/index.js';
 import { loadWorkflowText } from '../src/spec/load.js';
 import type { TaskSpec, WorkflowSpec } from '../src/spec/schema.js';
 import { interleavedMedians, median, Report, repetitions } from './lib/harness.js';
+import { seededRandom as random } from '../test/helpers/seeded-random.js';
 
 const LAYERS = Number(process.env.BENCH_COMPILE_LAYERS ?? 100);
 const WIDTH = Number(process.env.BENCH_COMPILE_WIDTH ?? 100);
 const REPS = repetitions(5);
 const KFP_OPTIONS = { defaultImage: 'alpine:3.20' };
 
-/** A small deterministic generator (mulberry32), so every run compiles the same workflow. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const nameOf = (layer: number, index: number): string => `l${String(layer).padStart(3, '0')}_t${String(index).padStart(3, '0')}`;
 

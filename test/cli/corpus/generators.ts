@@ -4,6 +4,7 @@
 // alias and merge-key bombs, CEL and template bombs, forEach bombs, long strings, unicode, CRLF,
 // multi-document files, broken JSON and hostile TypeScript modules.
 import { stringify } from 'yaml';
+import { seededRandom as random } from '../../helpers/seeded-random.js';
 
 export interface CorpusCase {
   /** File name in the corpus directory; unique. */
@@ -21,17 +22,6 @@ export interface CorpusCase {
   run?: { exit: number; mentions?: RegExp; env?: Record<string, string> };
 }
 
-/** mulberry32: a small seeded generator, enough to pick mutations reproducibly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
