@@ -16,6 +16,7 @@ import { after, describe, it } from 'node:test';
 import { readStarted } from '../../src/engines/local/attempt-records.js';
 import { openStore } from '../../src/store/sqlite/open.js';
 import { sleep, until } from './helpers.js';
+import { suiteRequires } from '../helpers/skip.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/tandem.js');
 const KILLS = 20;
@@ -31,7 +32,6 @@ const MARGIN_S = 2 / HZ;
 const GAP_MS = 100;
 
 const onLinux = existsSync('/proc/self/stat') && existsSync('/proc/uptime');
-if (!onLinux && process.env.CI === 'true') throw new Error('crash-kill9: needs /proc (Linux) to read fork times, and CI=true');
 
 function uptime(): number {
   return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
@@ -95,7 +95,8 @@ function processesMentioning(needle: string): string[] {
   return found;
 }
 
-describe('crash safety under repeated kill -9 of the tandem process', { skip: !onLinux && 'needs /proc (Linux)' }, () => {
+const SUITE = 'crash safety under repeated kill -9 of the tandem process';
+describe(SUITE, suiteRequires(SUITE, onLinux ? undefined : 'no /proc here (Linux) to read fork times from', 'run it on Linux'), () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-kill9-'));
   /** The tandem process of the current round, stopped if the test ends (or times out) while it runs. */
   let current: ChildProcess | undefined;

@@ -155,6 +155,8 @@ server:
         }
       })
       .catch(() => undefined);
+    // The hub answers `connected` once it has subscribed: runs started after that are streamed.
+    await until(() => streamed.includes(': connected'), () => `the stream to connect (got ${JSON.stringify(streamed)})`);
 
     const apiRun = JSON.parse(await call('/api/v1/workflows/printenv/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })) as { runId?: string; id?: string };
     const body = JSON.stringify({ note: 'hello' });
@@ -203,6 +205,8 @@ server:
     const digest = /"digest":"([0-9a-f]{64})"/.exec(answers.find((a) => a.what === `GET /api/v1/runs/${runs[0]}`)!.text)?.[1];
     assert.ok(digest, 'the run detail names the env artifact');
     await call(`/api/v1/lineage/artifacts?ref=${digest}`);
+    // The hub polls the store (every 500 ms): wait for it to have told of both runs.
+    await until(() => runs.every((id) => streamed.includes(`"id":"${id}"`)), () => `the stream to carry both runs (got ${JSON.stringify(streamed.slice(0, 500))})`);
     streamAbort.abort();
     await streamDone;
     answers.push({ what: 'GET /api/v1/stream', status: 200, text: streamed });

@@ -10,6 +10,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { BASE_ENV, taskEnvironment } from '../../../src/engines/local/runners/task-env.js';
 import { perlAvailable, SpawnerPool } from '../../../src/engines/local/spawner/pool.js';
 import { makeHarness, runToEnd, workflow, type Harness } from '../harness.js';
+import { suiteRequires } from '../../helpers/skip.js';
 
 const SECRET = 'engine-secret-3c9d1e7a';
 const INHERITED = 'passed-through-5b2f';
@@ -48,7 +49,8 @@ function expectedNames(...extra: string[]): string[] {
 }
 
 const kinds: Array<'perl' | 'node'> = perlAvailable() ? ['perl', 'node'] : ['node'];
-if (!perlAvailable()) console.warn('task environment tests: perl is not installed here, only the Node.js helper is tested');
+// Without perl only the Node.js helper is tested here, loudly; under CI=true that is a failure.
+suiteRequires('task environment tests of the perl helper', perlAvailable() ? undefined : 'perl is not installed', 'install perl-base (apt-get install perl-base); .ci/run does');
 
 for (const kind of kinds) {
   void describe(`task environment (${kind} spawner)`, () => {
