@@ -80,6 +80,10 @@ async function serveCommand(ctx: CliContext, command: Command, options: ServeOpt
     await plane.stop();
   } finally {
     unsubscribe();
+    // Presses stay harmless until the process is gone: on a busy machine npm's forwarded copy of
+    // the press can come after the stop, and with no listener left SIGINT's default action would
+    // kill the process, which npm then reports as its own death by SIGINT instead of our 0.
+    io.onInterrupt(() => undefined);
   }
   writeLine(io.stdout, 'stopped');
   return EXIT.ok;
