@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/: the TypeScript compiler (incremental: it recompiles only what changed since its
-// last build, remembered in dist/.tsbuildinfo), then the assets the compiled code needs.
+// last build, remembered in dist/.tsbuildinfo), then the assets the compiled code needs, then the
+// bundle bin/tandem.js loads (scripts/bundle.js).
 //
 // With --if-changed (npm start, npm run ingest, npm test) it first compares the build's inputs
 // (every file under src/, the tsconfig files, package.json and package-lock.json, these scripts)
@@ -17,13 +18,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const INPUT_DIRS = ['src'];
-const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.js', 'scripts/copy-assets.js'];
+const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.js', 'scripts/copy-assets.js', 'scripts/bundle.js'];
 /** The digest of the inputs the last successful build compiled. */
 const STAMP = join(ROOT, 'dist', '.build-inputs');
 /** tsc's incremental state (tsBuildInfoFile in tsconfig.build.json). */
 const TS_BUILD_INFO = join(ROOT, 'dist', '.tsbuildinfo');
-/** What `bin/tandem.js` loads: without it there is no build, whatever the stamp says. */
+/** What tsc writes for the CLI: without it tsc's incremental state is stale (see below). */
 const ENTRY = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/** What `bin/tandem.js` loads: without it there is no build, whatever the stamp says. */
+const BUNDLE_ENTRY = join(ROOT, 'dist', 'bundle', 'tandem.js');
 
 /** @param {string} dir @returns {string[]} */
 function filesUnder(dir) {
@@ -69,7 +72,7 @@ function run(label, args) {
 const ifChanged = process.argv.includes('--if-changed');
 // Taken before compiling: a file edited during the build makes the next --if-changed build again.
 const digest = inputsDigest();
-if (ifChanged && existsSync(ENTRY) && readStamp() === digest) process.exit(0);
+if (ifChanged && existsSync(ENTRY) && existsSync(BUNDLE_ENTRY) && readStamp() === digest) process.exit(0);
 if (ifChanged) console.error('building tandem (the sources changed since the last build)...');
 
 // tsc's incremental state remembers what it emitted, not whether it is still there: with the
@@ -78,5 +81,6 @@ if (!existsSync(ENTRY)) rmSync(TS_BUILD_INFO, { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 run('tsc', [tsc, '-p', join(ROOT, 'tsconfig.build.json')]);
 run('copying assets', [join(ROOT, 'scripts', 'copy-assets.js')]);
+run('bundling the CLI', [join(ROOT, 'scripts', 'bundle.js')]);
 mkdirSync(dirname(STAMP), { recursive: true });
 writeFileSync(STAMP, `${digest}\n`);

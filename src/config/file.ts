@@ -11,7 +11,7 @@ import { parseYamlText } from '../spec/yaml.js';
 import { valueAt, within } from './pointer.js';
 import { withoutSecretValue } from './redact.js';
 import { SECTIONS } from './settings.js';
-import { LAYERED_KEYS, PROJECT_SECTIONS, TandemFileDecl, sectionOf, settingPointer, type FileKey, type FileValue, type SettingKey } from './schema.js';
+import { LAYERED_KEYS, PROJECT_SECTIONS, sectionOf, tandemFileDecl, settingPointer, type FileKey, type FileValue, type SettingKey } from './schema.js';
 
 /** The file settings that are lists, and what their items are. */
 type ListKey = { [K in FileKey]: FileValue<K> extends readonly unknown[] ? K : never }[FileKey];
@@ -44,8 +44,8 @@ export interface TandemFile {
 let validator: ValidateFunction | undefined;
 
 function shapeIssues(document: unknown): SpecIssue[] {
-  if (Value.Check(TandemFileDecl, document)) return [];
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(TandemFileDecl);
+  if (Value.Check(tandemFileDecl(), document)) return [];
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(tandemFileDecl());
   return validator(document) ? [] : ajvIssues(validator.errors ?? []).map(withSectionHint);
 }
 

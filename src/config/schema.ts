@@ -47,12 +47,21 @@ export function sectionOf(pointer: string): string {
 
 const TANDEM_SCHEMA_ID = 'https://tandem.dev/schema/tandem.json';
 
-export const TandemFileDecl = Type.Object(sectionProperties(''), {
-  additionalProperties: false,
-  $id: TANDEM_SCHEMA_ID,
-  title: 'tandem.yaml',
-  description: "tandem's settings and the project `tandem serve` runs; see docs/configuration.md.",
-});
+let fileDecl: TObject | undefined;
+
+/**
+ * The whole document's schema, built on first use: building it walks every setting's type (a few
+ * milliseconds), which a command run without a tandem.yaml, such as `tandem runs`, never needs.
+ */
+export function tandemFileDecl(): TObject {
+  fileDecl ??= Type.Object(sectionProperties(''), {
+    additionalProperties: false,
+    $id: TANDEM_SCHEMA_ID,
+    title: 'tandem.yaml',
+    description: "tandem's settings and the project `tandem serve` runs; see docs/configuration.md.",
+  });
+  return fileDecl;
+}
 
 function sectionProperties(prefix: string): Record<string, TSchema> {
   const properties: Record<string, TSchema> = {};

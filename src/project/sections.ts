@@ -7,9 +7,9 @@ import { SOURCE_KINDS } from '../config/shapes.js';
 import { SpecValidationError, type SpecIssue } from '../errors.js';
 import type { SensorSpec } from '../events/sensors/schema.js';
 import { sensorSemanticIssues } from '../events/sensors/validate.js';
-import { parseCronConfig } from '../events/sources/cron/schema.js';
+import { parseCronConfig } from '../events/sources/cron/parse.js';
 import { parseNatsSourceConfig } from '../events/sources/nats/options.js';
-import { parseWebhookConfig } from '../events/sources/webhook/schema.js';
+import { parseWebhookConfig } from '../events/sources/webhook/parse.js';
 import { isRecord } from '../util/is-record.js';
 import type { EventSourceConfig } from './load.js';
 

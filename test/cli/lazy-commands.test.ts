@@ -1,7 +1,8 @@
 // Start-up loads only the command that runs: the program's help with stand-ins is exactly the help
 // with every command loaded (so command-table.ts cannot drift from the commands), and a real
-// `tandem` process (the built dist/) loads no command module for --version or --help and only its
-// own for a command, as a module-loading hook records.
+// `tandem` process (the built, bundled dist/) loads no command module for --version or --help and
+// only its own for a command: a module-loading hook records the bundle's files it loads, and the
+// bundle's own record (dist/bundle/modules.json) says which compiled modules each file holds.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,18 +59,26 @@ void describe('lazy command loading', () => {
     assert.match(typo.err(), /unknown command 'rnus'\n\(Did you mean runs\?\)/);
   });
 
-  /** The dist/src modules a real `tandem ARGS` process loads, relative to dist/src, and its stdout. */
+  /** The compiled modules (relative to dist/src) a real `tandem ARGS` process loads, and its stdout. */
   async function loaded(label: string, args: string[]): Promise<{ modules: string[]; stdout: string }> {
     const log = join(dir, `${label}.log`);
     const { stdout } = await execute(process.execPath, ['--import', HOOK, BIN, ...args], {
       cwd: dir,
       env: { ...process.env, TANDEM_HOME: join(dir, 'home'), TANDEM_TEST_MODULE_LOG: log, TANDEM_CONFIG: '' },
     });
-    const prefix = `file://${join(ROOT, 'dist', 'src')}/`;
-    const modules = readFileSync(log, 'utf8')
+    const bundle = join(ROOT, 'dist', 'bundle');
+    const modulesOf = JSON.parse(readFileSync(join(bundle, 'modules.json'), 'utf8')) as Record<string, string[]>;
+    const prefix = `file://${bundle}/`;
+    const files = readFileSync(log, 'utf8')
       .split('\n')
       .filter((url) => url.startsWith(prefix))
       .map((url) => url.slice(prefix.length));
+    assert.ok(files.length > 0, `the hook saw the bundle load (${label})`);
+    const modules = files.flatMap((file) => {
+      const held = modulesOf[file];
+      assert.ok(held !== undefined, `${file} is in the bundle's record`);
+      return held;
+    });
     return { modules, stdout };
   }
   const commandModules = (modules: string[]) => modules.filter((m) => m.startsWith('cli/commands/'));

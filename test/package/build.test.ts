@@ -28,7 +28,7 @@ void describe('scripts/build.js', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src', 'cli'), { recursive: true });
-  for (const script of ['build.js', 'copy-assets.js']) copyFileSync(join(ROOT, 'scripts', script), join(dir, 'scripts', script));
+  for (const script of ['build.js', 'copy-assets.js', 'bundle.js']) copyFileSync(join(ROOT, 'scripts', script), join(dir, 'scripts', script));
   copyFileSync(join(ROOT, 'tsconfig.build.json'), join(dir, 'tsconfig.build.json'));
   writeFileSync(
     join(dir, 'tsconfig.json'),
@@ -46,6 +46,8 @@ void describe('scripts/build.js', () => {
     assert.match(first.stderr, /^building tandem/);
     assert.match(readFileSync(output, 'utf8'), /answer = 41/);
     assert.ok(existsSync(join(dir, 'dist', '.tsbuildinfo')), 'tsc builds incrementally');
+    const bundled = join(dir, 'dist', 'bundle', 'tandem.js');
+    assert.match(readFileSync(bundled, 'utf8'), /answer = 41/, 'the bundle bin/tandem.js loads is made from the compiled code');
 
     const built = statSync(output).mtimeMs;
     const again = await build(dir, '--if-changed');
@@ -66,6 +68,10 @@ void describe('scripts/build.js', () => {
     rmSync(output);
     assert.match((await build(dir, '--if-changed')).stderr, /^building tandem/, 'a missing build is rebuilt, whatever the stamp says');
     assert.ok(existsSync(output));
+
+    rmSync(join(dir, 'dist', 'bundle'), { recursive: true });
+    assert.match((await build(dir, '--if-changed')).stderr, /^building tandem/, 'a missing bundle is rebuilt too');
+    assert.ok(existsSync(join(dir, 'dist', 'bundle', 'tandem.js')));
   });
 
   void it('fails with the compiler, and keeps building until the sources compile', async () => {

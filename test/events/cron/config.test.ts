@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { systemClock } from '../../../src/events/sources/cron/clock.js';
-import { parseCronConfig } from '../../../src/events/sources/cron/schema.js';
+import { parseCronConfig } from '../../../src/events/sources/cron/parse.js';
 import { SpecValidationError } from '../../../src/errors.js';
 
 void describe('parseCronConfig', () => {

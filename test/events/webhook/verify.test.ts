@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { computeSignature, decodeDigest, verifyBearer, verifyHmac } from '../../../src/events/sources/webhook/verify.js';
-import { parseWebhookConfig } from '../../../src/events/sources/webhook/schema.js';
+import { parseWebhookConfig } from '../../../src/events/sources/webhook/parse.js';
 import { SpecValidationError } from '../../../src/errors.js';
 
 const secret = 's3cret';

@@ -1,8 +1,6 @@
 // Configuration of a webhook event source: one POST route on the server's HTTP listener, with
 // optional HMAC signature and/or bearer token checks. Types and JSON Schema from one declaration.
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { SpecValidationError } from '../../../errors.js';
 import { SecretRef } from '../../../secrets.js';
 import { Duration } from '../../../spec/schema.js';
 
@@ -54,14 +52,3 @@ export const WebhookSourceConfig = Type.Object(
 );
 export type WebhookSourceConfig = Static<typeof WebhookSourceConfig>;
 type WebhookHmacConfig = Static<typeof WebhookHmacConfig>;
-
-/** Checks a configuration value; throws SpecValidationError with every problem and its JSON path. */
-export function parseWebhookConfig(value: unknown, file?: string): WebhookSourceConfig {
-  if (Value.Check(WebhookSourceConfig, value)) return value;
-  const issues = [...Value.Errors(WebhookSourceConfig, value)].map((error) => ({
-    ...(file !== undefined ? { file } : {}),
-    path: error.path,
-    message: error.message,
-  }));
-  throw new SpecValidationError(issues);
-}
