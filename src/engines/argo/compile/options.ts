@@ -26,8 +26,8 @@ export interface ArgoCompileOptions {
   projectDir?: string;
   /** Memoization cache ConfigMap (for `cache`); default tandem-cache. */
   cacheConfigMap?: string;
-  /** ConfigMap holding one key per semaphore name, whose value is the limit; default tandem-semaphores. */
-  semaphoreConfigMap?: string;
+  /** Semaphore ConfigMaps are named `<prefix>-<semaphore>`, each holding the limit under `limit`; default tandem-semaphore. */
+  semaphoreConfigMapPrefix?: string;
 }
 
 /** Fixed places inside every task container. */
@@ -56,7 +56,7 @@ export interface ResolvedOptions {
   nodeImage: string;
   projectDir: string;
   cacheConfigMap: string;
-  semaphoreConfigMap: string;
+  semaphoreConfigMapPrefix: string;
 }
 
 export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOptions {
@@ -70,6 +70,6 @@ export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOption
     nodeImage: options.nodeImage ?? 'node:20-slim',
     projectDir: (options.projectDir ?? '/workspace').replace(/\/+$/, '') || '/',
     cacheConfigMap: options.cacheConfigMap ?? 'tandem-cache',
-    semaphoreConfigMap: options.semaphoreConfigMap ?? 'tandem-semaphores',
+    semaphoreConfigMapPrefix: options.semaphoreConfigMapPrefix ?? 'tandem-semaphore',
   };
 }

@@ -27,7 +27,8 @@ export function resolveDagReference(ctx: CompileContext, task: TaskSpec, field: 
     return { kind: 'tag', tag: `{{workflow.parameters.${first}}}`, expr: `workflow.parameters.${first}`, type: ctx.spec.params?.[first]?.type };
   }
   if (root === 'tasks' && first !== undefined && second === 'status' && path.length === 3) {
-    return { kind: 'tag', tag: `{{tasks.${first}.status}}`, expr: `tasks.${first}.status`, type: 'string' };
+    const argoName = ctx.templateName(first);
+    return { kind: 'tag', tag: `{{tasks.${argoName}.status}}`, expr: `${exprTask(argoName)}.status`, type: 'string' };
   }
   if (root === 'tasks' && first !== undefined && second === 'outputs' && third !== undefined && path.length === 4) {
     return resolveOutput(ctx, task, field, first, third);
@@ -55,12 +56,14 @@ function resolveOutput(ctx: CompileContext, task: TaskSpec, field: string, produ
     ctx.fail('reference across the exit handler', task.name, field, `tasks.${producerName}.outputs.${output}: Argo's exit handler is a separate DAG that cannot read the main DAG's task outputs (or the reverse)`);
   }
   const type = outputType(producer, decl);
+  // Argo knows the producer by its Argo name (check_data → check-data).
+  const argoName = ctx.templateName(producerName);
   const looped = producer.forEach !== undefined;
   if (isArtifactType(type)) {
     if (looped) {
       ctx.fail('artifact fan-in', task.name, field, `tasks.${producerName}.outputs.${output} is a list of artifacts (one per forEach item); Argo does not aggregate output artifacts of a loop`);
     }
-    return { kind: 'artifact', from: `{{tasks.${producerName}.outputs.artifacts.${output}}}` };
+    return { kind: 'artifact', from: `{{tasks.${argoName}.outputs.artifacts.${output}}}` };
   }
   if (decl.stdout !== undefined && decl.stdout !== false) {
     if (looped) ctx.fail('stdout output of a forEach task', task.name, field, `tasks.${producerName}.outputs.${output} would need each iteration's stdout parsed; declare a file output ({ path }) instead`);
@@ -72,12 +75,21 @@ function resolveOutput(ctx: CompileContext, task: TaskSpec, field: string, produ
     if (!keys.every((key) => IDENT.test(key))) ctx.fail('stdout output', producerName, `outputs.${output}.stdout`, `"${dotPath}" must be a dot path of identifiers to become a JSONPath`);
     // The JSON is the whole stdout or, when the task logged first, its last line (as tandem reads it):
     // the last line of a one-line stdout is the whole of it, and a multi-line JSON document fails loudly.
-    const lastLine = `last(split(trim(tasks.${producerName}.outputs.result), "\\n"))`;
+    const lastLine = `last(split(trim(${exprTask(argoName)}.outputs.result), "\\n"))`;
     const expr = `jsonpath(${lastLine}, "$${keys.map((k) => `.${k}`).join('')}")`;
     return { kind: 'tag', tag: `{{=${expr}}}`, expr, type, typed: true };
   }
-  const ref = `tasks.${producerName}.outputs.parameters.${output}`;
-  return { kind: 'tag', tag: `{{${ref}}}`, expr: ref, type: looped ? 'json' : type };
+  return {
+    kind: 'tag',
+    tag: `{{tasks.${argoName}.outputs.parameters.${output}}}`,
+    expr: `${exprTask(argoName)}.outputs.parameters.${output}`,
+    type: looped ? 'json' : type,
+  };
+}
+
+/** `tasks.NAME` in expr-lang; a name with '-' is indexed (`tasks['check-data']`), as a dotted '-' reads as a minus. */
+function exprTask(argoName: string): string {
+  return IDENT.test(argoName) ? `tasks.${argoName}` : `tasks['${argoName}']`;
 }
 
 /** The type of `item` (or `item.field`) when forEach is a literal list or a range; undefined when unknown. */

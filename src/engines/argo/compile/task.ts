@@ -24,6 +24,7 @@ export interface CompiledTask {
 export function compileTask(ctx: CompileContext, task: TaskSpec, depends: string | undefined): CompiledTask {
   const scope = new TemplateScope(ctx, task);
   const runner = runnerTemplate(ctx, scope); // renders runner fields, which may add synthesized inputs
+  const memo = memoize(ctx, scope); // cache.key values may add synthesized inputs too
   const leafName = ctx.templateName(task.name);
   const leaf: Json = {
     name: leafName,
@@ -36,14 +37,13 @@ export function compileTask(ctx: CompileContext, task: TaskSpec, depends: string
   if (retry) leaf.retryStrategy = retry;
   const deadline = activeDeadlineSeconds(ctx, task);
   if (deadline !== undefined) leaf.activeDeadlineSeconds = deadline;
-  const memo = memoize(ctx, scope);
   if (memo) leaf.memoize = memo;
   const sync = synchronization(ctx, task);
   if (sync) leaf.synchronization = sync;
 
   const when = task.when !== undefined ? argoWhen(ctx, task, task.when) : undefined;
   const loop = loopFields(ctx, task);
-  const head = { name: task.name, ...(depends !== undefined ? { depends } : {}) };
+  const head = { name: leafName, ...(depends !== undefined ? { depends } : {}) };
   if (task.forEach === undefined || task.parallelism === undefined) {
     const dagTask: Json = { ...head, template: leafName, ...argumentsOf(scope.args), ...(when !== undefined ? { when } : {}), ...loop };
     return { templates: [leaf], dagTask };
@@ -73,9 +73,9 @@ function wrapLoop(ctx: CompileContext, task: TaskSpec, args: DagArgument[], leaf
   const wrapperName = `${ctx.templateName(task.name)}-loop`;
   const outputs = Object.entries(task.outputs ?? {})
     .filter(([, decl]) => !isArtifactType(decl.type) && (decl.stdout === undefined || decl.stdout === false))
-    .map(([name]) => ({ name, valueFrom: { parameter: `{{tasks.${task.name}.outputs.parameters.${name}}}` } }));
+    .map(([name]) => ({ name, valueFrom: { parameter: `{{tasks.${leaf.name as string}.outputs.parameters.${name}}}` } }));
   const innerTask: Json = {
-    name: task.name,
+    name: leaf.name,
     template: leaf.name,
     ...argumentsOf(inner),
     ...(whenPerItem && when !== undefined ? { when } : {}),
