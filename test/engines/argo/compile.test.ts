@@ -236,11 +236,11 @@ void describe('argo compile: forEach', () => {
     assert.deepEqual(loop.outputs.parameters, [{ name: 'n', valueFrom: { parameter: '{{tasks.a.outputs.parameters.n}}' } }]);
   });
 
-  void it('refuses steps, artifact loops and artifact fan-in', () => {
+  void it('refuses steps, a loop over one artifact, and a loop\'s artifacts as a workflow output', () => {
     refuses({ tasks: [{ name: 'a', forEach: { start: 0, end: 4, step: 2 }, ...sh('x') }] }, 'forEach step', /task a, forEach.step/);
     const art = { name: 'p', ...sh('x'), outputs: { d: { type: 'artifact' } } };
     refuses({ tasks: [art, { name: 'a', forEach: '{{ tasks.p.outputs.d }}', ...sh('x') }] }, 'forEach over artifacts', /task a, forEach/);
-    refuses({ tasks: [{ ...art, forEach: [1, 2] }, { name: 'c', inputs: { d: '{{ tasks.p.outputs.d }}' }, ...sh('x') }] }, 'artifact fan-in', /task c, inputs.d/);
+    refuses({ tasks: [{ ...art, forEach: [1, 2] }], outputs: { d: '{{ tasks.p.outputs.d }}' } }, 'artifact fan-in', /outputs.d/);
   });
 });
 

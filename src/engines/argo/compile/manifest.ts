@@ -4,6 +4,7 @@
 // envelope. Objects are built in a fixed key order so the YAML is stable for snapshots.
 import { taskReferences, taskUpstreams } from '../../../spec/graph.js';
 import type { ParamDecl, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import { artifactRepositoryRef } from './artifacts.js';
 import { CompileContext } from './context.js';
 import { cronWorkflowName } from './names.js';
 import { ENTRY_TEMPLATE, EXIT_TEMPLATE, resolveOptions, type ArgoCompileOptions } from './options.js';
@@ -86,12 +87,14 @@ function buildWorkflowSpec(ctx: CompileContext): Json {
   }
   templates.push(...main.templates, ...exit);
   const parameters = Object.entries(spec.params ?? {}).map(([name, decl]) => parameter(name, decl));
+  const repositoryRef = artifactRepositoryRef(ctx);
   return {
     entrypoint: ENTRY_TEMPLATE,
     ...(parameters.length ? { arguments: { parameters } } : {}),
     ...(exit.length ? { onExit: EXIT_TEMPLATE } : {}),
     ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}),
     ...(ctx.options.serviceAccountName !== undefined ? { serviceAccountName: ctx.options.serviceAccountName } : {}),
+    ...(repositoryRef !== undefined ? { artifactRepositoryRef: repositoryRef } : {}),
     templates,
   };
 }
@@ -158,6 +161,7 @@ function workflowOutputs(ctx: CompileContext): Json {
     }
     const consumer = { ...host, name: '' } as TaskSpec;
     const resolved = resolveDagReference(ctx, consumer, field, node.path);
+    if (resolved.kind === 'artifact-list') ctx.fail('artifact fan-in', undefined, field, `${node.path.join('.')} is one artifact per forEach item; a workflow output names one artifact`);
     if (resolved.kind === 'artifact') artifacts.push({ name, from: resolved.from, globalName: name });
     else if (resolved.kind === 'tag' && resolved.typed) parameters.push({ name, valueFrom: { expression: resolved.expr }, globalName: name });
     else if (resolved.kind === 'tag') parameters.push({ name, valueFrom: { parameter: resolved.tag }, globalName: name });

@@ -1,6 +1,8 @@
 // Options of the Argo compiler and their defaults: which kind of manifest, where the workflow's
-// files live inside the task images, and the names of the cluster objects (ConfigMaps) that
-// memoization and semaphores need. Resolved once so every other module reads plain values.
+// files live inside the task images, the names of the cluster objects (ConfigMaps) that
+// memoization and semaphores need, and the artifact repository. Resolved once so every other
+// module reads plain values.
+import type { ArgoArtifactRepository } from './artifacts.js';
 
 type ArgoKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow';
 
@@ -28,6 +30,8 @@ export interface ArgoCompileOptions {
   cacheConfigMap?: string;
   /** Semaphore ConfigMaps are named `<prefix>-<semaphore>`, each holding the limit under `limit`; default tandem-semaphore. */
   semaphoreConfigMapPrefix?: string;
+  /** Where artifacts are kept (tandem.yaml `artifacts`); default: the controller's default artifact repository. */
+  artifacts?: ArgoArtifactRepository;
 }
 
 /** Fixed places inside every task container. */
@@ -57,6 +61,7 @@ export interface ResolvedOptions {
   projectDir: string;
   cacheConfigMap: string;
   semaphoreConfigMapPrefix: string;
+  artifacts?: ArgoArtifactRepository;
 }
 
 export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOptions {
@@ -71,5 +76,6 @@ export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOption
     projectDir: (options.projectDir ?? '/workspace').replace(/\/+$/, '') || '/',
     cacheConfigMap: options.cacheConfigMap ?? 'tandem-cache',
     semaphoreConfigMapPrefix: options.semaphoreConfigMapPrefix ?? 'tandem-semaphore',
+    ...(options.artifacts !== undefined ? { artifacts: options.artifacts } : {}),
   };
 }
