@@ -98,5 +98,14 @@ export const ARGO_FEATURE_ROWS: Record<string, ArgoFeatureCase[]> = {
   '`finally`': [{ label: 'finally', doc: { name: 'fin', tasks: [{ name: 'work_it', ...sh('x') }], finally: [{ name: 'notify_me', ...sh('echo {{ run.status }}') }, { name: 'also', ...sh('echo {{ run.failures }}') }] } }],
   '`run.status`, `run.failures`': [{ label: 'run status', doc: { name: 'rs', tasks: [{ name: 'a', ...sh('x') }], finally: [{ name: 'n', inputs: { s: '{{ run.status }}' }, ...sh('echo {{ inputs.s }} {{ run.failures }}') }] } }],
   'workflow outputs': [{ label: 'outputs', doc: { name: 'wo', tasks: [{ name: 'a_b', ...sh('x'), outputs: { o: { type: 'string' }, d: { type: 'Dataset', path: 'd' } } }], outputs: { o: '{{ tasks.a_b.outputs.o }}', d: '{{ tasks.a_b.outputs.d }}' } } }],
+  '`artifacts` in tandem.yaml': [
+    {
+      label: 'an S3 bucket for a loop and a single artifact',
+      doc: { name: 'repo', tasks: [{ name: 'each', forEach: [1, 2], ...sh('x'), outputs: { d: { type: 'Dataset', path: 'd' } } }, { name: 'one', ...sh('x'), outputs: { m: { type: 'Model', path: 'm' } } }, { name: 'all', inputs: { d: '{{ tasks.each.outputs.d }}', m: '{{ tasks.one.outputs.m }}' }, ...sh('x') }] },
+      options: { artifacts: { s3: { endpoint: 'minio:9000', bucket: 'b', keyPrefix: 'p', accessKeySecret: { name: 's', key: 'a' }, secretKeySecret: { name: 's', key: 'b' } } } },
+    },
+    { label: 'a GCS bucket', doc: { name: 'repo-gcs', tasks: [{ name: 'one', ...sh('x'), outputs: { m: { type: 'Model', path: 'm' } } }, { name: 'two', inputs: { m: '{{ tasks.one.outputs.m }}' }, ...sh('x') }] }, options: { artifacts: { gcs: { bucket: 'g' } } } },
+    { label: 'a repository reference', doc: { name: 'repo-ref', tasks: [{ name: 'one', ...sh('x'), outputs: { m: { type: 'Model', path: 'm' } } }] }, options: { artifacts: { artifactRepositoryRef: { configMap: 'artifact-repositories', key: 'minio' } } } },
+  ],
   '`lane`, `experiment`, `metrics`': [{ label: 'tracking', doc: { name: 'tr', experiment: 'exp-1', tasks: [{ name: 'a', ...sh('x') }] } }],
 };
