@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { compileProjectEvents } from '../../src/compile/project-events.js';
 import { compileWorkflow } from '../../src/compile/workflow.js';
 import type { CompileSettings } from '../../src/compile/targets.js';
 import { argoSupportingObjects, compileToArgo, type ArgoCompileOptions } from '../../src/engines/argo/compile/index.js';
@@ -219,6 +220,23 @@ void describe('Argo rules: what tandem compiles', () => {
       assert.ok(argo > 0, `${project} routes no workflow to Argo`);
     });
   }
+
+  void it('examples/cluster/tandem.yaml: the Workflows its sensors create pass the rules', async () => {
+    const project = await loadProject(join(ROOT, 'examples/cluster/tandem.yaml'), { cwd: ROOT, env: {} });
+    const { file } = await compileProjectEvents(project, { ...SETTINGS, kfpEndpoint: 'http://ml-pipeline.kubeflow:8888', github: { organizations: ['acme'] } });
+    const embedded: unknown[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value !== null && typeof value === 'object') {
+        const record = value as Json;
+        if (record.apiVersion === 'argoproj.io/v1alpha1' && record.kind === 'Workflow') embedded.push(record);
+        else Object.values(record).forEach(collect);
+      }
+    };
+    collect(documents(file.yaml));
+    assert.ok(embedded.length > 0, 'no sensor creates a Workflow');
+    for (const workflow of embedded) assert.deepEqual(checkArgoManifests([workflow]), []);
+  });
 
   for (const [row, cases] of Object.entries(ARGO_FEATURE_ROWS)) {
     for (const feature of cases) {

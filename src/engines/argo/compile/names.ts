@@ -10,15 +10,15 @@
 import { createHash } from 'node:crypto';
 
 const FIELD_MAX = 128;
-export const CRON_WORKFLOW_NAME_MAX = 52;
+const CRON_WORKFLOW_NAME_MAX = 52;
 
 /** A short, stable hash of `text` (hex), for names that had to be shortened or rewritten. */
-export function shortHash(text: string, length = 6): string {
+function shortHash(text: string, length = 6): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
 /** `text` cut to `max` characters, the cut marked with a hash of the whole (`-1a2b3c`). */
-export function fitWithHash(text: string, max: number): string {
+function fitWithHash(text: string, max: number): string {
   if (text.length <= max) return text;
   const hash = shortHash(text);
   return `${text.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;

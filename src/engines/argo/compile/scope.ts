@@ -10,7 +10,7 @@ import type { CompileContext } from './context.js';
 import { CONTAINER_PATHS } from './options.js';
 import { artifactSource, dagText, inputValue, loopedArtifacts, mentionsItem, parseExpression, resolveDagReference } from './references.js';
 
-export const ITEM_INPUT = 'tandem-item';
+const ITEM_INPUT = 'tandem-item';
 
 export interface DagArgument {
   name: string;

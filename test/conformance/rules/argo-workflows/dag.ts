@@ -15,7 +15,7 @@ export interface DagGraph {
 }
 
 /** Task names `depends` mentions, with the result each is tested for; throws on what Argo cannot parse. */
-export function parseDepends(text: string): Array<{ task: string; result?: string }> {
+function parseDepends(text: string): Array<{ task: string; result?: string }> {
   const found: Array<{ task: string; result?: string }> = [];
   const token = /\s*(?:(&&|\|\||!|\(|\))|([a-zA-Z0-9][-a-zA-Z0-9]*)(?:\.([A-Za-z]+))?)/y;
   let at = 0;
