@@ -72,6 +72,7 @@ export function checkDag(view: WorkflowView, template: Json): DagGraph {
     checkFieldName(view, task.name, `${at}.name`, 'DAG task');
     if ((usingDepends || task.dependencies !== undefined) && /^[0-9]/.test(name)) p.add(`${at}.name`, "a task name cannot begin with a digit when 'depends' or 'dependencies' is used");
     checkCallee(view, task, at);
+    checkLoop(view, task, at);
     const deps = new Set<string>();
     if (task.depends !== undefined) {
       try {
@@ -109,10 +110,37 @@ export function checkSteps(view: WorkflowView, template: Json): void {
       // Step names may hold parameters that resolve at run time; only the literal parts must be valid.
       checkFieldName(view, str(step.name)?.replace(/\{\{[^}]*\}\}/g, 'x'), `${at}.name`, 'step');
       checkCallee(view, step, at);
+      checkLoop(view, step, at);
       all.push(step);
     });
   });
   checkUnique(view, all, path, 'step');
+}
+
+/**
+ * At most one of withItems, withParam, withSequence; withItems a list; withParam a tag (resolved
+ * to a JSON list at run time) or a JSON list; withSequence count or end, not both.
+ */
+function checkLoop(view: WorkflowView, task: Json, at: string): void {
+  const kinds = ['withItems', 'withParam', 'withSequence'].filter((key) => task[key] !== undefined);
+  if (kinds.length > 1) view.problems.add(at, `only one of withItems, withParam, withSequence can be given, found ${kinds.join(' and ')}`);
+  if (task.withItems !== undefined && !Array.isArray(task.withItems)) view.problems.add(`${at}.withItems`, 'must be a list');
+  const param = task.withParam;
+  if (param !== undefined) {
+    const text = str(param);
+    if (text === undefined) view.problems.add(`${at}.withParam`, 'must be text: a tag such as {{tasks.a.outputs.result}}, or a JSON list');
+    else if (!text.includes('{{') && !isJsonList(text)) view.problems.add(`${at}.withParam`, `"${text}" is neither a tag nor a JSON list`);
+  }
+  const sequence = task.withSequence as Json | undefined;
+  if (sequence !== undefined && sequence.count !== undefined && sequence.end !== undefined) view.problems.add(`${at}.withSequence`, 'only one of count or end can be given');
+}
+
+function isJsonList(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
 }
 
 /** A DAG task or step calls a template of this workflow, a templateRef, or an inline template. */
