@@ -1,7 +1,7 @@
 // One workflow to the manifests of one target (`auto`: the target of the lane the router picks).
 import { route } from '../router/index.js';
 import type { Lane, WorkflowSpec } from '../spec/schema.js';
-import { argoManifestYaml, compileToArgo } from '../engines/argo/compile/index.js';
+import { argoManifestYaml, argoSupportingObjects, compileToArgo } from '../engines/argo/compile/index.js';
 import { compileHybrid } from '../engines/hybrid/compile.js';
 import { compileToKfp, kfpIrYaml } from '../engines/kfp/compile/index.js';
 import type { CompiledFile, CompileSettings, CompileTarget } from './targets.js';
@@ -12,16 +12,26 @@ export async function compileWorkflow(spec: WorkflowSpec, baseDir: string, targe
   const tag = lane ? { lane } : {};
   if (effective === 'argo') {
     const manifest = compileToArgo(spec, settings.argo);
-    return [{ name: `${spec.name}.argo.yaml`, kind: String(manifest.kind), source: spec.name, ...tag, yaml: argoManifestYaml(manifest) }];
+    return [{ name: `${spec.name}.argo.yaml`, kind: argoKind(manifest, spec, settings), source: spec.name, ...tag, yaml: argoFileYaml(manifest, spec, settings) }];
   }
   if (effective === 'kfp') {
     return [{ name: `${spec.name}.kfp.yaml`, kind: 'PipelineSpec', source: spec.name, ...tag, yaml: kfpIrYaml(compileToKfp(spec, settings.kfp)) }];
   }
   const hybrid = await compileHybrid(spec, baseDir, { argo: settings.argo, kfp: settings.kfp, ...(settings.tandemImage ? { tandemImage: settings.tandemImage } : {}) });
   return [
-    { name: `${spec.name}.argo.yaml`, kind: String(hybrid.workflow.kind), source: spec.name, ...tag, yaml: argoManifestYaml(hybrid.workflow) },
+    { name: `${spec.name}.argo.yaml`, kind: argoKind(hybrid.workflow, spec, settings), source: spec.name, ...tag, yaml: argoFileYaml(hybrid.workflow, spec, settings) },
     ...hybrid.pipelines.map((p) => ({ name: `${p.name}.kfp.yaml`, kind: 'PipelineSpec', source: `${spec.name} (${p.startedBy.join(', ')})`, ...tag, yaml: kfpIrYaml(p.ir) })),
   ];
+}
+
+/** The Argo manifest, then the objects it needs (its semaphores' ConfigMaps), one YAML document each. */
+function argoFileYaml(manifest: Record<string, unknown>, spec: WorkflowSpec, settings: CompileSettings): string {
+  return [manifest, ...argoSupportingObjects(spec, settings.argo)].map(argoManifestYaml).join('---\n');
+}
+
+function argoKind(manifest: Record<string, unknown>, spec: WorkflowSpec, settings: CompileSettings): string {
+  const extra = argoSupportingObjects(spec, settings.argo).length;
+  return extra > 0 ? `${String(manifest.kind)} + ${extra} ConfigMap` : String(manifest.kind);
 }
 
 /** The cluster target of a lane: KFP runs the kubeflow lane, Argo the argo lane, both the hybrid one. */

@@ -36,6 +36,7 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
   const killGracePeriod = need('engine.killGracePeriod');
   const checked = file !== undefined && file.parsed ? (options.checks ?? []).flatMap((check) => check(file)) : [];
   const mlflow = mlflowConfig(file, values['mlflow.trackingUri']);
+  const artifacts = file?.value('artifacts');
   const config: TandemConfig = {
     home: need('home'),
     engine: {
@@ -56,6 +57,7 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
     routing: { rules: file?.items('routing.rules').map(({ value }) => value) ?? [], replaceDefaults: file?.value('routing.replaceDefaults') ?? false },
     lanes: { kubeflow: { engine: need('lanes.kubeflow.engine') }, argo: { engine: need('lanes.argo.engine') } },
     ...(mlflow.config ? { mlflow: mlflow.config } : {}),
+    ...(artifacts !== undefined ? { artifacts } : {}),
     ...(file ? { file: file.file } : {}),
     sources,
   };

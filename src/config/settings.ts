@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { SecretRef } from '../secrets.js';
+import { ArtifactRepositoryDecl } from './artifacts.js';
 import { Duration, NON_BLANK_PATTERN, WORKFLOW_NAME_PATTERN } from '../spec/schema.js';
 import { fileSetting, layered, Rejection, type Setting } from './setting.js';
 import { ApiTokenDecl, EventSourceDecl, LANE_ENGINES, Nullable, ProjectSensorDecl, RoutingRuleDecl, WorkflowRef } from './shapes.js';
@@ -213,6 +214,13 @@ export const SETTINGS = {
     type: SecretRef,
     description: `Where the bearer token is: \`{ env: NAME }\` or \`{ file: PATH }\` (relative to this file), never the token itself. Without it, ${MLFLOW_TOKEN_FALLBACK_ENV} is used when set.`,
     default: { doc: `\`$${MLFLOW_TOKEN_FALLBACK_ENV}\` when set` },
+  }),
+  artifacts: fileSetting({
+    type: ArtifactRepositoryDecl,
+    description:
+      "Where Argo keeps the artifacts tasks pass on, for `tandem compile`: `{ s3: { endpoint, bucket, region?, insecure?, keyPrefix?, accessKeySecret?, secretKeySecret? } }`, `{ gcs: { bucket, keyPrefix?, serviceAccountKeySecret? } }` (secrets as `{ name, key }` of a Kubernetes Secret) or `{ artifactRepositoryRef: { configMap?, key? } }`.",
+    see: ['compile.md'],
+    default: { doc: "Argo's default artifact repository" },
   }),
   namespace: fileSetting({
     type: Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 }),

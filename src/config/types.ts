@@ -2,6 +2,7 @@
 // flags, resolved. The value types come from the settings' declarations (settings.ts).
 import type { SpecIssue } from '../errors.js';
 import type { SecretRef } from '../secrets.js';
+import type { ArtifactRepositoryConfig } from './artifacts.js';
 import type { Limits } from '../util/limits.js';
 import type { TandemFile } from './file.js';
 import type { FlagKey, LayeredKey, SettingValue } from './schema.js';
@@ -34,6 +35,8 @@ export interface TandemConfig {
   };
   /** `mlflow` in tandem.yaml (or TANDEM_MLFLOW_TRACKING_URI): mirror ML-lane runs into MLflow; see docs/mlflow.md. */
   mlflow?: MlflowConfig;
+  /** `artifacts` in tandem.yaml: the artifact repository compiled Argo workflows use; absent: Argo's default one. */
+  artifacts?: ArtifactRepositoryConfig;
   /** The tandem.yaml that was read, if any. */
   file?: string;
   /** Where each layered setting's value came from. */

@@ -80,12 +80,12 @@ void describe('tandem compile', () => {
   });
 
   void it('refuses what a target cannot express, naming the feature, the task and the target, and compiles the rest', () => {
-    const result = tandem('compile', 'examples/document-ingestion/workflow.yaml', 'examples/retry/workflow.yaml', '--target', 'argo', '--json');
+    const result = tandem('compile', 'examples/ml-training/workflow.yaml', 'examples/retry/workflow.yaml', '--target', 'argo', '--json');
     assert.equal(result.status, 2);
     const report = JSON.parse(result.stdout) as { files: Array<{ name: string }>; errors: Array<{ file: string; error: string }> };
     assert.deepEqual(report.files.map((f) => f.name), ['retry.argo.yaml']);
     assert.equal(report.errors.length, 1);
-    assert.match(report.errors[0]!.error, /cannot compile to argo: workflow document-ingestion, task embed, forEach: artifact fan-in/);
+    assert.match(report.errors[0]!.error, /cannot compile to argo: workflow ml-training, task train, inputs\.train: cache/);
     const kfp = tandem('compile', 'examples/timeout/workflow.yaml', '--target', 'kfp');
     assert.equal(kfp.status, 2);
     assert.match(kfp.stderr, /cannot compile to kfp: .*timeout/);

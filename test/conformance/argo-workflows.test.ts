@@ -1,6 +1,7 @@
 // Conformance of the Argo compiler with the official Argo Workflows schema: the validator accepts
 // the public corpus (so it is not too strict) and rejects broken manifests (so it can fail);
-// every example compiles to Workflow, WorkflowTemplate and CronWorkflow that validate, or is
+// every example compiles to Workflow, WorkflowTemplate and CronWorkflow that validate (and pass
+// the controller's rules, see argo-workflows-rules.test.ts), or is
 // refused with a CompileError naming the feature; and snapshots pin the compiled YAML.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,11 +9,12 @@ import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { CompileError } from '../../src/errors.js';
-import { argoManifestYaml, compileToArgo, type ArgoCompileOptions } from '../../src/engines/argo/compile/index.js';
+import { argoManifestYaml, argoSupportingObjects, compileToArgo, type ArgoCompileOptions } from '../../src/engines/argo/compile/index.js';
 import { loadWorkflowFile } from '../../src/spec/index.js';
 import { CORPUS_DIR, requireShared } from '../helpers/shared.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
 import { ARGO_KINDS, loadArgoValidator, type ArgoValidator } from './argo-schema.js';
+import { checkArgoManifests } from './rules/argo-workflows/index.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SNAPSHOTS = join(ROOT, 'test/engines/argo/__snapshots__');
@@ -22,7 +24,6 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples'))
   .sort();
 /** Examples Argo cannot express, and the feature each CompileError must name. */
 const REFUSED: Record<string, string> = {
-  'document-ingestion': 'artifact fan-in',
   'ml-training': 'cache',
   hybrid: 'workflow runner',
 };
@@ -111,6 +112,8 @@ void describe('Argo compiler: examples', () => {
         const manifest = compileToArgo(spec, options);
         assert.equal(manifest.kind, kind);
         assertValid(validate ?? loadArgoValidator(), manifest, `${example} as ${kind}`);
+        // The controller's own rules too (rules/argo-workflows), with the ConfigMaps written beside it.
+        assert.deepEqual(checkArgoManifests([manifest, ...argoSupportingObjects(spec, options)]), [], `${example} as ${kind}`);
         if (kind === 'Workflow') matchSnapshot(join(SNAPSHOTS, `${example}.yaml`), argoManifestYaml(manifest));
       });
     }

@@ -75,7 +75,7 @@ everything compiled, 2 when any file is invalid or cannot be expressed.`,
     )
     .action(async (files: string[], options: CompileOptions, command: Command) => {
       const { config, own } = await settingsFor(ctx, command, files);
-      const settings = settingsFrom(options, buildPolicy(config.routing));
+      const settings = settingsFrom(options, buildPolicy(config.routing), config);
       const compiled: CompiledFile[] = [];
       const failures: Failure[] = [];
       const warnings: string[] = [];
@@ -120,7 +120,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function settingsFrom(options: CompileOptions, policy: CompileSettings['policy']): CompileSettings {
+function settingsFrom(options: CompileOptions, policy: CompileSettings['policy'], config: TandemConfig): CompileSettings {
   const common = {
     ...(options.nodeImage ? { nodeImage: options.nodeImage } : {}),
     ...(options.projectDir ? { projectDir: options.projectDir } : {}),
@@ -131,6 +131,8 @@ function settingsFrom(options: CompileOptions, policy: CompileSettings['policy']
       ...(options.template ? { kind: 'WorkflowTemplate' as const } : {}),
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.image ? { defaultImage: options.image } : {}),
+      // tandem.yaml's artifact repository; without it Argo's default one.
+      ...(config.artifacts ? { artifacts: config.artifacts } : {}),
     },
     // KFP has no default image of its own: the Argo default keeps the two targets alike.
     kfp: { ...common, defaultImage: options.image ?? 'alpine:3.20' },

@@ -4,13 +4,17 @@
 // envelope. Objects are built in a fixed key order so the YAML is stable for snapshots.
 import { taskReferences, taskUpstreams } from '../../../spec/graph.js';
 import type { ParamDecl, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import { artifactRepositoryRef } from './artifacts.js';
 import { CompileContext } from './context.js';
+import { cronWorkflowName } from './names.js';
 import { ENTRY_TEMPLATE, EXIT_TEMPLATE, resolveOptions, type ArgoCompileOptions } from './options.js';
 import { parseExpression, resolveDagReference } from './references.js';
 import { compileTask } from './task.js';
 
 type Json = Record<string, unknown>;
 
+/** JSON object: Argo DAG task name → tandem task name, for every task whose name had to change. */
+const TASK_NAMES_ANNOTATION = 'tandem.dev/task-names';
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export function compileManifest(spec: WorkflowSpec, options?: ArgoCompileOptions): Record<string, unknown> {
@@ -24,7 +28,7 @@ export function compileManifest(spec: WorkflowSpec, options?: ArgoCompileOptions
       ...(schedule.timezone !== undefined ? { timezone: schedule.timezone } : {}),
       ...(schedule.concurrencyPolicy !== undefined ? { concurrencyPolicy: schedule.concurrencyPolicy } : {}),
       ...(schedule.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: schedule.startingDeadlineSeconds } : {}),
-      workflowMetadata: { labels: labels(spec) },
+      workflowMetadata: { labels: labels(spec), ...renamedAnnotation(ctx) },
       workflowSpec,
     };
     return envelope(ctx, 'CronWorkflow', cronSpec);
@@ -39,13 +43,20 @@ function envelope(ctx: CompileContext, kind: string, spec: Json): Json {
   if (ctx.spec.description !== undefined) annotations['workflows.argoproj.io/description'] = ctx.spec.description;
   if (ctx.spec.version !== undefined && !labelSafe(ctx.spec.version)) annotations['tandem.dev/version'] = ctx.spec.version;
   if (ctx.spec.experiment !== undefined) annotations['tandem.dev/experiment'] = ctx.spec.experiment;
+  Object.assign(annotations, renamedAnnotation(ctx).annotations);
   const metadata: Json = {
-    ...(kind === 'Workflow' ? { generateName: `${name}-` } : { name }),
+    ...(kind === 'Workflow' ? { generateName: `${name}-` } : { name: kind === 'CronWorkflow' ? cronWorkflowName(name) : name }),
     ...(ctx.options.namespace !== undefined ? { namespace: ctx.options.namespace } : {}),
     labels: labels(ctx.spec),
     ...(Object.keys(annotations).length ? { annotations } : {}),
   };
   return { apiVersion: 'argoproj.io/v1alpha1', kind, metadata, spec };
+}
+
+/** Tasks Argo knows by another name: the map lets status be read back as tandem's task names. */
+function renamedAnnotation(ctx: CompileContext): { annotations?: Record<string, string> } {
+  const renamed = ctx.renamedTasks();
+  return Object.keys(renamed).length > 0 ? { annotations: { [TASK_NAMES_ANNOTATION]: JSON.stringify(renamed) } } : {};
 }
 
 function labelSafe(value: string): boolean {
@@ -76,12 +87,14 @@ function buildWorkflowSpec(ctx: CompileContext): Json {
   }
   templates.push(...main.templates, ...exit);
   const parameters = Object.entries(spec.params ?? {}).map(([name, decl]) => parameter(name, decl));
+  const repositoryRef = artifactRepositoryRef(ctx);
   return {
     entrypoint: ENTRY_TEMPLATE,
     ...(parameters.length ? { arguments: { parameters } } : {}),
     ...(exit.length ? { onExit: EXIT_TEMPLATE } : {}),
     ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}),
     ...(ctx.options.serviceAccountName !== undefined ? { serviceAccountName: ctx.options.serviceAccountName } : {}),
+    ...(repositoryRef !== undefined ? { artifactRepositoryRef: repositoryRef } : {}),
     templates,
   };
 }
@@ -119,7 +132,7 @@ function compileGroup(ctx: CompileContext, tasks: readonly TaskSpec[]): { dagTas
     const ups = taskUpstreams(task).filter((up) => names.has(up));
     // A reader of a possibly skipped task needs it Succeeded; an ordering-only dependency also
     // accepts Skipped (Argo's bare `name`), as tandem runs a task whose upstream was skipped.
-    const terms = ups.map((up) => (data.has(up) && mayBeSkipped(up) ? `${up}.Succeeded` : up));
+    const terms = ups.map((up) => (data.has(up) && mayBeSkipped(up) ? `${ctx.templateName(up)}.Succeeded` : ctx.templateName(up)));
     const compiled = compileTask(ctx, task, terms.length ? terms.join(' && ') : undefined);
     dagTasks.push(compiled.dagTask);
     templates.push(...compiled.templates);
@@ -148,6 +161,7 @@ function workflowOutputs(ctx: CompileContext): Json {
     }
     const consumer = { ...host, name: '' } as TaskSpec;
     const resolved = resolveDagReference(ctx, consumer, field, node.path);
+    if (resolved.kind === 'artifact-list') ctx.fail('artifact fan-in', undefined, field, `${node.path.join('.')} is one artifact per forEach item; a workflow output names one artifact`);
     if (resolved.kind === 'artifact') artifacts.push({ name, from: resolved.from, globalName: name });
     else if (resolved.kind === 'tag' && resolved.typed) parameters.push({ name, valueFrom: { expression: resolved.expr }, globalName: name });
     else if (resolved.kind === 'tag') parameters.push({ name, valueFrom: { parameter: resolved.tag }, globalName: name });

@@ -1,6 +1,8 @@
 // Options of the Argo compiler and their defaults: which kind of manifest, where the workflow's
-// files live inside the task images, and the names of the cluster objects (ConfigMaps) that
-// memoization and semaphores need. Resolved once so every other module reads plain values.
+// files live inside the task images, the names of the cluster objects (ConfigMaps) that
+// memoization and semaphores need, and the artifact repository. Resolved once so every other
+// module reads plain values.
+import type { ArgoArtifactRepository } from './artifacts.js';
 
 type ArgoKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow';
 
@@ -26,8 +28,10 @@ export interface ArgoCompileOptions {
   projectDir?: string;
   /** Memoization cache ConfigMap (for `cache`); default tandem-cache. */
   cacheConfigMap?: string;
-  /** ConfigMap holding one key per semaphore name, whose value is the limit; default tandem-semaphores. */
-  semaphoreConfigMap?: string;
+  /** Semaphore ConfigMaps are named `<prefix>-<semaphore>`, each holding the limit under `limit`; default tandem-semaphore. */
+  semaphoreConfigMapPrefix?: string;
+  /** Where artifacts are kept (tandem.yaml `artifacts`); default: the controller's default artifact repository. */
+  artifacts?: ArgoArtifactRepository;
 }
 
 /** Fixed places inside every task container. */
@@ -56,7 +60,8 @@ export interface ResolvedOptions {
   nodeImage: string;
   projectDir: string;
   cacheConfigMap: string;
-  semaphoreConfigMap: string;
+  semaphoreConfigMapPrefix: string;
+  artifacts?: ArgoArtifactRepository;
 }
 
 export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOptions {
@@ -70,6 +75,7 @@ export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOption
     nodeImage: options.nodeImage ?? 'node:20-slim',
     projectDir: (options.projectDir ?? '/workspace').replace(/\/+$/, '') || '/',
     cacheConfigMap: options.cacheConfigMap ?? 'tandem-cache',
-    semaphoreConfigMap: options.semaphoreConfigMap ?? 'tandem-semaphores',
+    semaphoreConfigMapPrefix: options.semaphoreConfigMapPrefix ?? 'tandem-semaphore',
+    ...(options.artifacts !== undefined ? { artifacts: options.artifacts } : {}),
   };
 }

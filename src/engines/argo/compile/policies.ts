@@ -4,10 +4,13 @@
 // (a fractional backoff factor, gpu requests, caching with artifact inputs) is a CompileError.
 import { createHash } from 'node:crypto';
 import { durationMs } from '../../../spec/duration.js';
-import type { Duration, TaskSpec } from '../../../spec/schema.js';
+import { CompileError } from '../../../errors.js';
+import type { Duration, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import type { CompileContext } from './context.js';
-import { NO_EXPIRY } from './options.js';
+import { objectName } from './names.js';
+import { NO_EXPIRY, type ResolvedOptions } from './options.js';
 import type { TemplateScope } from './scope.js';
+import { tagsToExpr } from './tag-expr.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,8 +51,47 @@ export function synchronization(ctx: CompileContext, task: TaskSpec): Json | und
   const sync = task.synchronization;
   if (!sync) return undefined;
   if ('mutex' in sync) return { mutexes: [{ name: sync.mutex }] };
-  // Argo reads a semaphore's limit from a ConfigMap key: the ConfigMap must hold `<name>: "<limit>"`.
-  return { semaphores: [{ configMapKeyRef: { name: ctx.options.semaphoreConfigMap, key: sync.semaphore.name } }] };
+  // Argo reads a semaphore's limit from a ConfigMap key; semaphoreConfigMaps() emits that ConfigMap.
+  return { semaphores: [{ configMapKeyRef: { name: semaphoreConfigMapName(ctx.options, sync.semaphore.name), key: SEMAPHORE_LIMIT_KEY } }] };
+}
+
+const SEMAPHORE_LIMIT_KEY = 'limit';
+
+/**
+ * One ConfigMap per semaphore name, holding its limit. A semaphore binds every workflow that names
+ * it (as on the embedded engine), so each workflow using it carries the same object: applying them
+ * all leaves one ConfigMap, where a single shared ConfigMap of all limits would be overwritten by
+ * each workflow's partial copy.
+ */
+function semaphoreConfigMapName(options: ResolvedOptions, semaphore: string): string {
+  return objectName(options.semaphoreConfigMapPrefix, semaphore);
+}
+
+/** The ConfigMaps the workflow's semaphores read their limits from, sorted by name. */
+export function semaphoreConfigMaps(spec: WorkflowSpec, options: ResolvedOptions): Json[] {
+  const limits = new Map<string, number>();
+  for (const task of [...spec.tasks, ...(spec.finally ?? [])]) {
+    const sync = task.synchronization;
+    if (!sync || !('semaphore' in sync)) continue;
+    const known = limits.get(sync.semaphore.name);
+    if (known !== undefined && known !== sync.semaphore.limit) {
+      throw new CompileError('argo', 'synchronization', `workflow ${spec.name}, task ${task.name}, synchronization.semaphore`, `semaphore ${sync.semaphore.name} is declared with limits ${known} and ${sync.semaphore.limit}; Argo reads one limit per semaphore`);
+    }
+    limits.set(sync.semaphore.name, sync.semaphore.limit);
+  }
+  return [...limits]
+    .map(([name, limit]) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: semaphoreConfigMapName(options, name),
+        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+        labels: { 'app.kubernetes.io/managed-by': 'tandem' },
+        annotations: { 'tandem.dev/semaphore': name },
+      },
+      data: { [SEMAPHORE_LIMIT_KEY]: String(limit) },
+    }))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
 export function containerResources(ctx: CompileContext, task: TaskSpec): Json | undefined {
@@ -78,6 +120,10 @@ function quantities(values: { cpu?: string; memory?: string } | undefined): Reco
  * memoize: the key is the task's definition (hashed), its cache version and extra key values,
  * every parameter input and every workflow param its runner reads. Artifact inputs cannot be
  * part of an Argo key (only their names are known), so caching such a task is refused.
+ *
+ * Argo's ConfigMap cache takes keys matching `[a-zA-Z0-9][-a-zA-Z0-9]*` only ("invalid cache
+ * key" otherwise), and the values are known at run time only: the key is therefore a fixed hash
+ * of what the compiler knows, then an expression hashing the values (sha256 of their JSON list).
  */
 export function memoize(ctx: CompileContext, scope: TemplateScope): Json | undefined {
   const task = scope.task;
@@ -87,18 +133,16 @@ export function memoize(ctx: CompileContext, scope: TemplateScope): Json | undef
   if (artifact) {
     ctx.fail('cache', task.name, `inputs.${artifact.name}`, 'an Argo memoization key cannot include the content of an artifact input, so a cached result could be stale');
   }
-  const definition = createHash('sha256').update(JSON.stringify({ ...task, cache: undefined })).digest('hex').slice(0, 16);
-  const parts = [
-    ctx.spec.name,
-    task.name,
-    definition,
-    ...(cache.version !== undefined ? [cache.version] : []),
+  const definition = JSON.stringify([ctx.spec.name, task.name, { ...task, cache: undefined }, cache.version ?? null]);
+  const fixed = createHash('sha256').update(definition).digest('hex').slice(0, 32);
+  const values = [
     ...(cache.key ?? []).map((value, i) => scope.text(`cache.key.${i}`, value)),
     ...[...scope.paramsRead].sort().map((name) => `{{workflow.parameters.${name}}}`),
     ...scope.args.map((arg) => `{{inputs.parameters.${arg.name}}}`),
   ];
+  const dynamic = values.length > 0 ? `-{{=sprig.sha256sum(toJson([${values.map(tagsToExpr).join(', ')}]))}}` : '';
   return {
-    key: parts.join('/'),
+    key: `tandem-${fixed}${dynamic}`,
     maxAge: cache.maxAge !== undefined ? goDuration(cache.maxAge) : NO_EXPIRY,
     cache: { configMap: { name: ctx.options.cacheConfigMap } },
   };

@@ -9,13 +9,16 @@ import { parseTemplate } from '../../../expr/template.js';
 import { isInputDecl } from '../../../spec/input-types.js';
 import type { TaskSpec } from '../../../spec/schema.js';
 import { isArtifactType, outputType, type ValueType } from '../../../spec/value-types.js';
+import { loopArtifactPrefix, loopKeyParameter } from './artifacts.js';
 import type { CompileContext } from './context.js';
 
 /** A reference in DAG scope. `expr` is the expr-lang form; `typed` when expr already has the value's type. */
 export type Resolved =
   | { kind: 'tag'; tag: string; expr: string; type: ValueType | undefined; typed?: boolean }
   | { kind: 'literal'; text: string }
-  | { kind: 'artifact'; from: string };
+  | { kind: 'artifact'; from: string }
+  /** A forEach's artifact output: one per iteration, under `prefix`, each key reported in `keys` (a JSON list). */
+  | { kind: 'artifact-list'; prefix: string; keys: string };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -27,7 +30,8 @@ export function resolveDagReference(ctx: CompileContext, task: TaskSpec, field: 
     return { kind: 'tag', tag: `{{workflow.parameters.${first}}}`, expr: `workflow.parameters.${first}`, type: ctx.spec.params?.[first]?.type };
   }
   if (root === 'tasks' && first !== undefined && second === 'status' && path.length === 3) {
-    return { kind: 'tag', tag: `{{tasks.${first}.status}}`, expr: `tasks.${first}.status`, type: 'string' };
+    const argoName = ctx.templateName(first);
+    return { kind: 'tag', tag: `{{tasks.${argoName}.status}}`, expr: `${exprTask(argoName)}.status`, type: 'string' };
   }
   if (root === 'tasks' && first !== undefined && second === 'outputs' && third !== undefined && path.length === 4) {
     return resolveOutput(ctx, task, field, first, third);
@@ -55,12 +59,15 @@ function resolveOutput(ctx: CompileContext, task: TaskSpec, field: string, produ
     ctx.fail('reference across the exit handler', task.name, field, `tasks.${producerName}.outputs.${output}: Argo's exit handler is a separate DAG that cannot read the main DAG's task outputs (or the reverse)`);
   }
   const type = outputType(producer, decl);
+  // Argo knows the producer by its Argo name (check_data → check-data).
+  const argoName = ctx.templateName(producerName);
   const looped = producer.forEach !== undefined;
   if (isArtifactType(type)) {
     if (looped) {
-      ctx.fail('artifact fan-in', task.name, field, `tasks.${producerName}.outputs.${output} is a list of artifacts (one per forEach item); Argo does not aggregate output artifacts of a loop`);
+      // Argo does not aggregate a loop's output artifacts: each iteration writes to a known key (artifacts.ts).
+      return { kind: 'artifact-list', prefix: loopArtifactPrefix(ctx, producerName, output), keys: `{{tasks.${argoName}.outputs.parameters.${loopKeyParameter(output)}}}` };
     }
-    return { kind: 'artifact', from: `{{tasks.${producerName}.outputs.artifacts.${output}}}` };
+    return { kind: 'artifact', from: `{{tasks.${argoName}.outputs.artifacts.${output}}}` };
   }
   if (decl.stdout !== undefined && decl.stdout !== false) {
     if (looped) ctx.fail('stdout output of a forEach task', task.name, field, `tasks.${producerName}.outputs.${output} would need each iteration's stdout parsed; declare a file output ({ path }) instead`);
@@ -72,12 +79,21 @@ function resolveOutput(ctx: CompileContext, task: TaskSpec, field: string, produ
     if (!keys.every((key) => IDENT.test(key))) ctx.fail('stdout output', producerName, `outputs.${output}.stdout`, `"${dotPath}" must be a dot path of identifiers to become a JSONPath`);
     // The JSON is the whole stdout or, when the task logged first, its last line (as tandem reads it):
     // the last line of a one-line stdout is the whole of it, and a multi-line JSON document fails loudly.
-    const lastLine = `last(split(trim(tasks.${producerName}.outputs.result), "\\n"))`;
+    const lastLine = `last(split(trim(${exprTask(argoName)}.outputs.result), "\\n"))`;
     const expr = `jsonpath(${lastLine}, "$${keys.map((k) => `.${k}`).join('')}")`;
     return { kind: 'tag', tag: `{{=${expr}}}`, expr, type, typed: true };
   }
-  const ref = `tasks.${producerName}.outputs.parameters.${output}`;
-  return { kind: 'tag', tag: `{{${ref}}}`, expr: ref, type: looped ? 'json' : type };
+  return {
+    kind: 'tag',
+    tag: `{{tasks.${argoName}.outputs.parameters.${output}}}`,
+    expr: `${exprTask(argoName)}.outputs.parameters.${output}`,
+    type: looped ? 'json' : type,
+  };
+}
+
+/** `tasks.NAME` in expr-lang; a name with '-' is indexed (`tasks['check-data']`), as a dotted '-' reads as a minus. */
+function exprTask(argoName: string): string {
+  return IDENT.test(argoName) ? `tasks.${argoName}` : `tasks['${argoName}']`;
 }
 
 /** The type of `item` (or `item.field`) when forEach is a literal list or a range; undefined when unknown. */
@@ -109,7 +125,7 @@ function exprLang(ctx: CompileContext, task: TaskSpec, field: string, node: Cond
     case 'reference': {
       const resolved = resolveDagReference(ctx, task, field, node.path);
       if (resolved.kind === 'literal') return JSON.stringify(resolved.text);
-      if (resolved.kind === 'artifact') return ctx.fail('expression', task.name, field, `an artifact (${node.path.join('.')}) cannot be used inside an expression`);
+      if (resolved.kind === 'artifact' || resolved.kind === 'artifact-list') return ctx.fail('expression', task.name, field, `an artifact (${node.path.join('.')}) cannot be used inside an expression`);
       if (resolved.typed || resolved.type === 'string') return resolved.expr;
       if (resolved.type === 'number' || resolved.type === 'integer') return `asFloat(${resolved.expr})`;
       if (resolved.type === 'boolean') return `(${resolved.expr} == "true")`;
@@ -155,22 +171,42 @@ export function dagText(ctx: CompileContext, task: TaskSpec, field: string, text
       if (node.kind !== 'reference') return `{{=${exprLang(ctx, task, field, node)}}}`;
       const resolved = resolveDagReference(ctx, task, field, node.path);
       if (resolved.kind === 'literal') return resolved.text;
-      if (resolved.kind === 'artifact') return ctx.fail('artifact in text', task.name, field, `${node.path.join('.')} is an artifact; only an input whose whole value is the reference can take it`);
+      if (resolved.kind === 'artifact' || resolved.kind === 'artifact-list') return ctx.fail('artifact in text', task.name, field, `${node.path.join('.')} is an artifact; only an input whose whole value is the reference can take it`);
       return resolved.tag;
     })
     .join('');
 }
 
 /** The artifact a whole input value refers to, if it is exactly one reference to an artifact output. */
-export function artifactSource(ctx: CompileContext, task: TaskSpec, field: string, value: unknown): string | undefined {
+export type ArtifactSource =
+  /** An upstream task's artifact, passed with `from`. */
+  | { from: string }
+  /** Read from the artifact repository at `key` (a loop's artifacts, or the current item of a loop over them). */
+  | { key: string; item: boolean };
+
+export function artifactSource(ctx: CompileContext, task: TaskSpec, field: string, value: unknown): ArtifactSource | undefined {
   if (typeof value !== 'string') return undefined;
   const parts = parseTemplate(value);
   const only = parts[0];
   if (parts.length !== 1 || only?.kind !== 'expr') return undefined;
   const node = parseExpression(ctx, task.name, field, only.source);
-  if (node.kind !== 'reference' || node.path[0] !== 'tasks') return undefined;
+  if (node.kind !== 'reference') return undefined;
+  if (node.path[0] === 'item' && node.path.length === 1 && loopedArtifacts(ctx, task)) return { key: '{{item}}', item: true };
+  if (node.path[0] !== 'tasks') return undefined;
   const resolved = resolveDagReference(ctx, task, field, node.path);
-  return resolved.kind === 'artifact' ? resolved.from : undefined;
+  if (resolved.kind === 'artifact') return { from: resolved.from };
+  if (resolved.kind === 'artifact-list') return { key: resolved.prefix, item: false };
+  return undefined;
+}
+
+/** The artifact list a forEach iterates over, when it is one (its items are then artifact keys). */
+export function loopedArtifacts(ctx: CompileContext, task: TaskSpec): Extract<Resolved, { kind: 'artifact-list' }> | undefined {
+  if (typeof task.forEach !== 'string') return undefined;
+  const match = /^\{\{([^}]*)\}\}$/.exec(task.forEach.trim());
+  const node = match ? parseExpression(ctx, task.name, 'forEach', match[1]!.trim()) : undefined;
+  if (node?.kind !== 'reference' || node.path[0] !== 'tasks') return undefined;
+  const resolved = resolveDagReference(ctx, task, 'forEach', node.path);
+  return resolved.kind === 'artifact-list' ? resolved : undefined;
 }
 
 /** The value of a task input, without its `{ value, type, path }` wrapper. */

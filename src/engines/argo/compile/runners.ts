@@ -10,7 +10,7 @@ import type { CompileContext } from './context.js';
 import { nodeBootstrap } from './node-bootstrap.js';
 import { CONTAINER_PATHS, OUTPUTS_VOLUME } from './options.js';
 import { containerResources } from './policies.js';
-import { ITEM_INPUT, type TemplateScope } from './scope.js';
+import type { TemplateScope } from './scope.js';
 
 type Json = Record<string, unknown>;
 
@@ -101,7 +101,7 @@ function common(ctx: CompileContext, scope: TemplateScope, cwd: string | undefin
     { name: 'TANDEM_OUTPUTS', value: CONTAINER_PATHS.outputsDir },
     { name: 'TANDEM_INPUTS', value: CONTAINER_PATHS.inputsDir },
     { name: 'TANDEM_METRICS', value: CONTAINER_PATHS.metricsFile },
-    ...(task.forEach !== undefined ? [{ name: 'TANDEM_ITEM', value: `{{inputs.parameters.${ITEM_INPUT}}}` }] : []),
+    ...(task.forEach !== undefined ? [{ name: 'TANDEM_ITEM', value: scope.itemTag() }] : []),
   ];
   const resources = containerResources(ctx, task);
   return {

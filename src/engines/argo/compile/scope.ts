@@ -8,15 +8,17 @@ import type { TaskSpec } from '../../../spec/schema.js';
 import { isArtifactType } from '../../../spec/value-types.js';
 import type { CompileContext } from './context.js';
 import { CONTAINER_PATHS } from './options.js';
-import { artifactSource, dagText, inputValue, mentionsItem, parseExpression, resolveDagReference } from './references.js';
+import { artifactSource, dagText, inputValue, loopedArtifacts, mentionsItem, parseExpression, resolveDagReference } from './references.js';
 
-export const ITEM_INPUT = 'tandem-item';
+const ITEM_INPUT = 'tandem-item';
 
 export interface DagArgument {
   name: string;
   /** Parameter value (DAG scope), or the artifact's `from`. */
   value: string;
   artifact: boolean;
+  /** For an artifact read from the repository rather than `from`: its key. */
+  key?: string;
   /** Whether the value depends on the forEach item (computed per iteration). */
   item: boolean;
   /** For an artifact: where the template places it. */
@@ -38,19 +40,32 @@ export class TemplateScope {
     readonly task: TaskSpec,
   ) {
     for (const [name, raw] of Object.entries(task.inputs ?? {})) this.addInput(name, raw);
-    if (task.forEach !== undefined) this.args.push({ name: ITEM_INPUT, value: '{{item}}', artifact: false, item: true });
+    if (task.forEach === undefined) return;
+    // A forEach over a loop's artifacts iterates over their keys: the item is that artifact, read into a file.
+    this.itemIsArtifact = loopedArtifacts(ctx, task) !== undefined;
+    if (this.itemIsArtifact) this.args.push({ name: ITEM_INPUT, value: '{{item}}', artifact: true, key: '{{item}}', item: true, path: `${CONTAINER_PATHS.inputsDir}/${ITEM_INPUT}` });
+    else this.args.push({ name: ITEM_INPUT, value: '{{item}}', artifact: false, item: true });
+  }
+
+  /** Whether `item` is an artifact (a forEach over a loop's artifacts). */
+  readonly itemIsArtifact: boolean = false;
+
+  /** `item` in a runner field: the item parameter, or the item artifact's path. */
+  itemTag(): string {
+    return this.itemIsArtifact ? `{{inputs.artifacts.${ITEM_INPUT}.path}}` : `{{inputs.parameters.${ITEM_INPUT}}}`;
   }
 
   private addInput(name: string, raw: unknown): void {
     const field = `inputs.${name}`;
     const value = inputValue(raw);
     const declared = isInputDecl(raw) ? raw.type : undefined;
-    const from = artifactSource(this.ctx, this.task, field, value);
-    if (from !== undefined || isArtifactType(declared)) {
-      if (from === undefined) this.ctx.fail('artifact input', this.task.name, field, 'an artifact input must be exactly one reference to an upstream artifact output');
+    const source = artifactSource(this.ctx, this.task, field, value);
+    if (source !== undefined || isArtifactType(declared)) {
+      if (source === undefined) return this.ctx.fail('artifact input', this.task.name, field, 'an artifact input must be exactly one reference to an upstream artifact output');
       const placed = isInputDecl(raw) && raw.path !== undefined ? raw.path : name;
       const path = placed.startsWith('/') ? placed : `${CONTAINER_PATHS.inputsDir}/${placed}`;
-      this.args.push({ name, value: from, artifact: true, item: false, path });
+      if ('from' in source) this.args.push({ name, value: source.from, artifact: true, item: false, path });
+      else this.args.push({ name, value: source.key, key: source.key, artifact: true, item: source.item, path });
       this.modes.set(name, 'path');
       return;
     }
@@ -102,6 +117,7 @@ export class TemplateScope {
       if (!arg) return this.ctx.fail('reference', this.task.name, field, `inputs.${first} is not an input of the task`);
       return arg.artifact ? `{{inputs.artifacts.${first}.path}}` : `{{inputs.parameters.${first}}}`;
     }
+    if (root === 'item' && path.length === 1 && this.itemIsArtifact) return this.itemTag();
     if (root === 'run' && (first === 'status' || first === 'failures')) return `{{workflow.${first}}}`;
     if (root === 'run' && first === 'id') return '{{workflow.name}}';
     if (root === 'run' && first === 'name' && path.length === 2) return this.ctx.spec.name;

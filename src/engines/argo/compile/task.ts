@@ -4,6 +4,7 @@
 // the iterations, since an Argo DAG task has no parallelism of its own.
 import type { TaskSpec } from '../../../spec/schema.js';
 import { isArtifactType } from '../../../spec/value-types.js';
+import { artifactLocation, loopArtifactKey, loopKeyParameter, outputArtifactLocation } from './artifacts.js';
 import type { CompileContext } from './context.js';
 import { CONTAINER_PATHS, OUTPUTS_VOLUME } from './options.js';
 import { activeDeadlineSeconds, memoize, retryStrategy, synchronization } from './policies.js';
@@ -24,11 +25,12 @@ export interface CompiledTask {
 export function compileTask(ctx: CompileContext, task: TaskSpec, depends: string | undefined): CompiledTask {
   const scope = new TemplateScope(ctx, task);
   const runner = runnerTemplate(ctx, scope); // renders runner fields, which may add synthesized inputs
+  const memo = memoize(ctx, scope); // cache.key values may add synthesized inputs too
   const leafName = ctx.templateName(task.name);
   const leaf: Json = {
     name: leafName,
     ...ioOf(scope.args, 'inputs'),
-    ...outputsOf(task),
+    ...outputsOf(ctx, task),
     ...runner,
     volumes: [{ name: OUTPUTS_VOLUME, emptyDir: {} }],
   };
@@ -36,16 +38,15 @@ export function compileTask(ctx: CompileContext, task: TaskSpec, depends: string
   if (retry) leaf.retryStrategy = retry;
   const deadline = activeDeadlineSeconds(ctx, task);
   if (deadline !== undefined) leaf.activeDeadlineSeconds = deadline;
-  const memo = memoize(ctx, scope);
   if (memo) leaf.memoize = memo;
   const sync = synchronization(ctx, task);
   if (sync) leaf.synchronization = sync;
 
   const when = task.when !== undefined ? argoWhen(ctx, task, task.when) : undefined;
   const loop = loopFields(ctx, task);
-  const head = { name: task.name, ...(depends !== undefined ? { depends } : {}) };
+  const head = { name: leafName, ...(depends !== undefined ? { depends } : {}) };
   if (task.forEach === undefined || task.parallelism === undefined) {
-    const dagTask: Json = { ...head, template: leafName, ...argumentsOf(scope.args), ...(when !== undefined ? { when } : {}), ...loop };
+    const dagTask: Json = { ...head, template: leafName, ...argumentsOf(ctx, scope.args), ...(when !== undefined ? { when } : {}), ...loop };
     return { templates: [leaf], dagTask };
   }
   return wrapLoop(ctx, task, scope.args, leaf, when, loop, head);
@@ -62,7 +63,7 @@ function wrapLoop(ctx: CompileContext, task: TaskSpec, args: DagArgument[], leaf
     }
   }
   const outer = args.filter((arg) => !arg.item);
-  const passed: DagArgument[] = outer.map((arg) => ({ ...arg, value: arg.artifact ? `{{inputs.artifacts.${arg.name}}}` : `{{inputs.parameters.${arg.name}}}` }));
+  const passed: DagArgument[] = outer.map(({ key: _key, ...arg }) => ({ ...arg, value: arg.artifact ? `{{inputs.artifacts.${arg.name}}}` : `{{inputs.parameters.${arg.name}}}` }));
   const inner: DagArgument[] = [...passed, ...args.filter((arg) => arg.item)];
   let innerLoop = loop;
   const outerArgs = [...outer];
@@ -72,12 +73,13 @@ function wrapLoop(ctx: CompileContext, task: TaskSpec, args: DagArgument[], leaf
   }
   const wrapperName = `${ctx.templateName(task.name)}-loop`;
   const outputs = Object.entries(task.outputs ?? {})
-    .filter(([, decl]) => !isArtifactType(decl.type) && (decl.stdout === undefined || decl.stdout === false))
-    .map(([name]) => ({ name, valueFrom: { parameter: `{{tasks.${task.name}.outputs.parameters.${name}}}` } }));
+    .filter(([, decl]) => decl.stdout === undefined || decl.stdout === false)
+    .map(([name, decl]) => (isArtifactType(decl.type) ? loopKeyParameter(name) : name))
+    .map((name) => ({ name, valueFrom: { parameter: `{{tasks.${leaf.name as string}.outputs.parameters.${name}}}` } }));
   const innerTask: Json = {
-    name: task.name,
+    name: leaf.name,
     template: leaf.name,
-    ...argumentsOf(inner),
+    ...argumentsOf(ctx, inner),
     ...(whenPerItem && when !== undefined ? { when } : {}),
     ...innerLoop,
   };
@@ -88,7 +90,7 @@ function wrapLoop(ctx: CompileContext, task: TaskSpec, args: DagArgument[], leaf
     parallelism: task.parallelism,
     dag: { tasks: [innerTask] },
   };
-  const dagTask: Json = { ...head, template: wrapperName, ...argumentsOf(outerArgs), ...(!whenPerItem && when !== undefined ? { when } : {}) };
+  const dagTask: Json = { ...head, template: wrapperName, ...argumentsOf(ctx, outerArgs), ...(!whenPerItem && when !== undefined ? { when } : {}) };
   return { templates: [wrapper, leaf], dagTask };
 }
 
@@ -114,7 +116,9 @@ function loopFields(ctx: CompileContext, task: TaskSpec): Json {
   const node = match ? parseExpression(ctx, task.name, 'forEach', match[1]!.trim()) : undefined;
   if (!node || node.kind !== 'reference') return ctx.fail('forEach', task.name, 'forEach', 'on Argo a forEach template must be exactly one reference to a list, e.g. "{{ tasks.list.outputs.files }}"');
   const resolved = resolveDagReference(ctx, task, 'forEach', node.path);
-  if (resolved.kind === 'artifact') return ctx.fail('forEach over artifacts', task.name, 'forEach', `${node.path.join('.')} is an artifact; Argo loops over parameter lists only`);
+  // A loop's artifacts: iterate over the keys its iterations reported (artifacts.ts).
+  if (resolved.kind === 'artifact-list') return { withParam: resolved.keys };
+  if (resolved.kind === 'artifact') return ctx.fail('forEach over artifacts', task.name, 'forEach', `${node.path.join('.')} is one artifact, not a list; Argo loops over parameter lists only`);
   if (resolved.kind === 'literal' || resolved.typed || (resolved.type !== 'json' && resolved.type !== undefined)) {
     return ctx.fail('forEach', task.name, 'forEach', `${node.path.join('.')} is not a JSON list`);
   }
@@ -128,21 +132,28 @@ function ioOf(args: DagArgument[], key: 'inputs'): Json {
   return { [key]: { ...(parameters.length ? { parameters } : {}), ...(artifacts.length ? { artifacts } : {}) } };
 }
 
-function argumentsOf(args: DagArgument[]): Json {
+function argumentsOf(ctx: CompileContext, args: DagArgument[]): Json {
   const parameters = args.filter((arg) => !arg.artifact).map((arg) => ({ name: arg.name, value: arg.value }));
-  const artifacts = args.filter((arg) => arg.artifact).map((arg) => ({ name: arg.name, from: arg.value }));
+  const artifacts = args.filter((arg) => arg.artifact).map((arg) => (arg.key !== undefined ? { name: arg.name, ...artifactLocation(ctx, arg.key) } : { name: arg.name, from: arg.value }));
   if (!parameters.length && !artifacts.length) return {};
   return { arguments: { ...(parameters.length ? { parameters } : {}), ...(artifacts.length ? { artifacts } : {}) } };
 }
 
-/** Output parameters read from files, and output artifacts; stdout outputs use Argo's outputs.result. */
-function outputsOf(task: TaskSpec): Json {
+/**
+ * Output parameters read from files, and output artifacts; stdout outputs use Argo's outputs.result.
+ * A loop's artifact is written at a key of its own, which the iteration also reports as a parameter.
+ */
+function outputsOf(ctx: CompileContext, task: TaskSpec): Json {
   const parameters: Json[] = [];
   const artifacts: Json[] = [];
+  const looped = task.forEach !== undefined;
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
     const file = decl.path ?? name;
     const path = file.startsWith('/') ? file : `${CONTAINER_PATHS.outputsDir}/${file}`;
-    if (isArtifactType(decl.type)) artifacts.push({ name, path });
+    if (isArtifactType(decl.type)) {
+      artifacts.push({ name, path, ...outputArtifactLocation(ctx, task.name, name, looped) });
+      if (looped) parameters.push({ name: loopKeyParameter(name), value: loopArtifactKey(ctx, task.name, name) });
+    }
     else if (decl.stdout !== undefined && decl.stdout !== false) continue;
     else if (task.node && decl.path === undefined) parameters.push({ name, valueFrom: { path: `${CONTAINER_PATHS.returnedDir}/${name}` } });
     else parameters.push({ name, valueFrom: { path } });

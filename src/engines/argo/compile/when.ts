@@ -11,7 +11,7 @@ export function argoWhen(ctx: CompileContext, task: TaskSpec, when: string): str
   const map = (path: readonly string[], use: ReferenceUse): string => {
     const resolved = resolveDagReference(ctx, task, 'when', path);
     if (resolved.kind === 'literal') return quoteGovaluateString(resolved.text);
-    if (resolved.kind === 'artifact') return ctx.fail('when', task.name, 'when', `${path.join('.')} is an artifact and cannot be compared`);
+    if (resolved.kind === 'artifact' || resolved.kind === 'artifact-list') return ctx.fail('when', task.name, 'when', `${path.join('.')} is an artifact and cannot be compared`);
     const type = resolved.type;
     if (type === 'string' || (type !== 'number' && type !== 'integer' && type !== 'boolean' && use.comparedWith === 'string')) return `'${resolved.tag}'`;
     if (type === 'number' || type === 'integer' || type === 'boolean') return resolved.tag;
