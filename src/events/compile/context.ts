@@ -25,8 +25,8 @@ export interface ArgoEventsDeps {
   argoWorkflow(workflow: string): Record<string, unknown>;
   /** Submit a Workflow that references the WorkflowTemplate named after the workflow, instead of the whole Workflow. */
   useWorkflowTemplates?: boolean;
-  /** The KFP API, for kubeflow-lane triggers; pipelineId defaults to the workflow name. */
-  kfp?: { endpoint: string; pipelineId?(workflow: string): string };
+  /** The KFP API, for kubeflow-lane triggers, and the id KFP gave each workflow's uploaded pipeline (required: KFP has no run-by-name). */
+  kfp?: { endpoint: string; pipelineId?(workflow: string): string | undefined };
   namespace?: string;
   eventBusName?: string;
   /** The Kubernetes Secret every tandem secret reference points into; default "tandem-secrets". */
@@ -46,14 +46,22 @@ export interface CompileWarning {
   reason: string;
 }
 
+/** Where a compiled HTTP event source listens inside the cluster (the Service the controller creates for it). */
+export interface CompiledEndpoint {
+  source: string;
+  url: string;
+}
+
 export interface ArgoEventsOutput {
   eventSources: Manifest[];
   sensors: Manifest[];
   warnings: CompileWarning[];
+  endpoints: CompiledEndpoint[];
 }
 
 export class CompileContext {
   readonly warnings: CompileWarning[] = [];
+  readonly endpoints: CompiledEndpoint[] = [];
   readonly sources: ReadonlyMap<string, EventSourceConfig>;
 
   constructor(

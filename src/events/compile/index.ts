@@ -8,7 +8,7 @@ import { CompileContext, type ArgoEventsDeps, type ArgoEventsOutput } from './co
 import { compileEventSource } from './event-source.js';
 import { compileSensor } from './sensor.js';
 
-export type { ArgoEventsDeps, ArgoEventsOutput, GithubOwners, Lane } from './context.js';
+export type { ArgoEventsDeps, ArgoEventsOutput, CompiledEndpoint, GithubOwners, Lane } from './context.js';
 export { compileEventSource } from './event-source.js';
 export { compileSensor } from './sensor.js';
 export { CompileContext } from './context.js';
@@ -18,5 +18,5 @@ export function compileProjectToArgoEvents(project: Pick<Project, 'eventSources'
   const ctx = new CompileContext(deps, project.eventSources);
   const eventSources = project.eventSources.map((source) => compileEventSource(ctx, source));
   const sensors = project.sensors.map((sensor) => compileSensor(ctx, sensor));
-  return { eventSources, sensors, warnings: ctx.warnings };
+  return { eventSources, sensors, warnings: ctx.warnings, endpoints: ctx.endpoints };
 }
