@@ -74,6 +74,17 @@ void describe('webhook event source', () => {
     assert.deepEqual(manifest.spec.webhook!.hook, { endpoint: '/events/hook', port: '12000', method: 'POST', maxPayloadSize: 1048576 });
   });
 
+  void it('declares the Service that makes the webhook reachable, for generic and GitHub sources alike, and records its URL', () => {
+    const github = { secret: { env: 'GH_SECRET' }, header: 'X-Hub-Signature-256', prefix: 'sha256=' };
+    for (const source of [webhookSource({ path: '/in' }), webhookSource({ path: '/in', hmac: github })]) {
+      const out = compileProjectToArgoEvents(project([source], []), standInDeps({ webhookPort: 8443, namespace: 'ci', github: { organizations: ['o'] } }));
+      const spec = (out.eventSources[0] as { spec: Record<string, unknown> }).spec;
+      // Without spec.service the controller creates no Service, and nothing outside the pod reaches the port.
+      assert.deepEqual(spec.service, { ports: [{ name: 'webhook', port: 8443, targetPort: 8443 }] });
+      assert.deepEqual(out.endpoints, [{ source: 'hook', url: 'http://hook-eventsource-svc.ci:8443/in' }]);
+    }
+  });
+
   void it("compiles GitHub's signature to the github source's webhook secret", () => {
     const source = webhookSource({ hmac: { secret: { env: 'GH_SECRET' }, header: 'x-hub-signature-256', prefix: 'sha256=' } });
     const { manifest } = compileSource(source, standInDeps({ github: { repositories: [{ owner: 'acme', names: ['app'] }] } }));
