@@ -1,7 +1,9 @@
 // The npm packages a project's task modules import, for its task image: every bare import in the
 // JavaScript and TypeScript files of the copied folders (type-only imports and Node's own modules
 // aside), each at the version the nearest package.json above the project asks for, and tsx, which
-// runs `.ts` node tasks (`node --import tsx`), at the version tandem itself uses.
+// runs `.ts` node tasks (`node --import tsx`), at the version tandem itself uses. The nearest
+// package.json's `type` is kept too: it decides whether the modules load as ES modules or as
+// CommonJS, and in the image the recipe's package.json is the nearest one.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,12 +17,14 @@ export interface ImageDependencies {
   dependencies: Record<string, string>;
   /** Packages imported but declared in no package.json above the project: installed at their latest. */
   undeclared: string[];
+  /** The module type the project's files are read with where they are now. */
+  type: 'module' | 'commonjs';
 }
 
 export function imageDependencies(folders: readonly string[], hostRoot: string): ImageDependencies {
   const imported = new Set<string>();
   for (const folder of folders) for (const file of sourceFiles(folder)) for (const name of bareImports(readFileSync(file, 'utf8'))) imported.add(name);
-  const declared = declaredVersions(hostRoot);
+  const { versions: declared, type } = declaredVersions(hostRoot);
   const dependencies: Record<string, string> = { tsx: tandemDependency('tsx') };
   const undeclared: string[] = [];
   for (const name of [...imported].sort()) {
@@ -29,7 +33,7 @@ export function imageDependencies(folders: readonly string[], hostRoot: string):
     if (version === undefined) undeclared.push(name);
     dependencies[name] = version ?? '*';
   }
-  return { dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b))), undeclared };
+  return { dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b))), undeclared, type };
 }
 
 /** The package names a module's source imports at run time. */
@@ -55,18 +59,20 @@ function sourceFiles(dir: string): string[] {
     });
 }
 
-/** Every version a package.json at or above `dir` declares; the nearest wins. */
-function declaredVersions(dir: string): Map<string, string> {
+/** Every version a package.json at or above `dir` declares (the nearest wins), and the nearest one's module type. */
+function declaredVersions(dir: string): { versions: Map<string, string>; type: 'module' | 'commonjs' } {
   const versions = new Map<string, string>();
+  let type: 'module' | 'commonjs' | undefined;
   for (let current = dir; ; current = dirname(current)) {
     const file = join(current, 'package.json');
     if (existsSync(file)) {
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      type ??= manifest.type === 'module' ? 'module' : 'commonjs';
       for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
-        for (const [name, version] of Object.entries(manifest[field] ?? {})) if (!versions.has(name)) versions.set(name, version);
+        for (const [name, version] of Object.entries((manifest[field] ?? {}) as Record<string, string>)) if (!versions.has(name)) versions.set(name, version);
       }
     }
-    if (dirname(current) === current) return versions;
+    if (dirname(current) === current) return { versions, type: type ?? 'commonjs' };
   }
 }
 

@@ -25,7 +25,7 @@ export interface ImageRecipe {
 }
 
 export function imageRecipe(layout: ProjectLayout, compiled: readonly CompiledFile[], images: { tandem: string; tasks: string }, recipeDir: string): ImageRecipe {
-  const { dependencies, undeclared } = imageDependencies(layout.folders, layout.hostRoot);
+  const { dependencies, undeclared, type } = imageDependencies(layout.folders, layout.hostRoot);
   const pipelines = compiled.filter((file) => file.lane === 'hybrid' && !file.applies);
   const buildCommand = `docker build -t ${images.tasks} -f ${recipeDir}/Dockerfile --build-context recipe=${recipeDir} ${layout.hostRoot}`;
   // A folder inside another listed one arrives with it.
@@ -52,7 +52,7 @@ export function imageRecipe(layout: ProjectLayout, compiled: readonly CompiledFi
     '',
   ].join('\n');
   const ignore = ['# Sent to the build from the folders below: never their installed packages or run data.', '**/node_modules', '**/.tandem', '**/.git', ''].join('\n');
-  const manifest = { name: 'tandem-task-image', private: true, description: `Packages the task modules of ${images.tasks} import.`, dependencies };
+  const manifest = { name: 'tandem-task-image', private: true, description: `Packages the task modules of ${images.tasks} import.`, type, dependencies };
   return {
     files: [
       { path: 'Dockerfile', content: dockerfile },
