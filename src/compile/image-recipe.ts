@@ -10,7 +10,7 @@ import { containerDir, type ProjectLayout } from './layout.js';
 import { imageDependencies } from './image-dependencies.js';
 import type { CompiledFile } from './targets.js';
 
-export interface RecipeFile {
+interface RecipeFile {
   /** Relative to the recipe folder. */
   path: string;
   content: string;
@@ -26,7 +26,7 @@ export interface ImageRecipe {
 
 export function imageRecipe(layout: ProjectLayout, compiled: readonly CompiledFile[], images: { tandem: string; tasks: string }, recipeDir: string): ImageRecipe {
   const { dependencies, undeclared, type } = imageDependencies(layout.folders, layout.hostRoot);
-  const pipelines = compiled.filter((file) => file.lane === 'hybrid' && !file.applies);
+  const pipelines = compiled.filter((file) => file.startedFromImage === true);
   const buildCommand = `docker build -t ${images.tasks} -f ${recipeDir}/Dockerfile --build-context recipe=${recipeDir} ${layout.hostRoot}`;
   // A folder inside another listed one arrives with it.
   const outermost = layout.folders.filter((folder) => !layout.folders.some((other) => other !== folder && folder.startsWith(`${other}${sep}`)));

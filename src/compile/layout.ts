@@ -9,7 +9,7 @@
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { WorkflowSpec } from '../spec/schema.js';
 
-export const DEFAULT_CONTAINER_ROOT = '/workspace';
+const DEFAULT_CONTAINER_ROOT = '/workspace';
 
 export interface ProjectLayout {
   /** The folders' common ancestor on this machine: the image build's context. */

@@ -56,5 +56,7 @@ export async function compileProject(project: Project, target: CompileTarget, gi
 function addOnce(out: ProjectCompile, file: CompiledFile): void {
   const same = out.files.find((known) => known.name === file.name);
   if (same === undefined) out.files.push(file);
-  else if (same.yaml !== file.yaml) throw new CompileError(file.kind, 'file name', file.source, `${file.name} is also written for ${same.source}, with other content`);
+  else if (same.yaml === file.yaml) {
+    if (file.startedFromImage) same.startedFromImage = true;
+  } else throw new CompileError(file.kind, 'file name', file.source, `${file.name} is also written for ${same.source}, with other content`);
 }

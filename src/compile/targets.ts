@@ -41,4 +41,6 @@ export interface CompiledFile {
   yaml: string;
   /** A Kubernetes object file that `kubectl apply` takes (KFP IR is not one: it is uploaded to KFP). */
   applies: boolean;
+  /** A KFP pipeline a hybrid step starts from the task image (so the image recipe ships it). */
+  startedFromImage?: true;
 }

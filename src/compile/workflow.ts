@@ -30,7 +30,7 @@ export async function compileWorkflow(
   const hybrid = await compileHybridIn(spec, baseDir, settings, layout);
   return [
     { name: `${spec.name}.argo.yaml`, kind: String(hybrid.workflow.kind), source: spec.name, ...tag, yaml: argoManifestYaml(hybrid.workflow), applies: true },
-    ...hybrid.pipelines.map((p) => ({ name: `${p.name}.kfp.yaml`, kind: 'PipelineSpec', source: `${spec.name} (${p.startedBy.join(', ')})`, ...tag, yaml: kfpIrYaml(p.ir), applies: false })),
+    ...hybrid.pipelines.map((p) => ({ name: `${p.name}.kfp.yaml`, kind: 'PipelineSpec', source: `${spec.name} (${p.startedBy.join(', ')})`, ...tag, yaml: kfpIrYaml(p.ir), applies: false, startedFromImage: true as const })),
   ];
 }
 
@@ -46,6 +46,6 @@ export function compileHybridIn(spec: WorkflowSpec, baseDir: string, settings: C
 }
 
 /** The cluster target of a lane: KFP runs the kubeflow lane, Argo the argo lane, both the hybrid one. */
-export function laneTarget(lane: Lane): 'argo' | 'kfp' | 'hybrid' {
+function laneTarget(lane: Lane): 'argo' | 'kfp' | 'hybrid' {
   return lane === 'kubeflow' ? 'kfp' : lane;
 }

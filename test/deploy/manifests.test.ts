@@ -111,7 +111,7 @@ void describe('deploy/ overlays', () => {
     for (const verb of ['create', 'get', 'list', 'terminate']) assert.ok(can('ClusterRole', 'tandem-kfp', 'pipelines.kubeflow.org', 'runs', verb), `${verb} runs`);
     assert.ok(can('ClusterRole', 'tandem-kfp', 'pipelines.kubeflow.org', 'pipelines', 'create'));
     for (const name of ['tandem-argo', 'tandem-kfp']) {
-      const binding = find(objects, 'RoleBinding', name) as { roleRef: { kind: string; name: string }; subjects: Array<Record<string, string>> };
+      const binding = find(objects, 'RoleBinding', name) as unknown as { roleRef: { kind: string; name: string }; subjects: Array<Record<string, string>> };
       assert.ok(find(objects, binding.roleRef.kind, binding.roleRef.name), `${name} binds a role that exists`);
       assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'tandem', namespace: 'tandem' }]);
     }

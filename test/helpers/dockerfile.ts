@@ -2,7 +2,7 @@
 // ENTRYPOINT, CMD, ENV), so tests can check a recipe without a container engine: which sources
 // each COPY takes from which context, what the last stage runs and as whom. Comments, line
 // continuations and exec-form (JSON) arguments are read as Docker reads them.
-export interface CopyInstruction {
+interface CopyInstruction {
   /** The named context or stage (`--from=`), or undefined for the build context. */
   from?: string;
   sources: string[];

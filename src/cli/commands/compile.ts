@@ -239,7 +239,7 @@ function report(ctx: CliContext, options: CompileOptions, compiled: Compiled, fa
   }
   if (options.json) {
     writeJson(stdout, {
-      files: files.map(({ yaml, applies: _applies, ...rest }) => ({ ...rest, ...(options.out ? { path: join(options.out, rest.name) } : { yaml }) })),
+      files: files.map(({ yaml, applies: _applies, startedFromImage: _startedFromImage, ...rest }) => ({ ...rest, ...(options.out ? { path: join(options.out, rest.name) } : { yaml }) })),
       errors: failures,
       warnings,
       notes,

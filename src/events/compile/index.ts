@@ -8,7 +8,7 @@ import { CompileContext, type ArgoEventsDeps, type ArgoEventsOutput } from './co
 import { compileEventSource } from './event-source.js';
 import { compileSensor } from './sensor.js';
 
-export type { ArgoEventsDeps, ArgoEventsOutput, CompiledEndpoint, GithubOwners, Lane } from './context.js';
+export type { ArgoEventsDeps, ArgoEventsOutput, GithubOwners, Lane } from './context.js';
 export { compileEventSource } from './event-source.js';
 export { compileSensor } from './sensor.js';
 export { CompileContext } from './context.js';

@@ -17,7 +17,7 @@ const KFP_RUNS_PATH = '/apis/v2beta1/runs';
 export function kfpRunAction(ctx: CompileContext, sensor: SensorSpec, trigger: Trigger, deps: CompiledDependencies): Record<string, unknown> {
   const where = `sensor ${sensor.name}, trigger ${trigger.name}`;
   const kfp = ctx.deps.kfp;
-  if (kfp === undefined) refuse('kubeflow lane', where, `workflow ${trigger.workflow} runs on KFP: pass deps.kfp.endpoint, the KFP API the trigger posts runs to`);
+  if (kfp === undefined) refuse('kubeflow lane', where, `workflow ${trigger.workflow} runs on KFP: pass deps.kfp.endpoint (tandem compile --kfp-endpoint URL), the KFP API the trigger posts runs to`);
   const pipelineId = kfp.pipelineId?.(trigger.workflow);
   if (pipelineId === undefined || pipelineId === '') {
     refuse(

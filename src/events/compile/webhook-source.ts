@@ -60,7 +60,7 @@ export function compileWebhookSource(ctx: CompileContext, name: string, config: 
   const owners = ctx.deps.github;
   const hasOwners = (owners?.organizations?.length ?? 0) > 0 || (owners?.repositories?.length ?? 0) > 0;
   if (!hasOwners) {
-    refuse('hmac', where, "a GitHub-signed webhook compiles to Argo Events' github source, which needs the organizations or repositories sending it: pass deps.github");
+    refuse('hmac', where, "a GitHub-signed webhook compiles to Argo Events' github source, which needs the organizations or repositories sending it: pass deps.github (tandem compile --github-org ORG)");
   }
   const github: Record<string, unknown> = {
     ...(owners?.repositories?.length ? { repositories: owners.repositories } : { organizations: owners?.organizations }),
