@@ -14,7 +14,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build.js scripts/copy-assets.js scripts/
+# Every build script (build.js runs the others it needs).
+COPY scripts/ scripts/
 COPY src/ src/
 RUN node scripts/build.js && npm prune --omit=dev --no-audit --no-fund
 

@@ -48,7 +48,10 @@ void describe("tandem's image", () => {
     }
     // The build stage copies every input scripts/build.js reads, so `node scripts/build.js` there builds what it builds here.
     const copied = build!.copies.flatMap((c) => c.sources.map((s) => s.replace(/\/$/, '')));
-    for (const input of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js', 'scripts/copy-assets.js', 'src']) assert.ok(copied.includes(input), input);
+    const buildScript = readFileSync(join(ROOT, 'scripts/build.js'), 'utf8');
+    const inputs = [...(/const INPUT_FILES = \[([^\]]*)\]/.exec(buildScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+    assert.ok(inputs.includes('package.json'), 'the inputs scripts/build.js lists');
+    for (const input of [...inputs, 'src']) assert.ok(copied.some((c) => input === c || input.startsWith(`${c}/`)), `the build stage copies ${input}`);
     assert.ok(build!.runs.some((r) => r.includes('npm ci')) && build!.runs.some((r) => r.includes('node scripts/build.js') && r.includes('npm prune --omit=dev')));
     const fromBuild = runtime!.copies.filter((c) => c.from === 'build').flatMap((c) => c.sources);
     assert.deepEqual(fromBuild.sort(), ['/src/dist/', '/src/node_modules/', '/src/package.json']);

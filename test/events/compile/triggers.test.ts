@@ -8,12 +8,12 @@ import { compileProjectToArgoEvents, type ArgoEventsDeps } from '../../../src/ev
 import { retryStrategy } from '../../../src/events/compile/triggers.js';
 import type { SensorSpec } from '../../../src/events/sensors/schema.js';
 import { renderSubset } from './go-template-subset.js';
-import { cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
+import { compileChecked, cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
 
 type Trigger = Record<string, unknown> & { template: Record<string, Record<string, unknown>> };
 
 function triggerOf(sensor: SensorSpec, deps: ArgoEventsDeps = standInDeps(), sources = [webhookSource(), natsSource(), cronSource({ schedules: ['0 1 * * *', '0 2 * * *'] })]): { trigger: Trigger; warnings: string[] } {
-  const out = compileProjectToArgoEvents(project(sources, [sensor]), deps);
+  const out = compileChecked(project(sources, [sensor]), deps);
   return { trigger: (out.sensors[0] as { spec: { triggers: Trigger[] } }).spec.triggers[0]!, warnings: out.warnings.map((w) => w.feature) };
 }
 
