@@ -18,6 +18,8 @@ import { compileHybridIn } from './workflow.js';
 export interface ProjectEvents {
   /** Absent when neither a source nor a sensor compiled. */
   file?: CompiledFile;
+  /** Whether a compiled Sensor submits Argo Workflows (and so runs as the sensor ServiceAccount). */
+  submitsWorkflows: boolean;
   warnings: string[];
   /** Where each HTTP source listens in the cluster. */
   notes: string[];
@@ -87,8 +89,10 @@ export async function compileProjectEvents(project: Project, settings: CompileSe
     documents.length === 0
       ? undefined
       : { name: `${base}.argo-events.yaml`, kind: `${eventSources.length} EventSource + ${sensors.length} Sensor`, source: project.file, yaml: documents.join('---\n'), applies: true };
+  const submitsWorkflows = sensors.some((sensor) => (sensor.spec as { template?: unknown }).template !== undefined);
   return {
     ...(file ? { file } : {}),
+    submitsWorkflows,
     warnings: ctx.warnings.map((w) => `${w.where}: ${w.feature}: ${w.reason}`),
     notes: ctx.endpoints.map((e) => `event source ${e.source} listens at ${e.url} (Service ${e.source}-eventsource-svc, created by the Argo Events controller)`),
     failures,

@@ -8,6 +8,7 @@ import { CompileError } from '../errors.js';
 import type { Project } from '../project/load.js';
 import { foldersOf, projectLayout, type ProjectLayout } from './layout.js';
 import { kustomizationFile } from './kustomization.js';
+import { sensorRbacFile } from './sensor-rbac.js';
 import { compileProjectEvents } from './project-events.js';
 import type { CompiledFile, CompileSettings, CompileTarget } from './targets.js';
 import { compileWorkflow } from './workflow.js';
@@ -41,6 +42,7 @@ export async function compileProject(project: Project, target: CompileTarget, gi
   if (target === 'argo-events' || target === 'auto') {
     const events = await compileProjectEvents(project, settings, layout);
     if (events.file) out.files.push(events.file);
+    if (events.submitsWorkflows && target === 'auto') out.files.push(sensorRbacFile(settings.argo.namespace, project.file));
     out.warnings.push(...events.warnings);
     out.notes.push(...events.notes);
     out.failures.push(...events.failures.map((error) => ({ part: 'events', error })));

@@ -41,10 +41,11 @@ void describe('tandem compile', () => {
         ['conditional-dag.argo.yaml', 'argo'],
         ['ml-training.kfp.yaml', 'kubeflow'],
         ['tandem.argo-events.yaml', null],
+        ['tandem-sensor-rbac.yaml', null],
         ['kustomization.yaml', null],
       ],
     );
-    assert.deepEqual(readdirSync(dir).sort(), ['conditional-dag.argo.yaml', 'kustomization.yaml', 'ml-training.kfp.yaml', 'tandem.argo-events.yaml']);
+    assert.deepEqual(readdirSync(dir).sort(), ['conditional-dag.argo.yaml', 'kustomization.yaml', 'ml-training.kfp.yaml', 'tandem-sensor-rbac.yaml', 'tandem.argo-events.yaml']);
     // The GitHub source's endpoint, through the Service its EventSource declares.
     assert.deepEqual(report.notes, [`event source github listens at http://github-eventsource-svc:12000/events/github (Service github-eventsource-svc, created by the Argo Events controller)`]);
 

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { ServiceAccount } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { compileProject } from '../../src/compile/project.js';
 import type { CompileSettings } from '../../src/compile/targets.js';
@@ -44,13 +46,16 @@ void describe('compiling a whole project (auto)', () => {
       ['conditional-dag.argo.yaml', true],
       ['ml-training.kfp.yaml', false],
       ['tandem.argo-events.yaml', true],
+      ['tandem-sensor-rbac.yaml', true],
       ['kustomization.yaml', false],
     ]);
     const argo = loadArgoValidator();
+    const kubernetes: Record<string, new (data: never) => { validate(): void }> = { ServiceAccount, Role, RoleBinding };
     const events = loadArgoEventsValidator({ closed: true });
     for (const file of out.files.filter((f) => f.applies)) {
       for (const object of objects(file.yaml)) {
         if (object.kind === 'WorkflowTemplate') assert.deepEqual(argo(object).errors, [], file.name);
+        else if (kubernetes[String(object.kind)] !== undefined) assert.doesNotThrow(() => new kubernetes[String(object.kind)]!(object as never).validate(), String(object.kind));
         else {
           assert.deepEqual(events(object).errors, [], `${file.name}: ${String((object.metadata as { name: string }).name)}`);
           assert.deepEqual(argoEventsProblems(object), [], `${file.name}: ${String((object.metadata as { name: string }).name)}`);
@@ -63,10 +68,17 @@ void describe('compiling a whole project (auto)', () => {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       namespace: 'ml',
-      resources: ['conditional-dag.argo.yaml', 'tandem.argo-events.yaml'],
+      resources: ['conditional-dag.argo.yaml', 'tandem.argo-events.yaml', 'tandem-sensor-rbac.yaml'],
     });
     // KFP IR is uploaded, not applied: the kustomization names it in a comment only.
     assert.match(out.files.at(-1)!.yaml, /^# {3}ml-training\.kfp\.yaml$/m);
+    // The Sensors that submit Workflows run as the ServiceAccount the kustomization installs, bound to a Role that may create them.
+    const sensors = objects(out.files.find((f) => f.name === 'tandem.argo-events.yaml')!.yaml).filter((o) => o.kind === 'Sensor');
+    const accounts = sensors.map((s) => (s.spec as { template?: { serviceAccountName: string } }).template?.serviceAccountName ?? null);
+    assert.deepEqual(accounts, ['tandem-sensor', 'tandem-sensor', null], 'gate-on-score and gate-on-push submit Workflows; weekly-retrain calls KFP');
+    const rbac = objects(out.files.find((f) => f.name === 'tandem-sensor-rbac.yaml')!.yaml);
+    assert.deepEqual(rbac.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`), ['ServiceAccount tandem-sensor', 'Role tandem-sensor', 'RoleBinding tandem-sensor']);
+    assert.ok((rbac[1]!.rules as Array<{ resources: string[]; verbs: string[] }>).some((r) => r.resources.includes('workflows') && r.verbs.includes('create')));
   });
 
   void it('compiles what examples/tandem.yaml can express and names each part that cannot', async (t) => {

@@ -161,6 +161,7 @@ void describe("the Argo Events controller's rules", () => {
       [sensor({ dependencies: [{ ...dep, filters: { data: [{ path: 'x', type: 'number', value: ['1'], comparator: '=>' }] } }], triggers: [run] }), /comparator => not supported/],
       [sensor({ dependencies: [{ ...dep, filters: { time: { start: '10:00:00', stop: '10:00:00' } } }], triggers: [run] }), /equal to start/],
       [sensor({ dependencies: [dep], triggers: [] }), /no triggers found/],
+      [sensor({ dependencies: [dep], triggers: [run] }), /spec\.template\.serviceAccountName names none/],
       [sensor({ dependencies: [dep], triggers: [run, run] }), /duplicate trigger name: run/],
       [sensor({ dependencies: [dep], triggers: [{ template: { name: 'run', argoWorkflow: { source: { resource: {} } } } }] }), /unknown operation type/],
       [sensor({ dependencies: [dep], triggers: [{ template: { name: 'run', conditionsReset: [{ byTime: { cron: '0 0 * *' } }], http: { url: 'http://x' } } }] }), /invalid cron expression/],

@@ -8,6 +8,8 @@ const TARGET = 'argo-events';
 export const API_VERSION = 'argoproj.io/v1alpha1';
 const DEFAULT_SECRET_NAME = 'tandem-secrets';
 export const DEFAULT_WEBHOOK_PORT = 12000;
+/** The ServiceAccount a Sensor with an argoWorkflow trigger runs as (the namespace's default one may not create Workflows). */
+export const DEFAULT_SENSOR_SERVICE_ACCOUNT = 'tandem-sensor';
 
 export type Lane = 'argo' | 'kubeflow' | 'hybrid';
 export type Manifest = Record<string, unknown>;
@@ -31,6 +33,8 @@ export interface ArgoEventsDeps {
   eventBusName?: string;
   /** The Kubernetes Secret every tandem secret reference points into; default "tandem-secrets". */
   secretName?: string;
+  /** The ServiceAccount Sensors that submit Workflows run as; default tandem-sensor (the project compile writes it with its Role). */
+  sensorServiceAccount?: string;
   /** Port of the webhook event sources; default 12000. */
   webhookPort?: number;
   /** Needed to compile a GitHub-signed webhook source (X-Hub-Signature-256) to Argo Events' github source. */

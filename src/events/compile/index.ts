@@ -11,7 +11,7 @@ import { compileSensor } from './sensor.js';
 export type { ArgoEventsDeps, ArgoEventsOutput, GithubOwners, Lane } from './context.js';
 export { compileEventSource } from './event-source.js';
 export { compileSensor } from './sensor.js';
-export { CompileContext } from './context.js';
+export { CompileContext, DEFAULT_SENSOR_SERVICE_ACCOUNT } from './context.js';
 
 /** The EventSource and Sensor manifests of a project; throws CompileError at the first inexpressible feature. */
 export function compileProjectToArgoEvents(project: Pick<Project, 'eventSources' | 'sensors'>, deps: ArgoEventsDeps): ArgoEventsOutput {

@@ -5,7 +5,8 @@
 // dlqTrigger only on an atLeastOnce trigger and itself atLeastOnce. Two run-time rules are added,
 // from how the sensor resolves what it is given: a parameter's dependencyName must be one of the
 // sensor's dependencies (otherwise it silently resolves to its default or to nothing), and the
-// conditions may name only the sensor's dependencies.
+// conditions may name only the sensor's dependencies; and one from the Kubernetes API: a Sensor
+// that submits Argo Workflows names the ServiceAccount allowed to (the default one is not).
 import { arrayOf, record, text } from './event-source.js';
 import { cronProblem, isClockTime, isZone } from './formats.js';
 
@@ -27,6 +28,10 @@ export function sensorProblems(manifest: Json): string[] {
   const names = new Set(dependencies.map((d) => String(d.name)));
   const triggers = arrayOf(spec.triggers).map((t) => record(t) ?? {});
   if (triggers.length === 0) problems.push('no triggers found');
+  const submits = triggers.some((t) => record(record(t.template)?.argoWorkflow) !== undefined);
+  if (submits && !text(record(spec.template)?.serviceAccountName)) {
+    problems.push('an argoWorkflow trigger runs as the Sensor\'s ServiceAccount: spec.template.serviceAccountName names none, and the default one may not create Workflows');
+  }
   const seen = new Set<string>();
   for (const trigger of triggers) {
     const name = String(record(trigger.template)?.name ?? '');
