@@ -143,5 +143,9 @@ void describe('the task image recipe', () => {
     const retrain = workflow.spec.templates.find((t) => t.name === 'retrain')!.container!;
     const pipeline = retrain.args![retrain.args!.indexOf('--pipeline') + 1]!;
     assert.ok(existsSync(inImage(pipeline)), `${pipeline} is in the image`);
+    // Every module the compiled manifests load, the child pipeline's included (its folder has its own place), is in the image.
+    const loaded = new Set(files.flatMap((file) => [...file.yaml.matchAll(/\/workspace\/[\w./-]+\.(?:ts|js)\b/g)].map((m) => m[0])));
+    assert.ok([...loaded].some((m) => m.startsWith('/workspace/ml-training/tasks/')), [...loaded].join(', '));
+    for (const module of loaded) assert.ok(existsSync(inImage(module)), `${module} is in the image`);
   });
 });
