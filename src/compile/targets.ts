@@ -17,12 +17,17 @@ export const COMPILE_TARGETS = ['argo', 'kfp', 'hybrid', 'argo-events', 'auto'] 
 export type CompileTarget = (typeof COMPILE_TARGETS)[number];
 
 export interface CompileSettings {
+  /** The Argo compiler's options; projectDir comes from the layout (layout.ts), per workflow. */
   argo: ArgoCompileOptions;
   kfp: KfpCompileOptions;
   tandemImage?: string;
   kfpEndpoint?: string;
+  /** workflow name → the id KFP gave its uploaded pipeline, for kubeflow-lane triggers. */
+  kfpPipelineIds?: Readonly<Record<string, string>>;
   github?: GithubOwners;
   policy: RoutingPolicy;
+  /** Where the project's folders are inside the images (--project-dir); default /workspace. */
+  containerRoot?: string;
 }
 
 export interface CompiledFile {
@@ -34,4 +39,8 @@ export interface CompiledFile {
   source: string;
   lane?: Lane;
   yaml: string;
+  /** A Kubernetes object file that `kubectl apply` takes (KFP IR is not one: it is uploaded to KFP). */
+  applies: boolean;
+  /** A KFP pipeline a hybrid step starts from the task image (so the image recipe ships it). */
+  startedFromImage?: true;
 }

@@ -7,7 +7,7 @@ import type { SecretRef } from '../secrets.js';
 import type { TandemFile } from './file.js';
 import { resolveLayers, type LayeredValues } from './layers.js';
 import { layeredSetting, settingPointer } from './schema.js';
-import { DEFAULT_KILL_GRACE_MS } from './settings.js';
+import { DEFAULT_KILL_GRACE_MS, DEFAULT_NODE_IMAGE, DEFAULT_TANDEM_IMAGE, DEFAULT_TASKS_IMAGE } from './settings.js';
 import { parseDuration } from './values.js';
 import type { ConfigFlags, FileCheck, MlflowConfig, TandemConfig } from './types.js';
 
@@ -56,6 +56,12 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
     // The rules of the declared shape; the router's check (among options.checks) compiles them.
     routing: { rules: file?.items('routing.rules').map(({ value }) => value) ?? [], replaceDefaults: file?.value('routing.replaceDefaults') ?? false },
     lanes: { kubeflow: { engine: need('lanes.kubeflow.engine') }, argo: { engine: need('lanes.argo.engine') } },
+    images: {
+      tandem: file?.value('images.tandem') ?? DEFAULT_TANDEM_IMAGE,
+      node: file?.value('images.node') ?? DEFAULT_NODE_IMAGE,
+      default: file?.value('images.default') ?? DEFAULT_NODE_IMAGE,
+      tasks: file?.value('images.tasks') ?? DEFAULT_TASKS_IMAGE,
+    },
     ...(mlflow.config ? { mlflow: mlflow.config } : {}),
     ...(artifacts !== undefined ? { artifacts } : {}),
     ...(file ? { file: file.file } : {}),

@@ -12,6 +12,7 @@ import { fileSetting, layered, Rejection, type Setting } from './setting.js';
 import { ApiTokenDecl, EventSourceDecl, LANE_ENGINES, Nullable, ProjectSensorDecl, RoutingRuleDecl, WorkflowRef } from './shapes.js';
 import { parseDuration, parsePositiveInt, parseSize } from './values.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
+import { VERSION } from '../version.js';
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_PERIOD = '10s';
@@ -22,6 +23,12 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_SHUTDOWN_GRACE_PERIOD = '30s';
 export const DEFAULT_SPAWNER = 'auto' as const;
 export const DEFAULT_SHUTDOWN_GRACE_MS = parseDuration(DEFAULT_SHUTDOWN_GRACE_PERIOD) ?? 30_000;
+/** The images `tandem compile` names when the settings name none (images.* below). */
+export const DEFAULT_TANDEM_IMAGE = `tandem:${VERSION}`;
+export const DEFAULT_NODE_IMAGE = 'node:20-slim';
+export const DEFAULT_TASKS_IMAGE = 'tandem-tasks:latest';
+/** An image reference as Kubernetes takes it: no spaces, not blank. */
+const IMAGE_PATTERN = '^[^\\s]+$';
 /** MLflow's own variable for its token, used when mlflow.token is not set. */
 export const MLFLOW_TOKEN_FALLBACK_ENV = 'MLFLOW_TRACKING_TOKEN';
 
@@ -222,6 +229,36 @@ export const SETTINGS = {
     see: ['compile.md'],
     default: { doc: "Argo's default artifact repository" },
   }),
+  'images.tandem': fileSetting({
+    type: Type.String({ pattern: IMAGE_PATTERN }),
+    description:
+      "The image with tandem's CLI (the root Dockerfile builds it): `tandem serve` in deploy/, and the hybrid lane's ML steps, which run `tandem kfp run` in it.",
+    see: ['deploy.md', 'compile.md'],
+    flag: { name: '--tandem-image', usage: 'compile --tandem-image IMAGE' },
+    default: { value: DEFAULT_TANDEM_IMAGE },
+  }),
+  'images.node': fileSetting({
+    type: Type.String({ pattern: IMAGE_PATTERN }),
+    description: '`tandem compile`: the image `node` tasks without an image of their own run in; it needs Node.js (and tsx for `.ts` modules).',
+    see: ['compile.md'],
+    flag: { name: '--node-image', usage: 'compile --node-image IMAGE' },
+    default: { value: DEFAULT_NODE_IMAGE },
+  }),
+  'images.default': fileSetting({
+    type: Type.String({ pattern: IMAGE_PATTERN }),
+    description: "`tandem compile`: the image of process and script tasks without `image` or `defaults.image`. A Node image, since tandem's own examples run `node` in process tasks.",
+    see: ['compile.md'],
+    flag: { name: '--image', usage: 'compile --image IMAGE' },
+    default: { value: DEFAULT_NODE_IMAGE },
+  }),
+  'images.tasks': fileSetting({
+    type: Type.String({ pattern: IMAGE_PATTERN }),
+    description:
+      "`tandem compile --image-recipe DIR`: the name of the project's task image that recipe builds (the workflows' folders, Node.js with tsx, tandem); every task without an image of its own then runs in it.",
+    see: ['compile.md', 'deploy.md'],
+    flag: { name: '--tasks-image', usage: 'compile --tasks-image IMAGE' },
+    default: { value: DEFAULT_TASKS_IMAGE },
+  }),
   namespace: fileSetting({
     type: Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 }),
     description: 'The namespace of the workflows that do not name one; API tokens are scoped to namespaces.',
@@ -282,6 +319,7 @@ export const SECTIONS: Record<string, { description: string; nullable?: true; un
   'lanes.kubeflow': { description: 'The kubeflow lane: ML work.' },
   'lanes.argo': { description: 'The argo lane: everything else.' },
   mlflow: { description: 'Mirror ML-lane runs into an MLflow tracking server.', nullable: true },
+  images: { description: 'The container images `tandem compile` names and the image recipe builds; see docs/deploy.md.', nullable: true },
   server: { description: 'The HTTP server of `tandem serve`.' },
 };
 

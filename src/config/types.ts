@@ -33,6 +33,13 @@ export interface TandemConfig {
     kubeflow: { engine: SettingValue<'lanes.kubeflow.engine'> };
     argo: { engine: SettingValue<'lanes.argo.engine'> };
   };
+  /** `images` in tandem.yaml: the images compiled manifests name (tandem's, node tasks', other tasks', the project's task image). */
+  images: {
+    tandem: string;
+    node: string;
+    default: string;
+    tasks: string;
+  };
   /** `mlflow` in tandem.yaml (or TANDEM_MLFLOW_TRACKING_URI): mirror ML-lane runs into MLflow; see docs/mlflow.md. */
   mlflow?: MlflowConfig;
   /** `artifacts` in tandem.yaml: the artifact repository compiled Argo workflows use; absent: Argo's default one. */

@@ -30,22 +30,29 @@ void describe('tandem compile', () => {
   void it('compiles the cluster project: each workflow for its lane, and its event sources and sensors, all schema-valid', (t) => {
     if (!requireShared(t)) return;
     const dir = join(out, 'cluster');
-    const result = tandem('compile', 'examples/cluster/tandem.yaml', '--github-org', 'acme', '--kfp-endpoint', 'http://ml-pipeline.kubeflow:8888', '-o', dir, '--json');
+    const result = tandem(
+      'compile', 'examples/cluster/tandem.yaml', '--github-org', 'acme', '--kfp-endpoint', 'http://ml-pipeline.kubeflow:8888', '--kfp-pipeline', 'ml-training=3f6a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b', '-o', dir, '--json',
+    );
     assert.equal(result.status, 0, result.stderr);
-    const report = JSON.parse(result.stdout) as { files: Array<{ name: string; kind: string; lane?: string }>; errors: unknown[] };
+    const report = JSON.parse(result.stdout) as { files: Array<{ name: string; kind: string; lane?: string }>; errors: unknown[]; notes: string[] };
     assert.deepEqual(
       report.files.map((f) => [f.name, f.lane ?? null]),
       [
         ['conditional-dag.argo.yaml', 'argo'],
         ['ml-training.kfp.yaml', 'kubeflow'],
         ['tandem.argo-events.yaml', null],
+        ['tandem-sensor-rbac.yaml', null],
+        ['kustomization.yaml', null],
       ],
     );
-    assert.deepEqual(readdirSync(dir).sort(), ['conditional-dag.argo.yaml', 'ml-training.kfp.yaml', 'tandem.argo-events.yaml']);
+    assert.deepEqual(readdirSync(dir).sort(), ['conditional-dag.argo.yaml', 'kustomization.yaml', 'ml-training.kfp.yaml', 'tandem-sensor-rbac.yaml', 'tandem.argo-events.yaml']);
+    // The GitHub source's endpoint, through the Service its EventSource declares.
+    assert.deepEqual(report.notes, [`event source github listens at http://github-eventsource-svc:12000/events/github (Service github-eventsource-svc, created by the Argo Events controller)`]);
 
     const argo = loadArgoValidator();
     const [workflow] = documents(join(dir, 'conditional-dag.argo.yaml'));
-    assert.equal(workflow?.kind, 'Workflow');
+    // A whole project compiled with auto is applied with kubectl apply -k, which needs fixed names.
+    assert.equal(workflow?.kind, 'WorkflowTemplate');
     assert.deepEqual(argo(workflow).errors, []);
 
     const kfp = loadKfpIrValidator(join(SPECS_DIR, 'kfp', 'pipeline_spec.binpb'));
@@ -58,7 +65,11 @@ void describe('tandem compile', () => {
     // The kubeflow-lane trigger calls the KFP API; the argo-lane ones create the compiled Workflow.
     const text = readFileSync(join(dir, 'tandem.argo-events.yaml'), 'utf8');
     assert.match(text, /http:\/\/ml-pipeline\.kubeflow:8888\/apis\/v2beta1\/runs/);
-    assert.match(text, /argoWorkflow:/);
+    const retrain = manifests.find((m) => (m.metadata as { name: string }).name === 'weekly-retrain')!;
+    const payload = (retrain.spec as { triggers: Array<{ template: { http: { payload: Array<{ src: { value?: string }; dest: string }> } } }> }).triggers[0]!.template.http.payload;
+    // The pipeline is named by the id given, not by the workflow name in its place.
+    assert.equal(payload.find((p) => p.dest === 'pipeline_version_reference.pipeline_id')?.src.value, '3f6a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b');
+    assert.match(text, /workflowTemplateRef:\n\s+name: conditional-dag/);
   });
 
   void it('compiles the hybrid example to an Argo Workflow that starts the KFP pipeline it ships with', (t) => {
@@ -73,7 +84,7 @@ void describe('tandem compile', () => {
     const launcher = templates.find((tpl) => tpl.name === 'retrain');
     assert.ok(launcher?.container, 'the ML step is a container');
     const argv = [...(launcher.container.command ?? []), ...(launcher.container.args ?? [])].join(' ');
-    assert.match(argv, /^tandem kfp run --pipeline \/workspace\/pipelines\/ml-training\.kfp\.yaml --param seed=\S+ --wait$/);
+    assert.match(argv, /^tandem kfp run --pipeline \/workspace\/\.tandem\/pipelines\/ml-training\.kfp\.yaml --param seed=\S+ --wait$/);
     assert.match(launcher.container.image, /^tandem:/);
     const kfp = loadKfpIrValidator(join(SPECS_DIR, 'kfp', 'pipeline_spec.binpb'));
     assert.deepEqual(kfp.validateDocuments(documents(join(dir, 'ml-training.kfp.yaml'))), []);

@@ -9,6 +9,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { foldersOf, projectLayout } from '../../src/compile/layout.js';
+import { layoutOf } from '../../src/compile/project.js';
 import { compileProjectEvents } from '../../src/compile/project-events.js';
 import { compileWorkflow } from '../../src/compile/workflow.js';
 import type { CompileSettings } from '../../src/compile/targets.js';
@@ -173,7 +175,7 @@ void describe('Argo rules: each rule rejects its mistake', () => {
 
 /** What `tandem compile` writes for one workflow file, as documents. */
 async function compiledDocuments(spec: Parameters<typeof compileWorkflow>[0], baseDir: string, settings: CompileSettings = SETTINGS): Promise<unknown[]> {
-  const files = await compileWorkflow(spec, baseDir, 'auto', settings);
+  const files = await compileWorkflow(spec, baseDir, 'auto', settings, projectLayout(foldersOf(spec, baseDir)));
   return files.filter((file) => file.name.endsWith('.argo.yaml')).flatMap((file) => documents(file.yaml));
 }
 
@@ -226,7 +228,8 @@ void describe('Argo rules: what tandem compiles', () => {
 
   void it('examples/cluster/tandem.yaml: the Workflows its sensors create pass the rules', async () => {
     const project = await loadProject(join(ROOT, 'examples/cluster/tandem.yaml'), { cwd: ROOT, env: {} });
-    const { file } = await compileProjectEvents(project, { ...SETTINGS, kfpEndpoint: 'http://ml-pipeline.kubeflow:8888', github: { organizations: ['acme'] } });
+    const { file } = await compileProjectEvents(project, { ...SETTINGS, kfpEndpoint: 'http://ml-pipeline.kubeflow:8888', github: { organizations: ['acme'] } }, layoutOf(project, undefined));
+    assert.ok(file !== undefined, 'the project compiles event sources and sensors');
     const embedded: unknown[] = [];
     const collect = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(collect);

@@ -22,6 +22,11 @@ export interface HybridCompileOptions {
   tandemImage?: string;
   /** Where the compiled pipelines are inside that image (default <projectDir>/pipelines). */
   pipelinesDir?: string;
+  /**
+   * Where a child workflow's folder is inside the images (its node modules load from there); by
+   * default the parent's projectDir. The compile orchestrator gives each folder its own place.
+   */
+  projectDirOf?(childFolder: string): string;
 }
 
 interface CompiledPipeline {
@@ -53,7 +58,10 @@ export async function compileHybrid(spec: WorkflowSpec, baseDir: string, options
     const name = child.spec.name;
     const known = pipelines.get(name);
     if (known) known.startedBy.push(task.name);
-    else pipelines.set(name, { name, startedBy: [task.name], ir: compileToKfp(child.spec, options.kfp) });
+    else {
+      const childDir = options.projectDirOf?.(child.baseDir);
+      pipelines.set(name, { name, startedBy: [task.name], ir: compileToKfp(child.spec, { ...options.kfp, ...(childDir !== undefined ? { projectDir: childDir } : {}) }) });
+    }
     return launcherTask(task, `${pipelinesDir}/${name}.kfp.yaml`, options.tandemImage ?? DEFAULT_TANDEM_IMAGE);
   };
   const transformed: WorkflowSpec = {

@@ -8,6 +8,8 @@ const TARGET = 'argo-events';
 export const API_VERSION = 'argoproj.io/v1alpha1';
 const DEFAULT_SECRET_NAME = 'tandem-secrets';
 export const DEFAULT_WEBHOOK_PORT = 12000;
+/** The ServiceAccount a Sensor with an argoWorkflow trigger runs as (the namespace's default one may not create Workflows). */
+export const DEFAULT_SENSOR_SERVICE_ACCOUNT = 'tandem-sensor';
 
 export type Lane = 'argo' | 'kubeflow' | 'hybrid';
 export type Manifest = Record<string, unknown>;
@@ -25,12 +27,14 @@ export interface ArgoEventsDeps {
   argoWorkflow(workflow: string): Record<string, unknown>;
   /** Submit a Workflow that references the WorkflowTemplate named after the workflow, instead of the whole Workflow. */
   useWorkflowTemplates?: boolean;
-  /** The KFP API, for kubeflow-lane triggers; pipelineId defaults to the workflow name. */
-  kfp?: { endpoint: string; pipelineId?(workflow: string): string };
+  /** The KFP API, for kubeflow-lane triggers, and the id KFP gave each workflow's uploaded pipeline (required: KFP has no run-by-name). */
+  kfp?: { endpoint: string; pipelineId?(workflow: string): string | undefined };
   namespace?: string;
   eventBusName?: string;
   /** The Kubernetes Secret every tandem secret reference points into; default "tandem-secrets". */
   secretName?: string;
+  /** The ServiceAccount Sensors that submit Workflows run as; default tandem-sensor (the project compile writes it with its Role). */
+  sensorServiceAccount?: string;
   /** Port of the webhook event sources; default 12000. */
   webhookPort?: number;
   /** Needed to compile a GitHub-signed webhook source (X-Hub-Signature-256) to Argo Events' github source. */
@@ -46,14 +50,22 @@ export interface CompileWarning {
   reason: string;
 }
 
+/** Where a compiled HTTP event source listens inside the cluster (the Service the controller creates for it). */
+export interface CompiledEndpoint {
+  source: string;
+  url: string;
+}
+
 export interface ArgoEventsOutput {
   eventSources: Manifest[];
   sensors: Manifest[];
   warnings: CompileWarning[];
+  endpoints: CompiledEndpoint[];
 }
 
 export class CompileContext {
   readonly warnings: CompileWarning[] = [];
+  readonly endpoints: CompiledEndpoint[] = [];
   readonly sources: ReadonlyMap<string, EventSourceConfig>;
 
   constructor(

@@ -11,12 +11,12 @@ import { compileSensor } from './sensor.js';
 export type { ArgoEventsDeps, ArgoEventsOutput, GithubOwners, Lane } from './context.js';
 export { compileEventSource } from './event-source.js';
 export { compileSensor } from './sensor.js';
-export { CompileContext } from './context.js';
+export { CompileContext, DEFAULT_SENSOR_SERVICE_ACCOUNT } from './context.js';
 
 /** The EventSource and Sensor manifests of a project; throws CompileError at the first inexpressible feature. */
 export function compileProjectToArgoEvents(project: Pick<Project, 'eventSources' | 'sensors'>, deps: ArgoEventsDeps): ArgoEventsOutput {
   const ctx = new CompileContext(deps, project.eventSources);
   const eventSources = project.eventSources.map((source) => compileEventSource(ctx, source));
   const sensors = project.sensors.map((sensor) => compileSensor(ctx, sensor));
-  return { eventSources, sensors, warnings: ctx.warnings };
+  return { eventSources, sensors, warnings: ctx.warnings, endpoints: ctx.endpoints };
 }

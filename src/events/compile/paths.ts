@@ -31,3 +31,19 @@ export function subjectPatternRegex(pattern: string): string {
   });
   return `^${tokens.join('\\.')}$`;
 }
+
+/** The keys of a gjson path written by gjsonPath (the inverse: split at unescaped dots, unescape). */
+export function gjsonKeys(path: string): string[] {
+  const keys: string[] = [];
+  let key = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '\\' && i + 1 < path.length) key += path[++i]!;
+    else if (c === '.') {
+      keys.push(key);
+      key = '';
+    } else key += c;
+  }
+  keys.push(key);
+  return keys;
+}

@@ -67,7 +67,8 @@ function deadLetterTrigger(ctx: CompileContext, sensor: SensorSpec, trigger: Tri
   for (const names of deps.names.values()) {
     for (const name of names) payload.push({ src: { dependencyName: name, contextKey: 'id', value: '' }, dest: `eventIds.${name}` });
   }
-  return { template: { name: `${trigger.name}-dead-letter`, nats: { url, subject, payload } } };
+  // The controller refuses a dlqTrigger that is not itself atLeastOnce (sensor validate.go).
+  return { template: { name: `${trigger.name}-dead-letter`, nats: { url, subject, payload } }, atLeastOnce: true };
 }
 
 function firstNatsUrl(ctx: CompileContext): string | undefined {

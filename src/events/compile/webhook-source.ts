@@ -4,6 +4,10 @@
 // timestamp): Argo Events' `github` source verifies it with its webhookSecret, and without an API
 // token never calls GitHub. That source insists on organizations or repositories, which tandem does
 // not know, so they come from deps.github. Any other HMAC scheme is refused as "hmac".
+// Either way the EventSource declares `spec.service` with the webhook's port: without it the
+// controller creates no Service (buildService returns nothing for an empty port list), and the
+// endpoint could be reached only by the pod's own address. The Service is
+// `<name>-eventsource-svc`; the URL is recorded in the output's endpoints.
 import type { WebhookSourceConfig } from '../sources/webhook/schema.js';
 import { DEFAULT_WEBHOOK_PORT, refuse, type CompileContext, type Manifest } from './context.js';
 import { eventSourceManifest } from './manifest.js';
@@ -26,9 +30,11 @@ export function compileWebhookSource(ctx: CompileContext, name: string, config: 
   if (payload === 'msgpack' || payload === 'raw') {
     refuse('payload', where, `payload ${payload}: Argo Events webhook sources embed the body as JSON and refuse any other body`);
   }
+  const port = ctx.deps.webhookPort ?? DEFAULT_WEBHOOK_PORT;
+  const endpoint = config.path ?? `/events/${name}`;
   const context: Record<string, unknown> = {
-    endpoint: config.path ?? `/events/${name}`,
-    port: String(ctx.deps.webhookPort ?? DEFAULT_WEBHOOK_PORT),
+    endpoint,
+    port: String(port),
     method: 'POST',
     maxPayloadSize: config.maxBodyBytes ?? DEFAULT_MAX_BODY,
   };
@@ -41,7 +47,7 @@ export function compileWebhookSource(ctx: CompileContext, name: string, config: 
   const hmac = config.hmac;
   if (hmac === undefined) {
     if (config.bearer !== undefined) context.authSecret = secretSelector(ctx.secretName, config.bearer.token);
-    return eventSourceManifest(ctx, name, { webhook: { [name]: context } });
+    return serviced(ctx, name, port, endpoint, { webhook: { [name]: context } });
   }
   if (!isGithubSigned(config)) {
     refuse(
@@ -54,7 +60,7 @@ export function compileWebhookSource(ctx: CompileContext, name: string, config: 
   const owners = ctx.deps.github;
   const hasOwners = (owners?.organizations?.length ?? 0) > 0 || (owners?.repositories?.length ?? 0) > 0;
   if (!hasOwners) {
-    refuse('hmac', where, "a GitHub-signed webhook compiles to Argo Events' github source, which needs the organizations or repositories sending it: pass deps.github");
+    refuse('hmac', where, "a GitHub-signed webhook compiles to Argo Events' github source, which needs the organizations or repositories sending it: pass deps.github (tandem compile --github-org ORG)");
   }
   const github: Record<string, unknown> = {
     ...(owners?.repositories?.length ? { repositories: owners.repositories } : { organizations: owners?.organizations }),
@@ -64,5 +70,12 @@ export function compileWebhookSource(ctx: CompileContext, name: string, config: 
     contentType: 'json',
     active: true,
   };
-  return eventSourceManifest(ctx, name, { github: { [name]: github } });
+  return serviced(ctx, name, port, endpoint, { github: { [name]: github } });
+}
+
+/** The EventSource with the Service that makes its port reachable, and the endpoint recorded. */
+function serviced(ctx: CompileContext, name: string, port: number, endpoint: string, spec: Record<string, unknown>): Manifest {
+  const namespace = ctx.deps.namespace !== undefined ? `.${ctx.deps.namespace}` : '';
+  ctx.endpoints.push({ source: name, url: `http://${name}-eventsource-svc${namespace}:${port}${endpoint}` });
+  return eventSourceManifest(ctx, name, { service: { ports: [{ name: 'webhook', port, targetPort: port }] }, ...spec });
 }

@@ -7,12 +7,12 @@ import { compileProjectToArgoEvents } from '../../../src/events/compile/index.js
 import { subjectPatternRegex, underPrefix } from '../../../src/events/compile/paths.js';
 import type { SensorSpec } from '../../../src/events/sensors/schema.js';
 import type { EventSourceConfig } from '../../../src/project/load.js';
-import { cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
+import { compileChecked, cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
 
 type Spec = { dependencies: Array<Record<string, unknown>>; triggers: Array<{ template: Record<string, unknown> }> };
 
 function compileSensor(sources: EventSourceConfig[], sensor: SensorSpec): Spec {
-  return (compileProjectToArgoEvents(project(sources, [sensor]), standInDeps()).sensors[0] as { spec: Spec }).spec;
+  return (compileChecked(project(sources, [sensor]), standInDeps()).sensors[0] as { spec: Spec }).spec;
 }
 
 function refusal(sources: EventSourceConfig[], sensor: SensorSpec): CompileError {

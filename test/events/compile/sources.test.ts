@@ -7,10 +7,10 @@ import { compileProjectToArgoEvents } from '../../../src/events/compile/index.js
 import { goDuration, standardSchedule } from '../../../src/events/compile/calendar-source.js';
 import { secretKeyOf } from '../../../src/events/compile/secrets.js';
 import type { EventSourceConfig } from '../../../src/project/load.js';
-import { cronSource, natsSource, project, standInDeps, webhookSource } from './stand-ins.js';
+import { compileChecked, cronSource, natsSource, project, standInDeps, webhookSource } from './stand-ins.js';
 
 function compileSource(source: EventSourceConfig, deps = standInDeps()) {
-  const out = compileProjectToArgoEvents(project([source], []), deps);
+  const out = compileChecked(project([source], []), deps);
   return { manifest: out.eventSources[0] as { metadata: Record<string, unknown>; spec: Record<string, Record<string, Record<string, unknown>>> }, warnings: out.warnings };
 }
 
@@ -72,6 +72,17 @@ void describe('webhook event source', () => {
   void it('defaults the endpoint to /events/<name>, port 12000 and 1 MiB', () => {
     const { manifest } = compileSource(webhookSource());
     assert.deepEqual(manifest.spec.webhook!.hook, { endpoint: '/events/hook', port: '12000', method: 'POST', maxPayloadSize: 1048576 });
+  });
+
+  void it('declares the Service that makes the webhook reachable, for generic and GitHub sources alike, and records its URL', () => {
+    const github = { secret: { env: 'GH_SECRET' }, header: 'X-Hub-Signature-256', prefix: 'sha256=' };
+    for (const source of [webhookSource({ path: '/in' }), webhookSource({ path: '/in', hmac: github })]) {
+      const out = compileChecked(project([source], []), standInDeps({ webhookPort: 8443, namespace: 'ci', github: { organizations: ['o'] } }));
+      const spec = (out.eventSources[0] as { spec: Record<string, unknown> }).spec;
+      // Without spec.service the controller creates no Service, and nothing outside the pod reaches the port.
+      assert.deepEqual(spec.service, { ports: [{ name: 'webhook', port: 8443, targetPort: 8443 }] });
+      assert.deepEqual(out.endpoints, [{ source: 'hook', url: 'http://hook-eventsource-svc.ci:8443/in' }]);
+    }
   });
 
   void it("compiles GitHub's signature to the github source's webhook secret", () => {

@@ -1,6 +1,8 @@
 // Stand-ins for the Argo Events compiler's injected dependencies (the router's lane and the Argo
 // Workflow compiler), and small builders for projects, so each test states only what it is about.
-import type { ArgoEventsDeps, Lane } from '../../../src/events/compile/index.js';
+import assert from 'node:assert/strict';
+import { compileProjectToArgoEvents, type ArgoEventsDeps, type ArgoEventsOutput, type Lane } from '../../../src/events/compile/index.js';
+import { argoEventsProblems } from '../../conformance/argo-events-rules/index.js';
 import type { EventSourceConfig, Project } from '../../../src/project/load.js';
 import type { SensorSpec } from '../../../src/events/sensors/schema.js';
 
@@ -53,4 +55,13 @@ export function sensorOn(source: string, extra: { dependency?: Partial<SensorSpe
     triggers: [{ name: 'run', workflow: 'ingest', ...extra.trigger }],
     ...extra.sensor,
   };
+}
+
+/** The compiler's output, each manifest first checked against the Argo Events controller's rules. */
+export function compileChecked(input: Pick<Project, 'eventSources' | 'sensors'>, deps: ArgoEventsDeps): ArgoEventsOutput {
+  const out = compileProjectToArgoEvents(input, deps);
+  for (const manifest of [...out.eventSources, ...out.sensors]) {
+    assert.deepEqual(argoEventsProblems(manifest), [], `${String(manifest.kind)} ${JSON.stringify(manifest.metadata)} against the controller's rules`);
+  }
+  return out;
 }

@@ -7,12 +7,13 @@ import { CompileError } from '../../../src/errors.js';
 import { compileProjectToArgoEvents, type ArgoEventsDeps } from '../../../src/events/compile/index.js';
 import { retryStrategy } from '../../../src/events/compile/triggers.js';
 import type { SensorSpec } from '../../../src/events/sensors/schema.js';
-import { cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
+import { renderSubset } from './go-template-subset.js';
+import { compileChecked, cronSource, natsSource, project, sensorOn, standInDeps, webhookSource } from './stand-ins.js';
 
 type Trigger = Record<string, unknown> & { template: Record<string, Record<string, unknown>> };
 
 function triggerOf(sensor: SensorSpec, deps: ArgoEventsDeps = standInDeps(), sources = [webhookSource(), natsSource(), cronSource({ schedules: ['0 1 * * *', '0 2 * * *'] })]): { trigger: Trigger; warnings: string[] } {
-  const out = compileProjectToArgoEvents(project(sources, [sensor]), deps);
+  const out = compileChecked(project(sources, [sensor]), deps);
   return { trigger: (out.sensors[0] as { spec: { triggers: Trigger[] } }).spec.triggers[0]!, warnings: out.warnings.map((w) => w.feature) };
 }
 
@@ -90,9 +91,11 @@ void describe('argoWorkflow trigger (argo and hybrid lanes)', () => {
 });
 
 void describe('KFP run trigger (kubeflow lane)', () => {
-  void it('posts a v2beta1 Run with the pipeline id and typed runtime parameters', () => {
-    const deps = standInDeps({ lanes: { ingest: 'kubeflow' }, kfp: { endpoint: 'http://kfp:8888/', pipelineId: () => 'p-123' } });
-    const { trigger, warnings } = triggerOf(sensorOn('hook', { trigger: { params: [params[0]!] } }), deps);
+  const kfp = (pipelineId?: string) => standInDeps({ lanes: { ingest: 'kubeflow' }, kfp: { endpoint: 'http://kfp:8888/', pipelineId: () => pipelineId } });
+
+  void it('posts a v2beta1 Run naming the pipeline by the id given, with values read from the event kept typed', () => {
+    const read = { name: 'threshold', src: { dependencyName: 'a', dataKey: 'limits.threshold' } };
+    const { trigger, warnings } = triggerOf(sensorOn('hook', { trigger: { params: [read, params[2]!] } }), kfp('p-123'));
     assert.deepEqual(trigger.template.http, {
       url: 'http://kfp:8888/apis/v2beta1/runs',
       method: 'POST',
@@ -100,16 +103,47 @@ void describe('KFP run trigger (kubeflow lane)', () => {
       payload: [
         { src: { dependencyName: 'a', value: 'ingest' }, dest: 'display_name' },
         { src: { dependencyName: 'a', value: 'p-123' }, dest: 'pipeline_version_reference.pipeline_id' },
-        { src: { dependencyName: 'a', dataKey: 'body.limits.threshold', value: '0.5', useRawData: true }, dest: 'runtime_config.parameters.threshold' },
+        { src: { dependencyName: 'a', dataKey: 'body.limits.threshold', useRawData: true }, dest: 'runtime_config.parameters.threshold' },
+        { src: { dependencyName: 'a', value: 'big' }, dest: 'runtime_config.parameters.size' },
       ],
     });
-    assert.deepEqual(warnings, ['param value']);
+    assert.deepEqual(warnings, []);
   });
 
-  void it('needs the KFP endpoint, and warns when the pipeline id is the workflow name', () => {
+  void it('writes typed defaults with their types: the whole body from one template', () => {
+    const typed = [params[0]!, { name: 'limit', src: { value: 400 } }, { name: 'label', src: { dataKey: 'label' } }];
+    const { trigger, warnings } = triggerOf(sensorOn('hook', { trigger: { params: typed } }), kfp('p-123'));
+    const payload = trigger.template.http!.payload as Array<{ src: { dependencyName: string; dataTemplate: string }; dest: string }>;
+    assert.equal(payload.length, 1);
+    assert.equal(payload[0]!.dest, '', 'an empty dest makes the value the entire payload');
+    assert.equal(payload[0]!.src.dependencyName, 'a');
+    assert.deepEqual(warnings, []);
+    const render = (data: Record<string, unknown>) => JSON.parse(renderSubset(payload[0]!.src.dataTemplate, { body: data })) as unknown;
+    // Before, the default reached KFP as the text "0.5"; now a number whichever way it is given.
+    assert.deepEqual(render({ label: 'x' }), {
+      display_name: 'ingest',
+      pipeline_version_reference: { pipeline_id: 'p-123' },
+      runtime_config: { parameters: { threshold: 0.5, limit: 400, label: 'x' } },
+    });
+    assert.deepEqual((render({ label: 'y', limits: { threshold: 0.9 } }) as { runtime_config: unknown }).runtime_config, { parameters: { threshold: 0.9, limit: 400, label: 'y' } });
+    // A param without a default still fails the trigger when the event lacks it, as Argo Events' own lookup does.
+    assert.throws(() => render({}), /label: body\.label is not in the event/);
+  });
+
+  void it('refuses typed defaults that one template cannot write: two events, list indexes', () => {
+    const two: SensorSpec = {
+      ...sensorOn('hook', { trigger: { params: [params[0]!, { name: 'file', src: { dependencyName: 'b', dataKey: 'file' } }] } }),
+      dependencies: [{ name: 'a', eventSource: 'hook' }, { name: 'b', eventSource: 'uploads' }],
+    };
+    assert.equal(refusal(two, kfp('p')).feature, 'param value');
+    assert.equal(refusal(sensorOn('hook', { trigger: { params: [{ name: 'x', src: { dataKey: 'items.0', value: 1 } }] } }), kfp('p')).feature, 'param value');
+  });
+
+  void it('needs the KFP endpoint, and the pipeline id rather than the workflow name in its place', () => {
     assert.equal(refusal(sensorOn('hook', { trigger: { lane: 'kubeflow' } })).feature, 'kubeflow lane');
-    const { warnings } = triggerOf(sensorOn('hook', { trigger: { lane: 'kubeflow' } }), standInDeps({ kfp: { endpoint: 'http://kfp' } }));
-    assert.deepEqual(warnings, ['kubeflow pipeline id']);
+    const missing = refusal(sensorOn('hook', { trigger: { lane: 'kubeflow' } }), standInDeps({ kfp: { endpoint: 'http://kfp' } }));
+    assert.equal(missing.feature, 'kubeflow pipeline id');
+    assert.match(missing.message, /--kfp-pipeline ingest=<id>/);
   });
 });
 
@@ -145,6 +179,8 @@ void describe('trigger policies', () => {
           ],
         },
       },
+      // The controller refuses a dlqTrigger that is not at-least-once itself.
+      atLeastOnce: true,
     });
     const noNats = compileProjectToArgoEvents.bind(undefined, project([webhookSource()], [sensorOn('hook', { trigger: { deadLetter: { subject: 'x' } } })]), standInDeps());
     assert.throws(noNats, (error: unknown) => error instanceof CompileError && error.feature === 'deadLetter');

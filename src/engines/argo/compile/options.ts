@@ -20,7 +20,7 @@ export interface ArgoCompileOptions {
   schedule?: ArgoSchedule;
   namespace?: string;
   serviceAccountName?: string;
-  /** Image of process and script tasks without `image` or `defaults.image`; default alpine:3.20. */
+  /** Image of process and script tasks without `image` or `defaults.image`; default node:20-slim (examples run `node` in process tasks). */
   defaultImage?: string;
   /** Image of `node` tasks without an image of their own; default node:20-slim. */
   nodeImage?: string;
@@ -71,7 +71,7 @@ export function resolveOptions(options: ArgoCompileOptions = {}): ResolvedOption
     ...(options.schedule ? { schedule: options.schedule } : {}),
     ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
     ...(options.serviceAccountName !== undefined ? { serviceAccountName: options.serviceAccountName } : {}),
-    defaultImage: options.defaultImage ?? 'alpine:3.20',
+    defaultImage: options.defaultImage ?? 'node:20-slim',
     nodeImage: options.nodeImage ?? 'node:20-slim',
     projectDir: (options.projectDir ?? '/workspace').replace(/\/+$/, '') || '/',
     cacheConfigMap: options.cacheConfigMap ?? 'tandem-cache',

@@ -102,7 +102,8 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
   });
   const loader = /\.(c|m)?tsx?$/.test(modulePath) ? ['--import', 'tsx'] : [];
   return {
-    image: build.ctx.options.nodeImage ?? DEFAULT_NODE_IMAGE,
+    // As on Argo: the task's image, then defaults.image, then the node image.
+    image: build.task.image ?? build.ctx.spec.defaults?.image ?? build.ctx.options.nodeImage ?? DEFAULT_NODE_IMAGE,
     command: ['node', ...loader, '--input-type=module', '-e', NODE_LAUNCHER],
     args: ['{{$}}', JSON.stringify(plan), modulePath, node.export ?? 'default'],
     ...(env.length > 0 ? { env } : {}),
