@@ -61,7 +61,10 @@ void describe('compileToKfp: executors', () => {
     const container = at(ir, 'deploymentSpec', 'executors', 'exec-a', 'container') as { args: string[]; command: string[]; env: unknown };
     assert.equal(container.command[0], '/bin/sh');
     const program = container.args.slice(container.args.indexOf('--') + 1);
-    assert.deepEqual(program, ['run', "--n={{$.inputs.parameters['pipelinechannel--n']}}", '{{$.pipeline_job_uuid}}']);
+    assert.deepEqual(program, ['run', "--n={{$.inputs.parameters['pipelinechannel--n']}}", "{{$.inputs.parameters['tandem-run-id']}}"]);
+    // The driver fills in run placeholders only as a task input's whole runtimeValue, never in args.
+    assert.ok(!JSON.stringify(container).includes('{{$.pipeline_'));
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'a', 'inputs', 'parameters', 'tandem-run-id'), { runtimeValue: { constant: '{{$.pipeline_job_uuid}}' } });
     assert.ok(container.args.includes("{{$.outputs.parameters['rows'].output_file}}"));
     assert.ok(container.args.includes("{{$.outputs.artifacts['data'].path}}"));
     assert.deepEqual(container.env, [{ name: 'MODE', value: 'fast' }]);
@@ -190,11 +193,12 @@ void describe('compileToKfp: control flow', () => {
 
   void it('maps retry and caching', (t) => {
     const ir = compileValid(t, workflow([
-      echo('r', { retry: { limit: 3, backoff: { duration: '200ms', factor: 2, maxDuration: '1m' } } }),
+      echo('r', { retry: { limit: 3, backoff: { duration: '2s', factor: 2, maxDuration: '1m' } } }),
       echo('c', { cache: { version: 'v2', key: ['k'] } }),
       echo('off', { cache: { enabled: false, version: 'v2' } }),
     ]));
-    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'retryPolicy'), { backoffDuration: '0.2s', backoffFactor: 2, backoffMaxDuration: '60s', maxRetryCount: 3 });
+    // maxDuration 1m never caps a delay (2s, 4s, 8s): nothing to write, and nothing lost.
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'retryPolicy'), { backoffDuration: '2s', backoffFactor: 2, maxRetryCount: 3 });
     assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'cachingOptions'), { enableCache: false });
     const cached = at(ir, 'root', 'dag', 'tasks', 'c');
     assert.deepEqual(at(cached, 'cachingOptions'), { enableCache: true });
@@ -203,13 +207,34 @@ void describe('compileToKfp: control flow', () => {
     assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'off', 'cachingOptions'), { enableCache: false });
   });
 
-  void it('runs finally tasks after an exit-handler sub-DAG, whatever its outcome', (t) => {
-    const ir = compileValid(t, workflow([echo('a'), echo('b', { dependsOn: ['a'] })], { finally: [echo('bye', { process: { command: 'echo', args: ['{{ run.name }}'] } })] }));
+  void it('runs finally tasks in one exit DAG after an exit-handler sub-DAG, whatever its outcome', (t) => {
+    const ir = compileValid(t, workflow([echo('a'), echo('b', { dependsOn: ['a'] })], {
+      finally: [echo('bye', { process: { command: 'echo', args: ['{{ run.name }}'] } }), echo('log')],
+    }));
     const tasks = at(ir, 'root', 'dag', 'tasks') as Record<string, unknown>;
-    assert.deepEqual(Object.keys(tasks).sort(), ['bye', 'exit-handler-1']);
-    assert.deepEqual(at(tasks, 'bye', 'dependentTasks'), ['exit-handler-1']);
-    assert.deepEqual(at(tasks, 'bye', 'triggerPolicy'), { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' });
+    // The backend keeps one exit hook per guarded task: both finally tasks live in one exit DAG.
+    assert.deepEqual(Object.keys(tasks).sort(), ['exit-handler-1', 'tandem-finally']);
+    assert.deepEqual(at(tasks, 'tandem-finally', 'dependentTasks'), ['exit-handler-1']);
+    assert.deepEqual(at(tasks, 'tandem-finally', 'triggerPolicy'), { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' });
+    assert.deepEqual(Object.keys(at(ir, 'components', 'comp-tandem-finally', 'dag', 'tasks') as object).sort(), ['bye', 'log']);
     assert.deepEqual(at(ir, 'components', 'comp-exit-handler-1', 'dag', 'tasks', 'b', 'dependentTasks'), ['a']);
+  });
+
+  void it('hands finally tasks the run status as the exit handler\'s PipelineTaskFinalStatus', (t) => {
+    const ir = compileValid(t, workflow([echo('a')], {
+      finally: [
+        { name: 'n', node: { module: 'n.js' }, inputs: { status: '{{ run.status }}' } },
+        echo('s', { process: { command: 'sh', env: { STATUS: '{{ run.status }}' } } }),
+      ],
+    }));
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'tandem-finally', 'inputs', 'parameters', 'tandem-run-status'), { taskFinalStatus: { producerTask: 'exit-handler-1' } });
+    assert.equal(at(ir, 'components', 'comp-tandem-finally', 'inputDefinitions', 'parameters', 'tandem-run-status', 'parameterType'), 'TASK_FINAL_STATUS');
+    assert.deepEqual(at(ir, 'components', 'comp-tandem-finally', 'dag', 'tasks', 'n', 'inputs', 'parameters', 'status'), { componentInputParameter: 'tandem-run-status' });
+    const plan = JSON.parse((at(ir, 'deploymentSpec', 'executors', 'exec-n', 'container', 'args') as string[])[1] ?? '{}') as { inputs: Record<string, string> };
+    assert.equal(plan.inputs.status, 'status');
+    const args = at(ir, 'deploymentSpec', 'executors', 'exec-s', 'container', 'args') as string[];
+    const at3 = args.indexOf('status');
+    assert.deepEqual(args.slice(at3, at3 + 3), ['status', 'STATUS', "{{$.inputs.parameters['tandem-run-status']}}"]);
   });
 
   void it('threads params into the exit handler and surfaces workflow outputs through it', (t) => {

@@ -14,13 +14,16 @@ import { OPTIONS, at } from './helpers.js';
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function runCompiled(source: string): { status: number | null; stdout: string; out: string } {
+function runCompiled(source: string, finalState = 'COMPLETE'): { status: number | null; stdout: string; out: string } {
   const spec: WorkflowSpec = {
     name: 'w',
     params: { n: { type: 'integer', default: 3 } },
-    tasks: [{ name: 'a', script: { source }, outputs: { v: { type: 'integer' }, d: { type: 'Dataset' } } }],
+    tasks: [{ name: 'a', script: { source, env: { OUTCOME: '{{ run.status }}' } }, outputs: { v: { type: 'integer' }, d: { type: 'Dataset' } } }],
   };
-  const container = at(compileToKfp(spec, OPTIONS), 'deploymentSpec', 'executors', 'exec-a', 'container') as { command: string[]; args: string[] };
+  // As a finally task, so that it can read the run status.
+  const ir = compileToKfp({ name: 'w', params: spec.params, tasks: [{ name: 'main', process: { command: 'true' } }], finally: spec.tasks }, OPTIONS);
+  const container = at(ir, 'deploymentSpec', 'executors', 'exec-a', 'container') as { command: string[]; args: string[] };
+  const finalStatus = JSON.stringify({ error: {}, pipelineJobResourceName: 'r', pipelineTaskName: 'exit-handler-1', state: finalState });
   const out = mkdtempSync(join(tmpdir(), 'tandem-kfp-'));
   dirs.push(out);
   const fill = (text: string): string =>
@@ -28,7 +31,8 @@ function runCompiled(source: string): { status: number | null; stdout: string; o
       .replace("{{$.inputs.parameters['pipelinechannel--n']}}", '3')
       .replace("{{$.outputs.parameters['v'].output_file}}", join(out, 'params', 'v'))
       .replace("{{$.outputs.artifacts['d'].path}}", join(out, 'artifacts', 'd'))
-      .replace('{{$.pipeline_job_uuid}}', 'run-1');
+      .replace("{{$.inputs.parameters['tandem-run-id']}}", 'run-1')
+      .replace("{{$.inputs.parameters['tandem-run-status']}}", finalStatus);
   const [command, ...args] = [...container.command, ...container.args].map(fill);
   const result = spawnSync(command ?? 'false', args, { encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, out };
@@ -41,6 +45,11 @@ void describe('KFP shell launcher', () => {
     assert.equal(run.stdout.trim(), 'n=3 run=run-1');
     assert.equal(readFileSync(join(run.out, 'params', 'v'), 'utf8'), '42');
     assert.deepEqual(readdirSync(join(run.out, 'artifacts', 'd')), ['f']);
+  });
+
+  void it('turns the exit handler\'s PipelineTaskFinalStatus into tandem\'s run status', () => {
+    assert.equal(runCompiled('echo "$OUTCOME"; echo 1 > "$TANDEM_OUTPUTS/v"; mkdir "$TANDEM_OUTPUTS/d"').stdout.trim(), 'Succeeded');
+    assert.equal(runCompiled('echo "$OUTCOME"; echo 1 > "$TANDEM_OUTPUTS/v"; mkdir "$TANDEM_OUTPUTS/d"', 'FAILED').stdout.trim(), 'Failed');
   });
 
   void it('fails with the task exit code and copies nothing', () => {

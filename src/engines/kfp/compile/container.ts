@@ -6,7 +6,9 @@
 import { posix } from 'node:path';
 import type { Resources } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
-import { renderField, type TaskBuild } from './component.js';
+import { componentChannel, renderField, runValue, type TaskBuild } from './component.js';
+import { RUN_ID } from './context.js';
+import { parseTemplate } from '../../../expr/template.js';
 import { NODE_LAUNCHER, SCRIPT_SENTINEL, SHELL_LAUNCHER, type NodePlan } from './launchers.js';
 
 const DEFAULT_NODE_IMAGE = 'node:20-slim';
@@ -43,9 +45,14 @@ function shellContainer(build: TaskBuild): Record<string, unknown> {
   const runner = task.process ?? task.script;
   if (!runner) return build.ctx.fail('runner', task.name, 'a KFP task needs a process, script or node runner');
   const field = task.process ? 'process' : 'script';
-  const entries: string[] = ['env', 'TANDEM_RUN_ID', '{{$.pipeline_job_uuid}}', 'env', 'TANDEM_TASK', task.name];
+  const entries: string[] = ['env', 'TANDEM_RUN_ID', runValue(build, RUN_ID), 'env', 'TANDEM_TASK', task.name];
   const env: Array<{ name: string; value: string }> = [];
   for (const [name, value] of Object.entries(runner.env ?? {})) {
+    const status = statusEnv(build, value);
+    if (status !== undefined) {
+      entries.push('status', name, status);
+      continue;
+    }
     const rendered = renderField(build, value, `${field}.env.${name}`);
     if (rendered === value) env.push({ name, value });
     else entries.push('env', name, rendered);
@@ -84,12 +91,12 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
   const node = task.node ?? { module: '' };
   const module = renderField(build, node.module, 'node.module');
   const modulePath = posix.isAbsolute(module) ? module : posix.join(projectDir(build), module);
-  const plan: NodePlan = { task: task.name, runId: '{{$.pipeline_job_uuid}}', inputs: {}, outputs: {} };
+  const plan: NodePlan = { task: task.name, runId: runValue(build, RUN_ID), inputs: {}, outputs: {} };
   if (node.cwd !== undefined) plan.cwd = workDir(build, renderField(build, node.cwd, 'node.cwd'));
   else plan.cwd = projectDir(build);
   for (const name of Object.keys(task.inputs ?? {})) {
     const def = build.inputs.get(name);
-    plan.inputs[name] = def?.kind === 'artifact' ? (def.list ? 'artifacts' : 'artifact') : 'parameter';
+    plan.inputs[name] = def?.kind === 'artifact' ? (def.list ? 'artifacts' : 'artifact') : def?.type === 'TASK_FINAL_STATUS' ? 'status' : 'parameter';
   }
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
     const type = outputType(task, decl);
@@ -107,6 +114,17 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
     args: ['{{$}}', JSON.stringify(plan), modulePath, node.export ?? 'default'],
     ...(env.length > 0 ? { env } : {}),
   };
+}
+
+/** For an env value that is the run status alone: the component input holding it, as a placeholder. */
+function statusEnv(build: TaskBuild, value: string): string | undefined {
+  const parts = parseTemplate(value);
+  const [only] = parts;
+  if (parts.length !== 1 || only?.kind !== 'expr') return undefined;
+  const resolved = build.ctx.resolve(only.source, build.task.name, build.loop);
+  const name = resolved.kind === 'input' ? resolved.name : resolved.kind === 'source' && resolved.source.kind === 'status' ? componentChannel(build, resolved.source) : undefined;
+  const def = name === undefined ? undefined : build.inputs.get(name);
+  return def?.kind === 'parameter' && def.type === 'TASK_FINAL_STATUS' ? `{{$.inputs.parameters['${name ?? ''}']}}` : undefined;
 }
 
 /** A task's working directory inside the container: relative paths resolve against projectDir. */

@@ -25,14 +25,26 @@ export interface KfpCompileOptions {
 export type Resolved =
   | { kind: 'source'; source: Source }
   | { kind: 'input'; name: string }
-  | { kind: 'placeholder'; text: string };
+  | { kind: 'placeholder'; placeholder: RunPlaceholder };
 
-/** KFP runtime placeholders for tandem's run and task fields. */
-const RUN_PLACEHOLDERS: Record<string, string> = {
-  'run.id': '{{$.pipeline_job_uuid}}',
-  'run.name': '{{$.pipeline_job_name}}',
-  'task.name': '{{$.pipeline_task_name}}',
+/**
+ * A run-level value KFP fills in. The driver substitutes these placeholders only where a task
+ * input's runtimeValue constant is exactly the placeholder (resolve.go), never in container
+ * command or args, so each travels as the component input `input`, as the KFP SDK passes them.
+ */
+export interface RunPlaceholder {
+  input: string;
+  text: string;
+}
+
+const RUN_PLACEHOLDERS: Record<string, RunPlaceholder> = {
+  'run.id': { input: 'tandem-run-id', text: '{{$.pipeline_job_uuid}}' },
+  'run.name': { input: 'tandem-run-name', text: '{{$.pipeline_job_name}}' },
+  'task.name': { input: 'tandem-task-name', text: '{{$.pipeline_task_name}}' },
 };
+
+/** The placeholder behind `run.id`, which every launcher passes to the task as TANDEM_RUN_ID. */
+export const RUN_ID = RUN_PLACEHOLDERS['run.id'] as RunPlaceholder;
 
 export class CompileContext {
   readonly workflow: string;
@@ -51,7 +63,10 @@ export class CompileContext {
     this.workflow = spec.name;
     this.finallyNames = new Set((spec.finally ?? []).map((t) => t.name));
     this.binder = new Binder(this.locations, (task) => this.dagName(task));
-    const taken = new Map<string, string>(['exit-handler-1'].map((n) => [n, '(the exit handler)']));
+    const taken = new Map<string, string>([
+      ['exit-handler-1', '(the exit handler)'],
+      ['tandem-finally', '(the DAG of the finally tasks)'],
+    ]);
     for (const task of [...spec.tasks, ...(spec.finally ?? [])]) {
       this.tasks.set(task.name, task);
       const dag = task.name.toLowerCase().replace(/_/g, '-');
@@ -117,7 +132,8 @@ export class CompileContext {
     }
     const [root, ...rest] = path;
     const placeholder = RUN_PLACEHOLDERS[path.join('.')];
-    if (placeholder !== undefined) return { kind: 'placeholder', text: placeholder };
+    if (placeholder !== undefined) return { kind: 'placeholder', placeholder };
+    if (path.join('.') === 'run.status' && this.finallyNames.has(task)) return { kind: 'source', source: { kind: 'status' } };
     if (root === 'params' && rest.length === 1 && rest[0] !== undefined) {
       return { kind: 'source', source: { kind: 'param', name: rest[0], def: this.paramDef(rest[0], task) } };
     }
@@ -137,7 +153,7 @@ export class CompileContext {
 }
 
 const NO_VALUE: Record<string, string> = {
-  'run.status': "an exit task gets KFP's PipelineTaskFinalStatus struct, not tandem's run status",
+  'run.status': 'only finally tasks see the run status',
   'run.failures': 'KFP reports no list of failed tasks to exit tasks',
   'task.attempt': 'KFP exposes no attempt number to the container',
   'task.index': 'KFP exposes no iteration index to the container',

@@ -6,6 +6,8 @@
 // SHELL_LAUNCHER (process and script tasks; needs only /bin/sh, mkdir, cp, cat in the image) reads
 // triples `KIND NAME VALUE` up to `--`, then runs the program after `--`:
 //   env NAME VALUE      export a variable (values that hold KFP placeholders)
+//   status NAME JSON    export the run status (Succeeded, Failed, Cancelled) read from KFP's
+//                       PipelineTaskFinalStatus JSON (its state: COMPLETE, CACHED, CANCELED, …)
 //   cd DIR -            change directory first (chdir: only if DIR exists in the image)
 //   in PATH SRC         copy an input artifact to $TANDEM_INPUTS/PATH
 //   script - SOURCE     write a script's source; the argument `@tandem-script` becomes its path
@@ -25,9 +27,17 @@ work=$(mktemp -d)
 export TANDEM_OUTPUTS="$work/outputs" TANDEM_INPUTS="$work/inputs" TANDEM_METRICS="$work/metrics.jsonl"
 mkdir -p "$TANDEM_OUTPUTS" "$TANDEM_INPUTS"
 outs=""
+tandem_status() {
+  case "$(printf '%s' "$1" | sed -n 's/.*"state" *: *"\\([A-Z_]*\\)".*/\\1/p')" in
+    COMPLETE|CACHED) echo Succeeded ;;
+    CANCELED|CANCELLING) echo Cancelled ;;
+    *) echo Failed ;;
+  esac
+}
 while [ "$#" -ge 3 ] && [ "$1" != "--" ]; do
   case "$1" in
     env) export "$2=$3" ;;
+    status) export "$2=$(tandem_status "$3")" ;;
     cd) cd "$2" || exit 1 ;;
     chdir) cd "$2" 2>/dev/null || : ;;
     in) mkdir -p "$(dirname "$TANDEM_INPUTS/$2")" && cp -R "$3" "$TANDEM_INPUTS/$2" || exit 1 ;;
@@ -51,7 +61,7 @@ export interface NodePlan {
   task: string;
   runId: string;
   cwd?: string;
-  inputs: Record<string, 'parameter' | 'artifact' | 'artifacts'>;
+  inputs: Record<string, 'parameter' | 'artifact' | 'artifacts' | 'status'>;
   outputs: Record<string, { kind: 'parameter'; raw: boolean } | { kind: 'artifact'; path: string }>;
 }
 
@@ -63,6 +73,12 @@ const [executorJson, planJson, modulePath, exportName] = process.argv.slice(1);
 const executor = JSON.parse(executorJson);
 const plan = JSON.parse(planJson);
 const local = (uri) => uri.replace(/^gs:\\/\\//, '/gcs/').replace(/^minio:\\/\\//, '/minio/').replace(/^s3:\\/\\//, '/s3/');
+// KFP hands exit tasks a PipelineTaskFinalStatus; tandem's finally tasks see the run's status.
+const runStatus = (final) => {
+  const state = final?.state;
+  if (state === 'COMPLETE' || state === 'CACHED') return 'Succeeded';
+  return state === 'CANCELED' || state === 'CANCELLING' ? 'Cancelled' : 'Failed';
+};
 const work = mkdtempSync(join(tmpdir(), 'tandem-'));
 const dirs = { outputsDir: join(work, 'outputs'), inputsDir: join(work, 'inputs'), metricsFile: join(work, 'metrics.jsonl') };
 mkdirSync(dirs.outputsDir);
@@ -73,6 +89,7 @@ const given = executor.inputs ?? {};
 const inputs = {};
 for (const [name, kind] of Object.entries(plan.inputs)) {
   if (kind === 'parameter') inputs[name] = given.parameterValues?.[name];
+  else if (kind === 'status') inputs[name] = runStatus(given.parameterValues?.[name]);
   else {
     const paths = (given.artifacts?.[name]?.artifacts ?? []).map((a) => local(a.uri));
     inputs[name] = kind === 'artifacts' ? paths : paths[0];

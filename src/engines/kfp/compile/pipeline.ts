@@ -9,11 +9,12 @@ import { VERSION } from '../../../version.js';
 import { CompileContext, plainPath, type KfpCompileOptions } from './context.js';
 import { checkWorkflow } from './policies.js';
 import { placeTask } from './place.js';
-import { Scope, type DagTask } from './scopes.js';
+import { RUN_STATUS_INPUT, Scope, type DagTask } from './scopes.js';
 import { definitionJson, paramParameterType, type IrValueDef } from './types.js';
 
 const KFP_SCHEMA_VERSION = '2.1.0';
 const EXIT_HANDLER = 'exit-handler-1';
+const FINALLY_DAG = 'tandem-finally';
 
 export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}): Record<string, unknown> {
   const ctx = new CompileContext(spec, options);
@@ -26,11 +27,22 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
   const executors: Record<string, unknown> = {};
 
   let main = root;
+  let exit = root;
   const finallyTasks = spec.finally ?? [];
   if (finallyTasks.length > 0) {
     const exitTask = root.addTask(EXIT_HANDLER, { componentRef: { name: `comp-${EXIT_HANDLER}` }, taskInfo: { name: EXIT_HANDLER } });
     main = new Scope('exit-handler', `comp-${EXIT_HANDLER}`, root, exitTask);
-    scopes.push(main);
+    const finallyTask = root.addTask(FINALLY_DAG, {
+      componentRef: { name: `comp-${FINALLY_DAG}` },
+      taskInfo: { name: FINALLY_DAG },
+      triggerPolicy: { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' },
+    });
+    finallyTask.dependsOn.add(EXIT_HANDLER);
+    finallyTask.parameters.set(RUN_STATUS_INPUT, { taskFinalStatus: { producerTask: EXIT_HANDLER } });
+    exit = new Scope('finally', `comp-${FINALLY_DAG}`, root, finallyTask);
+    exit.inputs.set(RUN_STATUS_INPUT, { kind: 'parameter', type: 'TASK_FINAL_STATUS' });
+    ctx.binder.finallyScope = exit;
+    scopes.push(main, exit);
   }
   const place = (task: TaskSpec, parent: Scope): DagTask => {
     const placed = placeTask(ctx, task, parent, scopes);
@@ -44,12 +56,7 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
     return placed.outer;
   };
   for (const task of ordered(spec.tasks)) place(task, main);
-  for (const task of ordered(finallyTasks)) {
-    const outer = place(task, root);
-    outer.dependsOn.add(EXIT_HANDLER);
-    const trigger = (outer.spec.triggerPolicy ?? {}) as Record<string, unknown>;
-    outer.spec.triggerPolicy = { ...trigger, strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' };
-  }
+  for (const task of ordered(finallyTasks)) place(task, exit);
   checkWorkflow(ctx, spec);
   workflowOutputs(ctx, root);
 

@@ -3,7 +3,7 @@
 // synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
 // maxAge, the on-error retry policy).
 import { durationMs } from '../../../spec/duration.js';
-import type { Duration, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { hasTemplate } from '../../../expr/template.js';
 import type { CompileContext } from './context.js';
 
@@ -35,8 +35,13 @@ export function checkTask(ctx: CompileContext, task: TaskSpec): void {
     }
   }
   const retry = task.retry ?? ctx.spec.defaults?.retry;
-  if (retry?.policy === 'on-error') {
+  if (retry?.policy === 'on-error' && retry.limit > 0) {
     ctx.fail('retry policy on-error', task.name, 'KFP retries a task whenever it fails and cannot limit retries to tasks that could not start');
+  }
+  if (retry?.policy === 'always' && retry.limit > 0) {
+    // The backend writes an Argo retryStrategy without retryPolicy, which Argo reads as
+    // OnFailure: pods that could not run (Argo's Error) are not retried.
+    ctx.fail('retry policy always', task.name, "KFP's retryPolicy has no policy field; the backend's Argo retryStrategy retries only failed containers, not pods that could not run");
   }
   const cache = { ...ctx.spec.defaults?.cache, ...task.cache };
   if (cache.maxAge !== undefined && cache.enabled !== false && !ctx.finallyNames.has(task.name)) {
@@ -47,17 +52,38 @@ export function checkTask(ctx: CompileContext, task: TaskSpec): void {
   }
 }
 
-/** retryPolicy for the task, or undefined without retries. */
+/**
+ * retryPolicy for the task, or undefined without retries. The backend hands these fields to
+ * Argo's retryStrategy as whole seconds (it reads Duration.seconds, dropping nanos), and its
+ * backoffMaxDuration becomes Argo's backoff.maxDuration: a limit on the time spent retrying, not
+ * tandem's cap on one delay. So a sub-second delay is refused, and tandem's maxDuration is
+ * written nowhere when it never caps a delay (the last delay is within it) and refused otherwise.
+ */
 export function retryPolicy(ctx: CompileContext, task: TaskSpec): Record<string, unknown> | undefined {
   const retry = task.retry ?? ctx.spec.defaults?.retry;
   if (!retry || retry.limit === 0) return undefined;
   const backoff = retry.backoff ?? {};
+  const factor = backoff.factor ?? 1;
+  const delayMs = backoff.duration !== undefined ? durationMs(backoff.duration) : undefined;
+  if (delayMs !== undefined && delayMs % 1000 !== 0) {
+    ctx.fail('retry backoff below whole seconds', task.name, `retry.backoff.duration is ${String(backoff.duration)}; the KFP backend passes whole seconds of backoffDuration to Argo and would drop the rest`);
+  }
+  if (backoff.maxDuration !== undefined) {
+    const capMs = durationMs(backoff.maxDuration);
+    const lastDelayMs = (delayMs ?? 0) * factor ** Math.max(0, retry.limit - 1);
+    if (lastDelayMs > capMs) {
+      ctx.fail(
+        'retry maxDuration',
+        task.name,
+        `retry.backoff.maxDuration ${String(backoff.maxDuration)} caps the delay between retries; KFP's backoffMaxDuration limits the whole time spent retrying (Argo's backoff.maxDuration), and KFP has no cap on one delay`,
+      );
+    }
+  }
   return {
     maxRetryCount: retry.limit,
-    ...(backoff.duration !== undefined ? { backoffDuration: protoDuration(backoff.duration) } : {}),
+    ...(delayMs !== undefined ? { backoffDuration: `${delayMs / 1000}s` } : {}),
     // tandem's factor defaults to 1 (a fixed delay); KFP's to 2, so it is always written.
-    backoffFactor: backoff.factor ?? 1,
-    ...(backoff.maxDuration !== undefined ? { backoffMaxDuration: protoDuration(backoff.maxDuration) } : {}),
+    backoffFactor: factor,
   };
 }
 
@@ -82,10 +108,4 @@ export function cacheInputs(ctx: CompileContext, task: TaskSpec): Record<string,
     ...(cache.version !== undefined ? { tandem_cache_version: cache.version } : {}),
     ...(cache.key !== undefined && cache.key.length > 0 ? { tandem_cache_key: cache.key } : {}),
   };
-}
-
-/** google.protobuf.Duration's JSON form: seconds with an `s` suffix. */
-function protoDuration(duration: Duration): string {
-  const seconds = durationMs(duration) / 1000;
-  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(9))}s`;
 }

@@ -8,7 +8,7 @@
 import type { IrValueDef } from './types.js';
 import { collected } from './types.js';
 
-export type ScopeKind = 'root' | 'exit-handler' | 'condition' | 'loop';
+export type ScopeKind = 'root' | 'exit-handler' | 'finally' | 'condition' | 'loop';
 
 /** One task of a DAG being built; `spec` holds everything but inputs and dependencies. */
 export interface DagTask {
@@ -59,7 +59,13 @@ export class Scope {
 export type Source =
   | { kind: 'param'; name: string; def: IrValueDef }
   | { kind: 'output'; task: string; output: string; def: IrValueDef }
-  | { kind: 'item'; loop: Scope; field?: string };
+  | { kind: 'item'; loop: Scope; field?: string }
+  /** The run's outcome: the PipelineTaskFinalStatus KFP hands the exit task (finally tasks only). */
+  | { kind: 'status' };
+
+/** The input of the finally DAG that holds the PipelineTaskFinalStatus of the exit handler. */
+export const RUN_STATUS_INPUT = 'tandem-run-status';
+const RUN_STATUS_DEF: IrValueDef = { kind: 'parameter', type: 'TASK_FINAL_STATUS' };
 
 export interface Binding {
   /** The InputParameterSpec / InputArtifactSpec JSON. */
@@ -83,10 +89,15 @@ export function channelName(source: Source, dagName: (task: string) => string): 
       const input = source.loop.item?.input ?? 'pipelinechannel--loop-item';
       return source.field === undefined ? input : `${input}-subvar-${source.field}`;
     }
+    case 'status':
+      return RUN_STATUS_INPUT;
   }
 }
 
 export class Binder {
+  /** The DAG that runs the finally tasks, whose input holds the run status. */
+  finallyScope?: Scope;
+
   constructor(
     private readonly locations: Locations,
     private readonly dagName: (task: string) => string,
@@ -123,11 +134,16 @@ export class Binder {
   private home(scope: Scope, source: Source): Scope {
     if (source.kind === 'param') return scope.chain()[0] ?? scope;
     if (source.kind === 'item') return source.loop;
+    if (source.kind === 'status') {
+      if (!this.finallyScope) throw new Error('internal: run.status outside the finally tasks');
+      return this.finallyScope;
+    }
     return lowestCommon(scope, this.location(source.task).scope);
   }
 
   private direct(scope: Scope, source: Source): Binding {
     if (source.kind === 'param') return { spec: { componentInputParameter: source.name }, def: source.def };
+    if (source.kind === 'status') return { spec: { componentInputParameter: RUN_STATUS_INPUT }, def: RUN_STATUS_DEF };
     if (source.kind === 'item') {
       const item = source.loop.item;
       if (!item) throw new Error(`internal: loop ${source.loop.component} has no item input`);
