@@ -3,8 +3,9 @@
 // strictly against the PipelineSpec proto (when ../shared is present).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileToKfp, kfpIrYaml } from '../../../src/engines/kfp/compile/index.js';
-import { OPTIONS, at, compileValid, workflow } from './helpers.js';
+import { compileToKfp, kfpIrYaml, kfpPlatformSpec } from '../../../src/engines/kfp/compile/index.js';
+import { requireShared } from '../../helpers/shared.js';
+import { OPTIONS, at, compileValid, validator, workflow } from './helpers.js';
 
 const echo = (name: string, extra: object = {}) => ({ name, process: { command: 'echo', args: [name] }, ...extra });
 
@@ -39,7 +40,8 @@ void describe('compileToKfp: pipeline and params', () => {
     assert.equal(at(first, 'pipelineInfo', 'name'), 'other');
     assert.equal(JSON.stringify(first), JSON.stringify(compileToKfp(spec, { ...OPTIONS, pipelineName: 'other' })));
     // The written IR has its keys sorted at every level, as the KFP SDK writes it.
-    const topLevel = kfpIrYaml(first).split('\n').filter((line) => /^[a-zA-Z]+:/.test(line)).map((line) => line.split(':')[0]);
+    const [pipelineDoc] = kfpIrYaml(first).split('\n---\n');
+    const topLevel = (pipelineDoc ?? '').split('\n').filter((line) => /^[a-zA-Z]+:/.test(line)).map((line) => line.split(':')[0]);
     assert.deepEqual(topLevel, ['components', 'deploymentSpec', 'pipelineInfo', 'root', 'schemaVersion', 'sdkVersion']);
   });
 });
@@ -88,6 +90,24 @@ void describe('compileToKfp: executors', () => {
     assert.deepEqual(node.command.slice(0, 3), ['node', '--import', 'tsx']);
     assert.deepEqual(node.args.slice(2), ['/app/tasks/x.ts', 'run']);
     assert.equal(node.args[0], '{{$}}');
+  });
+
+  void it('writes timeouts, the run id and inherited variables into the Kubernetes platform spec', (t) => {
+    const ir = compileValid(t, workflow([
+      echo('a', { timeout: '1m30s' }),
+      { name: 'n', node: { module: 'n.js', inheritEnv: ['AWS_PROFILE'] } },
+    ], { defaults: { timeout: 2.5 } }));
+    const platform = kfpPlatformSpec(ir);
+    const executors = at(platform, 'platforms', 'kubernetes', 'deploymentSpec', 'executors');
+    assert.equal(at(executors, 'exec-a', 'activeDeadlineSeconds'), 90);
+    assert.equal(at(executors, 'exec-n', 'activeDeadlineSeconds'), 3);
+    assert.deepEqual(at(executors, 'exec-a', 'fieldPathAsEnv'), [{ fieldPath: "metadata.labels['pipeline/runid']", name: 'TANDEM_RUN_ID' }]);
+    assert.deepEqual(at(executors, 'exec-n', 'secretAsEnv'), [
+      { keyToEnv: [{ envVar: 'AWS_PROFILE', secretKey: 'AWS_PROFILE' }], optional: false, secretNameParameter: { runtimeValue: { constant: 'tandem-secrets' } } },
+    ]);
+    // The written file carries it as the second document, as the KFP SDK writes kfp-kubernetes settings.
+    assert.match(kfpIrYaml(ir), /\n---\nplatforms:\n {2}kubernetes:/);
+    if (requireShared(t)) assert.deepEqual(validator().validateDocuments([ir, platform]), []);
   });
 
   void it('maps resources to the proto resource fields', (t) => {

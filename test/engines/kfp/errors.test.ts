@@ -21,8 +21,6 @@ function assertCompileError(spec: WorkflowSpec, feature: string, where: RegExp, 
 }
 
 const cases: Array<[string, WorkflowSpec, string, RegExp]> = [
-  ['a task timeout', workflow([echo('a', { timeout: '5m' })]), 'timeout', /workflow wf, task a/],
-  ['a default timeout', workflow([echo('a')], { defaults: { timeout: 30 } }), 'timeout', /task a/],
   ['a mutex', workflow([echo('a', { synchronization: { mutex: 'db' } })]), 'synchronization', /task a/],
   ['a semaphore', workflow([echo('a', { synchronization: { semaphore: { name: 's', limit: 2 } } })]), 'synchronization', /task a/],
   ['workflow parallelism', workflow([echo('a')], { parallelism: 2 }), 'parallelism', /^workflow wf$/],
@@ -40,8 +38,6 @@ const cases: Array<[string, WorkflowSpec, string, RegExp]> = [
   ['a computed input', workflow([echo('a', { inputs: { x: '{{ params.n + 1 }}' } })], { params: { n: { type: 'integer', default: 1 } } }), 'computed expression', /task a/],
   ['run.failures', workflow([echo('a')], { finally: [echo('f', { inputs: { x: '{{ run.failures }}' } })] }), 'run.failures', /task f/],
   ['task.attempt', workflow([echo('a', { process: { command: 'echo', args: ['{{ task.attempt }}'] } })]), 'task.attempt', /task a/],
-  ['inheritEnv', workflow([echo('a', { process: { command: 'env', inheritEnv: ['AWS_PROFILE'] } })]), 'inheritEnv', /task a/],
-  ['inheritEnv on a node task', workflow([{ name: 'n', node: { module: 'm.mjs', inheritEnv: ['AWS_PROFILE'] } }]), 'inheritEnv', /task n/],
   [
     'a finally task reading a main output',
     workflow([echo('a', { outputs: { v: {} } })], { finally: [echo('f', { inputs: { v: '{{ tasks.a.outputs.v }}' } })] }),

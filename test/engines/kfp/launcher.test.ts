@@ -34,7 +34,8 @@ function runCompiled(source: string, finalState = 'COMPLETE'): { status: number 
       .replace("{{$.inputs.parameters['tandem-run-id']}}", 'run-1')
       .replace("{{$.inputs.parameters['tandem-run-status']}}", finalStatus);
   const [command, ...args] = [...container.command, ...container.args].map(fill);
-  const result = spawnSync(command ?? 'false', args, { encoding: 'utf8' });
+  // KFP's driver sets TANDEM_RUN_ID on the pod from its run label (the platform spec).
+  const result = spawnSync(command ?? 'false', args, { encoding: 'utf8', env: { ...process.env, TANDEM_RUN_ID: 'run-1' } });
   return { status: result.status, stdout: result.stdout, out };
 }
 

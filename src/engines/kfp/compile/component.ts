@@ -99,7 +99,7 @@ export function renderField(build: TaskBuild, text: string, field: string): stri
  * A run-level value in a container field: a component input whose task input is the bare
  * placeholder, so the driver fills it in (it never substitutes `{{$.pipeline_*}}` in args).
  */
-export function runValue(build: TaskBuild, placeholder: RunPlaceholder): string {
+function runValue(build: TaskBuild, placeholder: RunPlaceholder): string {
   if (!build.inputs.has(placeholder.input)) setInput(build, placeholder.input, { kind: 'parameter', type: 'STRING' }, { runtimeValue: { constant: placeholder.text } });
   return `{{$.inputs.parameters['${placeholder.input}']}}`;
 }

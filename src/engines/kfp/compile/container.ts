@@ -6,8 +6,7 @@
 import { posix } from 'node:path';
 import type { Resources } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
-import { componentChannel, renderField, runValue, type TaskBuild } from './component.js';
-import { RUN_ID } from './context.js';
+import { componentChannel, renderField, type TaskBuild } from './component.js';
 import { parseTemplate } from '../../../expr/template.js';
 import { NODE_LAUNCHER, SCRIPT_SENTINEL, SHELL_LAUNCHER, type NodePlan } from './launchers.js';
 
@@ -16,13 +15,7 @@ const DEFAULT_PROJECT_DIR = '/workspace';
 
 export function executorSpec(build: TaskBuild): Record<string, unknown> {
   const { task } = build;
-  const runner = task.process ?? task.script ?? task.node;
-  if ((runner?.inheritEnv?.length ?? 0) > 0) {
-    // inheritEnv passes variables of the tandem process's own environment: a KFP task's pod has
-    // none, and copying the compiling machine's values into the pipeline would publish them.
-    const field = task.process ? 'process' : task.script ? 'script' : 'node';
-    build.ctx.fail('inheritEnv', task.name, `${field}.inheritEnv: a pod has no tandem process environment to pass variables from; set them in env, or give the pod a Kubernetes Secret outside tandem`);
-  }
+  // inheritEnv comes from a Kubernetes Secret through the platform spec (platform.ts).
   const container = task.node ? nodeContainer(build) : shellContainer(build);
   const resources = resourceSpec(task.resources ?? build.ctx.spec.defaults?.resources);
   return { container: { ...container, ...(resources ? { resources } : {}) } };
@@ -45,7 +38,9 @@ function shellContainer(build: TaskBuild): Record<string, unknown> {
   const runner = task.process ?? task.script;
   if (!runner) return build.ctx.fail('runner', task.name, 'a KFP task needs a process, script or node runner');
   const field = task.process ? 'process' : 'script';
-  const entries: string[] = ['env', 'TANDEM_RUN_ID', runValue(build, RUN_ID), 'env', 'TANDEM_TASK', task.name];
+  // TANDEM_RUN_ID comes from the pod's run label (platform.ts): a task input would put the run id
+  // into KFP's cache key and no cached task would ever hit.
+  const entries: string[] = ['env', 'TANDEM_TASK', task.name];
   const env: Array<{ name: string; value: string }> = [];
   for (const [name, value] of Object.entries(runner.env ?? {})) {
     const status = statusEnv(build, value);
@@ -91,7 +86,7 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
   const node = task.node ?? { module: '' };
   const module = renderField(build, node.module, 'node.module');
   const modulePath = posix.isAbsolute(module) ? module : posix.join(projectDir(build), module);
-  const plan: NodePlan = { task: task.name, runId: runValue(build, RUN_ID), inputs: {}, outputs: {} };
+  const plan: NodePlan = { task: task.name, inputs: {}, outputs: {} };
   if (node.cwd !== undefined) plan.cwd = workDir(build, renderField(build, node.cwd, 'node.cwd'));
   else plan.cwd = projectDir(build);
   for (const name of Object.keys(task.inputs ?? {})) {

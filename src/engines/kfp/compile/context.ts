@@ -19,6 +19,8 @@ export interface KfpCompileOptions {
   projectDir?: string;
   /** pipelineInfo.name; default the workflow name. */
   pipelineName?: string;
+  /** The Kubernetes Secret whose keys hold the variables tasks name in inheritEnv (default `tandem-secrets`). */
+  secretName?: string;
 }
 
 /** What a reference in a template turns into. */
@@ -43,14 +45,13 @@ const RUN_PLACEHOLDERS: Record<string, RunPlaceholder> = {
   'task.name': { input: 'tandem-task-name', text: '{{$.pipeline_task_name}}' },
 };
 
-/** The placeholder behind `run.id`, which every launcher passes to the task as TANDEM_RUN_ID. */
-export const RUN_ID = RUN_PLACEHOLDERS['run.id'] as RunPlaceholder;
-
 export class CompileContext {
   readonly workflow: string;
   readonly locations = new Map<string, { scope: Scope; dagName: string }>();
   readonly binder: Binder;
   readonly finallyNames: ReadonlySet<string>;
+  /** For a task that joined its producer's loop (fused-loop.ts): what its `item` is. */
+  readonly fusedItems = new Map<string, Source>();
   private readonly tasks = new Map<string, TaskSpec>();
   private readonly dagNames = new Map<string, string>();
   private readonly iterated = new Set<string>();
@@ -144,6 +145,9 @@ export class CompileContext {
       return { kind: 'source', source: { kind: 'output', task: rest[0], output: rest[2], def: this.outputDef(rest[0], rest[2]) } };
     }
     if (root === 'item' && rest.length <= 1) {
+      const fused = this.fusedItems.get(task);
+      if (fused && rest.length === 0) return { kind: 'source', source: fused };
+      if (fused) return this.fail('item field of an artifact', task, `"${expression}": the item is an artifact, which has no fields`);
       if (!loop) return this.fail('item outside forEach', task, `"${expression}" needs a forEach`);
       return { kind: 'source', source: { kind: 'item', loop, ...(rest[0] !== undefined ? { field: rest[0] } : {}) } };
     }

@@ -59,7 +59,6 @@ done
 /** The plan NODE_LAUNCHER reads: how to pass each input and where each output comes from. */
 export interface NodePlan {
   task: string;
-  runId: string;
   cwd?: string;
   inputs: Record<string, 'parameter' | 'artifact' | 'artifacts' | 'status'>;
   outputs: Record<string, { kind: 'parameter'; raw: boolean } | { kind: 'artifact'; path: string }>;
@@ -83,7 +82,9 @@ const work = mkdtempSync(join(tmpdir(), 'tandem-'));
 const dirs = { outputsDir: join(work, 'outputs'), inputsDir: join(work, 'inputs'), metricsFile: join(work, 'metrics.jsonl') };
 mkdirSync(dirs.outputsDir);
 mkdirSync(dirs.inputsDir);
-Object.assign(process.env, { TANDEM_RUN_ID: plan.runId, TANDEM_TASK: plan.task, TANDEM_OUTPUTS: dirs.outputsDir, TANDEM_INPUTS: dirs.inputsDir, TANDEM_METRICS: dirs.metricsFile });
+// TANDEM_RUN_ID is set on the pod from its run label (the Kubernetes platform spec).
+const runId = process.env.TANDEM_RUN_ID ?? '';
+Object.assign(process.env, { TANDEM_TASK: plan.task, TANDEM_OUTPUTS: dirs.outputsDir, TANDEM_INPUTS: dirs.inputsDir, TANDEM_METRICS: dirs.metricsFile });
 if (plan.cwd) process.chdir(plan.cwd);
 const given = executor.inputs ?? {};
 const inputs = {};
@@ -95,7 +96,7 @@ for (const [name, kind] of Object.entries(plan.inputs)) {
     inputs[name] = kind === 'artifacts' ? paths : paths[0];
   }
 }
-const ctx = { runId: plan.runId, task: plan.task, ...dirs, metric(name, value, step) {
+const ctx = { runId, task: plan.task, ...dirs, metric(name, value, step) {
   appendFileSync(dirs.metricsFile, JSON.stringify({ name, value, ...(step === undefined ? {} : { step }), time: Date.now() }) + '\\n');
 } };
 const loaded = await import(pathToFileURL(modulePath).href);

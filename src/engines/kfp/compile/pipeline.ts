@@ -9,6 +9,7 @@ import { VERSION } from '../../../version.js';
 import { CompileContext, plainPath, type KfpCompileOptions } from './context.js';
 import { checkWorkflow } from './policies.js';
 import { placeTask } from './place.js';
+import { attachPlatformSpec, executorConfig } from './platform.js';
 import { RUN_STATUS_INPUT, Scope, type DagTask } from './scopes.js';
 import { definitionJson, paramParameterType, type IrValueDef } from './types.js';
 
@@ -25,6 +26,7 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
   const scopes: Scope[] = [];
   const components: Record<string, unknown> = {};
   const executors: Record<string, unknown> = {};
+  const platform: Record<string, unknown> = {};
 
   let main = root;
   let exit = root;
@@ -53,6 +55,7 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
       ...definitions('outputDefinitions', placed.build.outputs, spec),
     };
     executors[`exec-${name}`] = placed.executor;
+    platform[`exec-${name}`] = executorConfig(ctx, task);
     return placed.outer;
   };
   for (const task of ordered(spec.tasks)) place(task, main);
@@ -64,7 +67,7 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
   const rootComponent = scopeComponent(root, spec);
   // Keys are sorted when the IR is written (kfpIrYaml), as the KFP SDK writes them; copying the
   // whole document here to sort it cost a third of compiling a large pipeline.
-  return {
+  const ir = {
     pipelineInfo: {
       name: options.pipelineName ?? spec.name,
       ...(spec.description !== undefined ? { description: spec.description } : {}),
@@ -75,6 +78,8 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
     components,
     deploymentSpec: { executors },
   };
+  attachPlatformSpec(ir, platform);
+  return ir;
 }
 
 function ordered(tasks: readonly TaskSpec[]): TaskSpec[] {

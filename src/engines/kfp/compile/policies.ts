@@ -1,6 +1,6 @@
 // Task policies in KFP's terms: retry → retryPolicy, cache → cachingOptions, and the refusal,
-// with a CompileError naming the feature, of what KFP IR has no field for (task timeouts,
-// synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
+// with a CompileError naming the feature, of what KFP cannot express (timeouts go to the platform
+// spec, platform.ts; refused here: synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
 // maxAge, the on-error retry policy).
 import { durationMs } from '../../../spec/duration.js';
 import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
@@ -19,10 +19,6 @@ export function checkWorkflow(ctx: CompileContext, spec: WorkflowSpec): void {
 
 /** Throws for the first task-level feature KFP cannot express. */
 export function checkTask(ctx: CompileContext, task: TaskSpec): void {
-  const timeout = task.timeout ?? ctx.spec.defaults?.timeout;
-  if (timeout !== undefined) {
-    ctx.fail('timeout', task.name, `PipelineTaskSpec has no timeout field (found ${String(timeout)}${task.timeout === undefined ? ' from defaults.timeout' : ''})`);
-  }
   if (task.synchronization !== undefined) {
     ctx.fail('synchronization', task.name, 'KFP IR has no mutex or semaphore');
   }

@@ -5,8 +5,8 @@
 // channel: surfaced up through DAG outputs from the producer to the lowest common scope, then
 // passed down as `pipelinechannel--…` inputs to the consumer's scope. Dependencies follow the
 // same path, so each DAG lists only its own siblings.
-import type { IrValueDef } from './types.js';
-import { collected } from './types.js';
+import type { IrParameterType, IrValueDef } from './types.js';
+import { collected, literalType } from './types.js';
 
 export type ScopeKind = 'root' | 'exit-handler' | 'finally' | 'condition' | 'loop';
 
@@ -31,7 +31,7 @@ export class Scope {
   readonly outputs = new Map<string, ScopeOutput>();
   readonly depth: number;
   /** For a loop scope: the input that holds the current item, and its definition. */
-  item?: { input: string; def: IrValueDef };
+  item?: { input: string; def: IrValueDef; items?: readonly unknown[] };
 
   constructor(
     readonly kind: ScopeKind,
@@ -151,9 +151,11 @@ export class Binder {
         const spec = item.def.kind === 'artifact' ? { componentInputArtifact: item.input } : { componentInputParameter: item.input };
         return { spec, def: item.def };
       }
+      // The selected field keeps its JSON type; typed as the items' field type (when the items are
+      // known), conditions and tasks read a number as a number, not as its text.
       return {
         spec: { componentInputParameter: item.input, parameterExpressionSelector: `parseJson(string_value)[${JSON.stringify(source.field)}]` },
-        def: { kind: 'parameter', type: 'STRING' },
+        def: { kind: 'parameter', type: fieldType(item.items, source.field) ?? 'STRING' },
       };
     }
     const loc = this.location(source.task);
@@ -195,6 +197,19 @@ export class Binder {
     if (!loc) throw new Error(`internal: task ${task} has not been placed yet`);
     return loc;
   }
+}
+
+/** The type every item gives `field`, when the items are known and agree; else undefined. */
+function fieldType(items: readonly unknown[] | undefined, field: string): IrParameterType | undefined {
+  if (!items || items.length === 0) return undefined;
+  const values: unknown[] = [];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || !(field in item)) return undefined;
+    values.push((item as Record<string, unknown>)[field]);
+  }
+  const types = new Set(values.map(literalType));
+  if (types.size === 2 && types.has('NUMBER_INTEGER') && types.has('NUMBER_DOUBLE')) return 'NUMBER_DOUBLE';
+  return types.size === 1 ? [...types][0] : undefined;
 }
 
 function outputBinding(producerTask: string, key: string, def: IrValueDef): Binding {
