@@ -110,6 +110,29 @@ void describe('compileToKfp: executors', () => {
     if (requireShared(t)) assert.deepEqual(validator().validateDocuments([ir, platform]), []);
   });
 
+  void it('captures stdout outputs with a step that selects each from the JSON the task printed', (t) => {
+    const ir = compileValid(t, workflow([
+      { name: 'm', process: { command: 'measure' }, outputs: { score: { type: 'number', stdout: 'result.score' }, all: { type: 'json', stdout: true } } },
+      echo('pub', { when: 'tasks.m.outputs.score > 0.5' }),
+    ], { outputs: { score: '{{ tasks.m.outputs.score }}' } }));
+    assert.deepEqual(at(ir, 'components', 'comp-m', 'outputDefinitions', 'parameters'), { 'tandem-stdout': { parameterType: 'STRING' } });
+    const args = at(ir, 'deploymentSpec', 'executors', 'exec-m', 'container', 'args') as string[];
+    const i = args.indexOf('stdout');
+    assert.deepEqual(args.slice(i, i + 3), ['stdout', '-', "{{$.outputs.parameters['tandem-stdout'].output_file}}"]);
+    const step = at(ir, 'root', 'dag', 'tasks', 'm-stdout');
+    assert.deepEqual(at(step, 'inputs', 'parameters', 'score'), {
+      parameterExpressionSelector: 'parseJson(string_value)["result"]["score"]',
+      taskOutputParameter: { outputParameterKey: 'tandem-stdout', producerTask: 'm' },
+    });
+    assert.equal(at(step, 'inputs', 'parameters', 'all', 'parameterExpressionSelector'), 'parseJson(string_value)');
+    assert.equal(at(ir, 'components', 'comp-m-stdout', 'outputDefinitions', 'parameters', 'score', 'parameterType'), 'NUMBER_DOUBLE');
+    // Consumers, conditions and workflow outputs read the capture step.
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'condition-1', 'inputs', 'parameters', 'pipelinechannel--m-stdout-score'), {
+      taskOutputParameter: { outputParameterKey: 'score', producerTask: 'm-stdout' },
+    });
+    assert.deepEqual(at(ir, 'root', 'dag', 'outputs', 'parameters', 'score'), { valueFromParameter: { outputParameterKey: 'score', producerSubtask: 'm-stdout' } });
+  });
+
   void it('maps resources to the proto resource fields', (t) => {
     const ir = compileValid(t, workflow([echo('a', { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi', gpu: 1 } } })]));
     assert.deepEqual(at(ir, 'deploymentSpec', 'executors', 'exec-a', 'container', 'resources'), {

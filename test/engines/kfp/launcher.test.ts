@@ -53,6 +53,18 @@ void describe('KFP shell launcher', () => {
     assert.equal(runCompiled('echo "$OUTCOME"; echo 1 > "$TANDEM_OUTPUTS/v"; mkdir "$TANDEM_OUTPUTS/d"', 'FAILED').stdout.trim(), 'Failed');
   });
 
+  void it('keeps the JSON a task printed after its log lines for the stdout capture step', () => {
+    const spec: WorkflowSpec = { name: 'w', tasks: [{ name: 'a', script: { source: 'echo "[info] starting"; echo \'{"attempt": 3}\'' }, outputs: { n: { type: 'integer', stdout: 'attempt' } } }] };
+    const container = at(compileToKfp(spec, OPTIONS), 'deploymentSpec', 'executors', 'exec-a', 'container') as { command: string[]; args: string[] };
+    const out = mkdtempSync(join(tmpdir(), 'tandem-kfp-'));
+    dirs.push(out);
+    const [command, ...args] = [...container.command, ...container.args].map((text) => text.replace("{{$.outputs.parameters['tandem-stdout'].output_file}}", join(out, 'stdout')));
+    const result = spawnSync(command ?? 'false', args, { encoding: 'utf8' });
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, '[info] starting\n{"attempt": 3}\n');
+    assert.equal(readFileSync(join(out, 'stdout'), 'utf8'), '{"attempt": 3}');
+  });
+
   void it('fails with the task exit code and copies nothing', () => {
     const run = runCompiled('echo 1 > "$TANDEM_OUTPUTS/v"; exit 7');
     assert.equal(run.status, 7);

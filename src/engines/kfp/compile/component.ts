@@ -7,6 +7,7 @@ import { isArtifactType } from '../../../spec/value-types.js';
 import { hasTemplate, parseTemplate } from '../../../expr/template.js';
 import { visitStrings } from '../../../expr/references.js';
 import type { CompileContext, RunPlaceholder } from './context.js';
+import { isStdoutOutput, STDOUT_OUTPUT } from './stdout-capture.js';
 import { channelName, type DagTask, type Scope, type Source } from './scopes.js';
 import { literalType, parameterType, type IrValueDef } from './types.js';
 
@@ -141,6 +142,12 @@ function setInput(build: TaskBuild, name: string, def: IrValueDef, spec: Record<
 
 /** The task's outputs as its component declares them. */
 export function declareOutputs(build: TaskBuild): void {
-  for (const name of Object.keys(build.task.outputs ?? {})) build.outputs.set(name, build.ctx.outputDef(build.task.name, name));
+  let stdout = false;
+  for (const [name, decl] of Object.entries(build.task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) stdout = true;
+    else build.outputs.set(name, build.ctx.outputDef(build.task.name, name));
+  }
+  // Stdout outputs leave as the JSON printed, which the capture step picks apart (stdout-capture.ts).
+  if (stdout) build.outputs.set(STDOUT_OUTPUT, { kind: 'parameter', type: 'STRING' });
 }
 

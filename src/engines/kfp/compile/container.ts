@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { Resources } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
 import { componentChannel, renderField, type TaskBuild } from './component.js';
+import { isStdoutOutput, STDOUT_OUTPUT } from './stdout-capture.js';
 import { parseTemplate } from '../../../expr/template.js';
 import { NODE_LAUNCHER, SCRIPT_SENTINEL, SHELL_LAUNCHER, type NodePlan } from './launchers.js';
 
@@ -68,7 +69,9 @@ function shellContainer(build: TaskBuild): Record<string, unknown> {
     const interpreter = (script.interpreter ?? 'sh').split(/\s+/).filter(Boolean);
     program = [...interpreter, SCRIPT_SENTINEL, ...(script.args ?? []).map((arg, i) => renderField(build, arg, `script.args[${i}]`))];
   }
+  if (Object.values(task.outputs ?? {}).some(isStdoutOutput)) entries.push('stdout', '-', `{{$.outputs.parameters['${STDOUT_OUTPUT}'].output_file}}`);
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) continue;
     const artifact = isArtifactType(outputType(task, decl));
     const dest = artifact ? `{{$.outputs.artifacts['${name}'].path}}` : `{{$.outputs.parameters['${name}'].output_file}}`;
     entries.push(artifact ? 'artifact' : 'param', decl.path ?? name, dest);
@@ -94,6 +97,7 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
     plan.inputs[name] = def?.kind === 'artifact' ? (def.list ? 'artifacts' : 'artifact') : def?.type === 'TASK_FINAL_STATUS' ? 'status' : 'parameter';
   }
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) build.ctx.fail('stdout output of a node task', task.name, `output ${name} is read from stdout; a node task returns its outputs (return { ${name} })`);
     const type = outputType(task, decl);
     plan.outputs[name] = isArtifactType(type) ? { kind: 'artifact', path: decl.path ?? name } : { kind: 'parameter', raw: type === 'string' };
   }

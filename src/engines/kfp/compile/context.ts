@@ -8,6 +8,7 @@ import { referencesInValue } from '../../../expr/references.js';
 import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
 import { Binder, type Scope, type Source } from './scopes.js';
+import { isStdoutOutput } from './stdout-capture.js';
 import { artifactDef, parameterType, paramParameterType, type IrValueDef } from './types.js';
 
 export interface KfpCompileOptions {
@@ -68,6 +69,7 @@ export class CompileContext {
       ['exit-handler-1', '(the exit handler)'],
       ['tandem-finally', '(the DAG of the finally tasks)'],
     ]);
+    const stdoutSteps: Array<[string, string]> = [];
     for (const task of [...spec.tasks, ...(spec.finally ?? [])]) {
       this.tasks.set(task.name, task);
       const dag = task.name.toLowerCase().replace(/_/g, '-');
@@ -77,11 +79,18 @@ export class CompileContext {
       }
       taken.set(dag, task.name);
       this.dagNames.set(task.name, dag);
+      if (Object.values(task.outputs ?? {}).some(isStdoutOutput)) stdoutSteps.push([task.name, `${dag}-stdout`]);
       if (typeof task.forEach === 'string') {
         for (const ref of referencesInValue(task.forEach)) {
           if (ref.root === 'tasks') this.iterated.add(ref.path.join('.'));
         }
       }
+    }
+    for (const [task, step] of stdoutSteps) {
+      const clash = taken.get(step);
+      if (clash !== undefined) this.fail('task name', clash, `its KFP name "${step}" clashes with the step that captures the stdout outputs of ${task}`);
+      taken.set(step, `(the stdout capture of ${task})`);
+      this.dagNames.set(this.stdoutTask(task), step);
     }
   }
 
@@ -101,6 +110,18 @@ export class CompileContext {
   next(): number {
     this.counter += 1;
     return this.counter;
+  }
+
+  /** The key under which the capture step of `task`'s stdout outputs is placed (stdout-capture.ts). */
+  stdoutTask(task: string): string {
+    return `${task}\u0000stdout`;
+  }
+
+  /** Where a consumer reads output `output` of `task`: the task itself, or its stdout capture step. */
+  outputSource(task: string, output: string): Source & { kind: 'output' } {
+    const decl = this.task(task).outputs?.[output];
+    const producer = decl && isStdoutOutput(decl) ? this.stdoutTask(task) : task;
+    return { kind: 'output', task: producer, output, def: this.outputDef(task, output) };
   }
 
   task(name: string): TaskSpec {
@@ -142,7 +163,7 @@ export class CompileContext {
       if (this.finallyNames.has(task) && !this.finallyNames.has(rest[0])) {
         this.fail('finally task reading a main task output', task, `KFP's exit handler hands exit tasks no outputs of the tasks it guards (found "${expression}")`);
       }
-      return { kind: 'source', source: { kind: 'output', task: rest[0], output: rest[2], def: this.outputDef(rest[0], rest[2]) } };
+      return { kind: 'source', source: this.outputSource(rest[0], rest[2]) };
     }
     if (root === 'item' && rest.length <= 1) {
       const fused = this.fusedItems.get(task);

@@ -3,7 +3,7 @@
 // $TANDEM_OUTPUTS, artifact inputs are paths) and translate it to KFP's (output parameters are
 // written to `{{$.outputs.parameters['x'].output_file}}`, artifacts to their local paths).
 //
-// SHELL_LAUNCHER (process and script tasks; needs only /bin/sh, mkdir, cp, cat in the image) reads
+// SHELL_LAUNCHER (process and script tasks; needs only /bin/sh, mkdir, cp, cat, sed, tee) reads
 // triples `KIND NAME VALUE` up to `--`, then runs the program after `--`:
 //   env NAME VALUE      export a variable (values that hold KFP placeholders)
 //   status NAME JSON    export the run status (Succeeded, Failed, Cancelled) read from KFP's
@@ -13,6 +13,10 @@
 //   script - SOURCE     write a script's source; the argument `@tandem-script` becomes its path
 //   param FILE DEST     after success, copy $TANDEM_OUTPUTS/FILE to DEST (trailing newlines dropped)
 //   artifact PATH DEST  after success, copy $TANDEM_OUTPUTS/PATH (file or folder) to DEST
+//   stdout - DEST       keep stdout (still shown in the log) and, after success, write the JSON it
+//                       carries to DEST: the whole of it when it spans lines from a first line
+//                       opening with { or [ to a last closing with } or ], else its last
+//                       non-blank line (a task that logs before printing its result)
 //
 // NODE_LAUNCHER (node tasks) gets the KFP executor input (`{{$}}`), a JSON plan, the module and the
 // export. It calls the function with the declared inputs (artifact inputs as local paths, lists of
@@ -27,6 +31,7 @@ work=$(mktemp -d)
 export TANDEM_OUTPUTS="$work/outputs" TANDEM_INPUTS="$work/inputs" TANDEM_METRICS="$work/metrics.jsonl"
 mkdir -p "$TANDEM_OUTPUTS" "$TANDEM_INPUTS"
 outs=""
+stdout_dest=""
 tandem_status() {
   case "$(printf '%s' "$1" | sed -n 's/.*"state" *: *"\\([A-Z_]*\\)".*/\\1/p')" in
     COMPLETE|CACHED) echo Succeeded ;;
@@ -43,12 +48,25 @@ while [ "$#" -ge 3 ] && [ "$1" != "--" ]; do
     in) mkdir -p "$(dirname "$TANDEM_INPUTS/$2")" && cp -R "$3" "$TANDEM_INPUTS/$2" || exit 1 ;;
     script) printf '%s' "$3" > "$work/script" ;;
     param|artifact) outs="$outs$1\t$2\t$3\n" ;;
+    stdout) stdout_dest="$3" ;;
   esac
   shift 3
 done
 [ "\${1:-}" = "--" ] && shift
 for a do shift; if [ "$a" = ${SCRIPT_SENTINEL} ]; then set -- "$@" "$work/script"; else set -- "$@" "$a"; fi; done
-"$@" || exit $?
+if [ -n "\${stdout_dest:-}" ]; then
+  { "$@"; echo "$?" > "$work/rc"; } | tee "$work/stdout"
+  rc=$(cat "$work/rc"); [ "$rc" = 0 ] || exit "$rc"
+  mkdir -p "$(dirname "$stdout_dest")"
+  first=$(sed -n '/[^[:space:]]/{p;q;}' "$work/stdout")
+  last=$(sed -n '/[^[:space:]]/h;\${x;p;}' "$work/stdout")
+  case "$first" in
+    '{'*|'['*) case "$last" in '}'*|']'*) printf '%s' "$(cat "$work/stdout")" ;; *) printf '%s' "$last" ;; esac ;;
+    *) printf '%s' "$last" ;;
+  esac > "$stdout_dest"
+else
+  "$@" || exit $?
+fi
 printf '%s' "$outs" | while IFS="$(printf '\\t')" read -r kind src dest; do
   [ -e "$TANDEM_OUTPUTS/$src" ] || { echo "tandem: output $src was not written to \\$TANDEM_OUTPUTS" >&2; exit 1; }
   mkdir -p "$(dirname "$dest")"

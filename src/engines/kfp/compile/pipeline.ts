@@ -56,6 +56,11 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
     };
     executors[`exec-${name}`] = placed.executor;
     platform[`exec-${name}`] = executorConfig(ctx, task);
+    if (placed.capture) {
+      const step = ctx.dagName(ctx.stdoutTask(task.name));
+      components[`comp-${step}`] = placed.capture.component;
+      executors[`exec-${step}`] = placed.capture.executor;
+    }
     return placed.outer;
   };
   for (const task of ordered(spec.tasks)) place(task, main);
@@ -97,7 +102,7 @@ function workflowOutputs(ctx: CompileContext, root: Scope): void {
     }
     const [, task, , output] = path as [string, string, string, string];
     if (ctx.finallyNames.has(task)) ctx.fail('workflow output from a finally task', undefined, `output ${name} reads finally task ${task}; KFP pipeline outputs cannot come from exit tasks`);
-    const binding = ctx.binder.bind(root, { kind: 'output', task, output, def: ctx.outputDef(task, output) });
+    const binding = ctx.binder.bind(root, ctx.outputSource(task, output));
     const spec = binding.spec as { taskOutputParameter?: { producerTask: string; outputParameterKey: string }; taskOutputArtifact?: { producerTask: string; outputArtifactKey: string } };
     const producer = spec.taskOutputParameter ?? spec.taskOutputArtifact;
     if (!producer) continue;

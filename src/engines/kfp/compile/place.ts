@@ -9,6 +9,7 @@ import type { ForEachRange, TaskSpec } from '../../../spec/schema.js';
 import { bindDeclaredInputs, declareOutputs, type TaskBuild } from './component.js';
 import { kfpCondition } from './condition.js';
 import { fusedLoop, joinParallelism } from './fused-loop.js';
+import { captureStdout, type Capture } from './stdout-capture.js';
 import { executorSpec } from './container.js';
 import type { CompileContext } from './context.js';
 import { cacheInputs, cachingOptions, checkTask, retryPolicy } from './policies.js';
@@ -20,6 +21,8 @@ export interface Placed {
   outer: DagTask;
   build: TaskBuild;
   executor: Record<string, unknown>;
+  /** The step after the task that turns its stdout into outputs, if it has stdout outputs. */
+  capture?: Capture;
 }
 
 export function placeTask(ctx: CompileContext, task: TaskSpec, parent: Scope, scopes: Scope[]): Placed {
@@ -69,7 +72,9 @@ export function placeTask(ctx: CompileContext, task: TaskSpec, parent: Scope, sc
   for (const upstream of task.dependsOn ?? []) ctx.binder.dependOn(scope, dagTask, upstream);
   if (fused) ctx.binder.dependOn(scope, dagTask, fused.item.task);
   ctx.locations.set(task.name, { scope, dagName });
-  return { outer: outer ?? dagTask, build, executor };
+  const image = (executor.container as { image?: unknown } | undefined)?.image;
+  const capture = captureStdout(ctx, task, scope, dagName, typeof image === 'string' ? image : '');
+  return { outer: outer ?? dagTask, build, executor, ...(capture ? { capture } : {}) };
 }
 
 function conditionScope(ctx: CompileContext, task: TaskSpec, when: string, parent: Scope, loop: Scope | undefined): Scope {

@@ -25,11 +25,6 @@ export function checkTask(ctx: CompileContext, task: TaskSpec): void {
   if (task.workflow !== undefined) {
     ctx.fail('workflow runner', task.name, 'child workflows are not compiled into KFP sub-pipelines yet; run the workflow on the hybrid lane');
   }
-  for (const [name, decl] of Object.entries(task.outputs ?? {})) {
-    if (decl.stdout !== undefined && decl.stdout !== false) {
-      ctx.fail('stdout output', task.name, `output ${name} is read from stdout; KFP reads outputs from files only (write it to $TANDEM_OUTPUTS/${name})`);
-    }
-  }
   const retry = task.retry ?? ctx.spec.defaults?.retry;
   if (retry?.policy === 'on-error' && retry.limit > 0) {
     ctx.fail('retry policy on-error', task.name, 'KFP retries a task whenever it fails and cannot limit retries to tasks that could not start');
