@@ -234,6 +234,39 @@ void describe('compileToKfp: control flow', () => {
     );
   });
 
+  void it('runs a forEach over a loop\'s artifacts inside that loop, without an artifact iterator', (t) => {
+    const ir = compileValid(t, workflow([
+      { name: 'fit', forEach: [1, 2, 3], parallelism: 3, node: { module: 'f.js' }, inputs: { n: '{{ item }}' }, outputs: { model: { type: 'Model' } } },
+      { name: 'score', forEach: '{{ tasks.fit.outputs.model }}', parallelism: 2, when: 'params.go', node: { module: 's.js' }, inputs: { model: '{{ item }}' }, outputs: { acc: { type: 'number' } } },
+      { name: 'pick', node: { module: 'p.js' }, inputs: { models: '{{ tasks.fit.outputs.model }}', acc: '{{ tasks.score.outputs.acc }}' } },
+    ], { params: { go: { type: 'boolean', default: true } } }));
+    assert.ok(!JSON.stringify(ir).includes('artifactIterator'));
+    const rootTasks = at(ir, 'root', 'dag', 'tasks') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(rootTasks).sort(), ['for-loop-1', 'pick']);
+    // Both limits hold: at most two iterations (so two scores) at once.
+    assert.deepEqual(at(rootTasks, 'for-loop-1', 'iteratorPolicy'), { parallelismLimit: 2 });
+    const score = at(ir, 'components', 'comp-condition-2', 'dag', 'tasks', 'score');
+    assert.deepEqual(at(score, 'inputs', 'artifacts', 'model'), { componentInputArtifact: 'pipelinechannel--fit-model' });
+    assert.deepEqual(at(ir, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'inputs', 'artifacts', 'pipelinechannel--fit-model'), {
+      taskOutputArtifact: { outputArtifactKey: 'model', producerTask: 'fit' },
+    });
+    assert.deepEqual(at(ir, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'dependentTasks'), ['fit']);
+    assert.deepEqual(at(rootTasks, 'pick', 'inputs', 'parameters', 'acc'), { taskOutputParameter: { outputParameterKey: 'pipelinechannel--score-acc', producerTask: 'for-loop-1' } });
+    assert.equal(at(ir, 'components', 'comp-for-loop-1', 'outputDefinitions', 'artifacts', 'pipelinechannel--fit-model', 'isArtifactList'), true);
+  });
+
+  void it('types loop-item fields from the items, so a condition compares numbers as numbers', (t) => {
+    const known = compileValid(t, workflow([echo('a', { forEach: [{ k: 1 }, { k: 3 }], when: 'item.k > 2' })]));
+    assert.equal(at(known, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'triggerPolicy', 'condition'), "int(inputs.parameter_values['pipelinechannel--loop-item-param-1-subvar-k']) > 2");
+    assert.equal(at(known, 'components', 'comp-condition-2', 'inputDefinitions', 'parameters', 'pipelinechannel--loop-item-param-1-subvar-k', 'parameterType'), 'NUMBER_INTEGER');
+    // Items known only at run time arrive as text: the condition parses the number.
+    const unknown = compileValid(t, workflow([
+      { name: 'l', process: { command: 'l' }, outputs: { rows: { type: 'json' } } },
+      echo('a', { forEach: '{{ tasks.l.outputs.rows }}', when: 'item.k > 2' }),
+    ]));
+    assert.equal(at(unknown, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'triggerPolicy', 'condition'), "double(inputs.parameter_values['pipelinechannel--l-rows-loop-item-subvar-k']) > 2.0");
+  });
+
   void it('maps retry and caching', (t) => {
     const ir = compileValid(t, workflow([
       echo('r', { retry: { limit: 3, backoff: { duration: '2s', factor: 2, maxDuration: '1m' } } }),

@@ -34,6 +34,17 @@ const cases: Array<[string, WorkflowSpec, string, RegExp]> = [
   ['a sub-second retry delay', workflow([echo('a', { retry: { limit: 1, backoff: { duration: '200ms' } } })]), 'retry backoff below whole seconds', /task a/],
   ['run.status inside text', workflow([echo('a')], { finally: [echo('f', { process: { command: 'echo', args: ['run {{ run.status }}'] } })] }), 'run.status', /task f/],
   ['run.status outside finally', workflow([echo('a', { inputs: { s: '{{ run.status }}' } })]), 'run.status', /task a/],
+  [
+    'a forEach over a loop\'s artifacts that also waits for a task after that loop',
+    workflow([
+      echo('fit', { forEach: [1, 2], outputs: { m: { type: 'Model' } } }),
+      echo('sum', { dependsOn: ['fit'] }),
+      echo('score', { forEach: '{{ tasks.fit.outputs.m }}', dependsOn: ['sum'] }),
+    ]),
+    "forEach over a loop's artifacts",
+    /task score/,
+  ],
+  ['a field of an artifact item', workflow([echo('fit', { forEach: [1], outputs: { m: { type: 'Model' } } }), echo('s', { forEach: '{{ tasks.fit.outputs.m }}', inputs: { x: '{{ item.k }}' } })]), 'item field of an artifact', /task s/],
   ['a cache maxAge', workflow([echo('a', { cache: { maxAge: '1h' } })]), 'cache maxAge', /task a/],
   ['a templated cache key', workflow([echo('a', { cache: { key: ['{{ params.p }}'] } })], { params: { p: { type: 'string', default: '' } } }), 'templated cache key', /task a/],
   ['a computed input', workflow([echo('a', { inputs: { x: '{{ params.n + 1 }}' } })], { params: { n: { type: 'integer', default: 1 } } }), 'computed expression', /task a/],

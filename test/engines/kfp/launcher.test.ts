@@ -3,7 +3,7 @@
 // outputs land where KFP collects them, and that a failing task fails without copying anything.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -74,5 +74,34 @@ void describe('KFP shell launcher', () => {
   void it('fails when a declared output was not written', () => {
     const run = runCompiled('echo 1 > "$TANDEM_OUTPUTS/v"');
     assert.equal(run.status, 1);
+  });
+});
+
+void describe('KFP node launcher', () => {
+  void it('fills in text inputs, turns the final status into the run status and writes outputs where KFP reads them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-kfp-node-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'report.mjs'), 'export default (inputs, ctx) => ({ line: `${inputs.label} ${inputs.status} ${ctx.runId}` });\n');
+    const spec: WorkflowSpec = {
+      name: 'w',
+      params: { p: { type: 'string', default: 'x' } },
+      tasks: [{ name: 'main', process: { command: 'true' } }],
+      finally: [{ name: 'report', node: { module: 'report.mjs' }, inputs: { label: 'p={{ params.p }}', status: '{{ run.status }}' }, outputs: { line: { type: 'string' } } }],
+    };
+    const container = at(compileToKfp(spec, { ...OPTIONS, projectDir: dir }), 'deploymentSpec', 'executors', 'exec-report', 'container') as { command: string[]; args: string[] };
+    const executorInput = {
+      inputs: {
+        parameterValues: {
+          label: "p={{$.inputs.parameters['pipelinechannel--p']}}",
+          'pipelinechannel--p': 'x',
+          status: { error: {}, pipelineJobResourceName: 'r', pipelineTaskName: 'exit-handler-1', state: 'FAILED' },
+        },
+      },
+      outputs: { parameters: { line: { outputFile: join(dir, 'out', 'line') } } },
+    };
+    const [command, ...args] = [...container.command, ...container.args.map((arg) => (arg === '{{$}}' ? JSON.stringify(executorInput) : arg))];
+    const result = spawnSync(command ?? 'false', args, { encoding: 'utf8', env: { ...process.env, TANDEM_RUN_ID: 'run-1' } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(readFileSync(join(dir, 'out', 'line'), 'utf8'), 'p=x Failed run-1');
   });
 });

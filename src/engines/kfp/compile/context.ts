@@ -5,6 +5,7 @@ import { CompileError } from '../../../errors.js';
 import { compileCel } from '../../../expr/cel.js';
 import { celMemberPath } from '../../../expr/cel-ast.js';
 import { referencesInValue } from '../../../expr/references.js';
+import { buildGraph, type TaskGraph } from '../../../spec/graph.js';
 import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
 import { Binder, type Scope, type Source } from './scopes.js';
@@ -57,6 +58,7 @@ export class CompileContext {
   private readonly dagNames = new Map<string, string>();
   private readonly iterated = new Set<string>();
   private counter = 0;
+  private graph?: TaskGraph;
 
   constructor(
     readonly spec: WorkflowSpec,
@@ -110,6 +112,12 @@ export class CompileContext {
   next(): number {
     this.counter += 1;
     return this.counter;
+  }
+
+  /** The graph of the main tasks, built once when first asked for. */
+  mainGraph(): TaskGraph {
+    this.graph ??= buildGraph(this.spec.tasks);
+    return this.graph;
   }
 
   /** The key under which the capture step of `task`'s stdout outputs is placed (stdout-capture.ts). */

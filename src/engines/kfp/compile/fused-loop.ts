@@ -6,7 +6,6 @@
 // collected in iteration order). This iterates over the producer's items, as the KFP SDK iterates
 // over indices, and both tasks' outputs are still collected by the loop for the tasks after it.
 import { parseTemplate } from '../../../expr/template.js';
-import { buildGraph } from '../../../spec/graph.js';
 import type { TaskSpec } from '../../../spec/schema.js';
 import type { CompileContext } from './context.js';
 import type { Scope, Source } from './scopes.js';
@@ -37,7 +36,7 @@ export function fusedLoop(ctx: CompileContext, task: TaskSpec): FusedLoop | unde
   }
   // Joining the producer's loop makes everything else the task waits for an input of that loop;
   // a task that itself waits for the producer's loop would then close a cycle.
-  const graph = buildGraph(ctx.spec.tasks);
+  const graph = ctx.mainGraph();
   const downstream = reachable(source.task, graph.downstreams);
   for (const upstream of graph.upstreams.get(task.name) ?? []) {
     if (upstream !== source.task && downstream.has(upstream)) {

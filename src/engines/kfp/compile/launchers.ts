@@ -105,9 +105,15 @@ const runId = process.env.TANDEM_RUN_ID ?? '';
 Object.assign(process.env, { TANDEM_TASK: plan.task, TANDEM_OUTPUTS: dirs.outputsDir, TANDEM_INPUTS: dirs.inputsDir, TANDEM_METRICS: dirs.metricsFile });
 if (plan.cwd) process.chdir(plan.cwd);
 const given = executor.inputs ?? {};
+// Text inputs holding other inputs (as the SDK compiles f-strings) arrive unresolved from the
+// driver; fill them in as KFP's Python executor does.
+const fill = (value) => typeof value !== 'string' ? value : value.replace(/\\{\\{\\$\\.inputs\\.parameters\\['([^']+)'\\]\\}\\}/g, (whole, key) => {
+  const v = given.parameterValues?.[key];
+  return v === undefined ? whole : typeof v === 'string' ? v : JSON.stringify(v);
+});
 const inputs = {};
 for (const [name, kind] of Object.entries(plan.inputs)) {
-  if (kind === 'parameter') inputs[name] = given.parameterValues?.[name];
+  if (kind === 'parameter') inputs[name] = fill(given.parameterValues?.[name]);
   else if (kind === 'status') inputs[name] = runStatus(given.parameterValues?.[name]);
   else {
     const paths = (given.artifacts?.[name]?.artifacts ?? []).map((a) => local(a.uri));
