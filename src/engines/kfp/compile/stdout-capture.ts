@@ -27,7 +27,7 @@ export function isStdoutOutput(decl: OutputDecl): boolean {
 }
 
 /** The task's stdout outputs, by name. */
-export function stdoutOutputs(task: TaskSpec): Array<[string, OutputDecl]> {
+function stdoutOutputs(task: TaskSpec): Array<[string, OutputDecl]> {
   return Object.entries(task.outputs ?? {}).filter(([, decl]) => isStdoutOutput(decl));
 }
 
