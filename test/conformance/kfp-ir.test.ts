@@ -3,15 +3,15 @@
 // compiles to IR the validator accepts, or fails with a CompileError naming the feature KFP
 // cannot express; the compiled IR of each compilable example is pinned by a snapshot.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parseAllDocuments } from 'yaml';
 import { CompileError } from '../../src/errors.js';
-import { compileToKfp, kfpIrYaml, loadKfpIrValidator, type KfpIrValidator } from '../../src/engines/kfp/compile/index.js';
+import { compileToKfp, kfpIrYaml, kfpPlatformSpec, loadKfpIrValidator, type KfpIrValidator } from '../../src/engines/kfp/compile/index.js';
 import { loadWorkflowFile } from '../../src/spec/index.js';
 import { CORPUS_DIR, SPECS_DIR, requireShared } from '../helpers/shared.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
+import { readIr, yamlFiles } from './kfp-corpus.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const SNAPSHOTS = resolve(import.meta.dirname, '../engines/kfp/__snapshots__');
@@ -19,38 +19,19 @@ const OPTIONS = { defaultImage: 'ghcr.io/tandem/task:latest' };
 
 /** Examples KFP can express, and for the others the feature the CompileError must name. */
 const EXPECTED: Record<string, { compiles: true } | { feature: string }> = {
-  'conditional-dag': { feature: 'stdout output' },
-  'document-ingestion': { feature: 'stdout output' },
-  'exit-handler': { feature: 'run.status' },
+  'conditional-dag': { feature: 'computed expression' },
+  'document-ingestion': { feature: 'retry backoff below whole seconds' },
+  'exit-handler': { feature: 'run.failures' },
   hybrid: { feature: 'workflow runner' },
   'ml-training': { compiles: true },
-  retry: { feature: 'stdout output' },
-  timeout: { feature: 'timeout' },
+  retry: { feature: 'retry backoff below whole seconds' },
+  timeout: { feature: 'failFast: false' },
 };
-
-function files(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      return statSync(path).isDirectory() ? files(path) : [path];
-    })
-    .filter((path) => /\.ya?ml$/.test(path))
-    .sort();
-}
 
 let cached: KfpIrValidator | undefined;
 function validator(): KfpIrValidator {
   cached ??= loadKfpIrValidator(join(SPECS_DIR, 'kfp', 'pipeline_spec.binpb'));
   return cached;
-}
-
-/** Parses an IR file; undefined (with the reason) when the yaml package cannot read it as YAML 1.2. */
-function readIr(file: string): { documents: unknown[] } | { unreadable: string } {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
-  const errors = docs.flatMap((doc) => doc.errors);
-  if (errors.length > 0) return { unreadable: `${errors[0]?.code ?? 'error'}: ${errors[0]?.message.split('\n')[0] ?? ''}` };
-  const documents = docs.map((doc) => doc.toJS() as unknown);
-  return { documents: documents.length === 1 ? documents : documents.filter((d) => d !== null) };
 }
 
 void describe('KFP IR corpus', () => {
@@ -59,7 +40,7 @@ void describe('KFP IR corpus', () => {
     const dir = join(CORPUS_DIR, 'kfp-ir', 'valid');
     const checked: string[] = [];
     const unreadable: string[] = [];
-    for (const file of files(dir)) {
+    for (const file of yamlFiles(dir)) {
       const read = readIr(file);
       if ('unreadable' in read) {
         // PyYAML writes some quoted scalars whose continuation lines are not indented past their
@@ -78,7 +59,7 @@ void describe('KFP IR corpus', () => {
   void it('rejects every invalid IR file, with a path', (t: TestContext) => {
     if (!requireShared(t)) return;
     const dir = join(CORPUS_DIR, 'kfp-ir', 'invalid');
-    const all = files(dir);
+    const all = yamlFiles(dir);
     assert.ok(all.length > 0);
     for (const file of all) {
       const read = readIr(file);
@@ -107,7 +88,7 @@ void describe('examples compiled to KFP IR', () => {
       const ir = compileToKfp(spec, OPTIONS);
       matchSnapshot(join(SNAPSHOTS, `${example}.yaml`), kfpIrYaml(ir));
       if (!requireShared(t)) return;
-      assert.deepEqual(validator().validate(ir), []);
+      assert.deepEqual(validator().validateDocuments([ir, kfpPlatformSpec(ir)]), []);
     });
   }
 

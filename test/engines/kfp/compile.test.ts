@@ -3,8 +3,9 @@
 // strictly against the PipelineSpec proto (when ../shared is present).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileToKfp, kfpIrYaml } from '../../../src/engines/kfp/compile/index.js';
-import { OPTIONS, at, compileValid, workflow } from './helpers.js';
+import { compileToKfp, kfpIrYaml, kfpPlatformSpec } from '../../../src/engines/kfp/compile/index.js';
+import { requireShared } from '../../helpers/shared.js';
+import { OPTIONS, at, compileValid, validator, workflow } from './helpers.js';
 
 const echo = (name: string, extra: object = {}) => ({ name, process: { command: 'echo', args: [name] }, ...extra });
 
@@ -39,7 +40,8 @@ void describe('compileToKfp: pipeline and params', () => {
     assert.equal(at(first, 'pipelineInfo', 'name'), 'other');
     assert.equal(JSON.stringify(first), JSON.stringify(compileToKfp(spec, { ...OPTIONS, pipelineName: 'other' })));
     // The written IR has its keys sorted at every level, as the KFP SDK writes it.
-    const topLevel = kfpIrYaml(first).split('\n').filter((line) => /^[a-zA-Z]+:/.test(line)).map((line) => line.split(':')[0]);
+    const [pipelineDoc] = kfpIrYaml(first).split('\n---\n');
+    const topLevel = (pipelineDoc ?? '').split('\n').filter((line) => /^[a-zA-Z]+:/.test(line)).map((line) => line.split(':')[0]);
     assert.deepEqual(topLevel, ['components', 'deploymentSpec', 'pipelineInfo', 'root', 'schemaVersion', 'sdkVersion']);
   });
 });
@@ -61,7 +63,10 @@ void describe('compileToKfp: executors', () => {
     const container = at(ir, 'deploymentSpec', 'executors', 'exec-a', 'container') as { args: string[]; command: string[]; env: unknown };
     assert.equal(container.command[0], '/bin/sh');
     const program = container.args.slice(container.args.indexOf('--') + 1);
-    assert.deepEqual(program, ['run', "--n={{$.inputs.parameters['pipelinechannel--n']}}", '{{$.pipeline_job_uuid}}']);
+    assert.deepEqual(program, ['run', "--n={{$.inputs.parameters['pipelinechannel--n']}}", "{{$.inputs.parameters['tandem-run-id']}}"]);
+    // The driver fills in run placeholders only as a task input's whole runtimeValue, never in args.
+    assert.ok(!JSON.stringify(container).includes('{{$.pipeline_'));
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'a', 'inputs', 'parameters', 'tandem-run-id'), { runtimeValue: { constant: '{{$.pipeline_job_uuid}}' } });
     assert.ok(container.args.includes("{{$.outputs.parameters['rows'].output_file}}"));
     assert.ok(container.args.includes("{{$.outputs.artifacts['data'].path}}"));
     assert.deepEqual(container.env, [{ name: 'MODE', value: 'fast' }]);
@@ -85,6 +90,47 @@ void describe('compileToKfp: executors', () => {
     assert.deepEqual(node.command.slice(0, 3), ['node', '--import', 'tsx']);
     assert.deepEqual(node.args.slice(2), ['/app/tasks/x.ts', 'run']);
     assert.equal(node.args[0], '{{$}}');
+  });
+
+  void it('writes timeouts, the run id and inherited variables into the Kubernetes platform spec', (t) => {
+    const ir = compileValid(t, workflow([
+      echo('a', { timeout: '1m30s' }),
+      { name: 'n', node: { module: 'n.js', inheritEnv: ['AWS_PROFILE'] } },
+    ], { defaults: { timeout: 2.5 } }));
+    const platform = kfpPlatformSpec(ir);
+    const executors = at(platform, 'platforms', 'kubernetes', 'deploymentSpec', 'executors');
+    assert.equal(at(executors, 'exec-a', 'activeDeadlineSeconds'), 90);
+    assert.equal(at(executors, 'exec-n', 'activeDeadlineSeconds'), 3);
+    assert.deepEqual(at(executors, 'exec-a', 'fieldPathAsEnv'), [{ fieldPath: "metadata.labels['pipeline/runid']", name: 'TANDEM_RUN_ID' }]);
+    assert.deepEqual(at(executors, 'exec-n', 'secretAsEnv'), [
+      { keyToEnv: [{ envVar: 'AWS_PROFILE', secretKey: 'AWS_PROFILE' }], optional: false, secretNameParameter: { runtimeValue: { constant: 'tandem-secrets' } } },
+    ]);
+    // The written file carries it as the second document, as the KFP SDK writes kfp-kubernetes settings.
+    assert.match(kfpIrYaml(ir), /\n---\nplatforms:\n {2}kubernetes:/);
+    if (requireShared(t)) assert.deepEqual(validator().validateDocuments([ir, platform]), []);
+  });
+
+  void it('captures stdout outputs with a step that selects each from the JSON the task printed', (t) => {
+    const ir = compileValid(t, workflow([
+      { name: 'm', process: { command: 'measure' }, outputs: { score: { type: 'number', stdout: 'result.score' }, all: { type: 'json', stdout: true } } },
+      echo('pub', { when: 'tasks.m.outputs.score > 0.5' }),
+    ], { outputs: { score: '{{ tasks.m.outputs.score }}' } }));
+    assert.deepEqual(at(ir, 'components', 'comp-m', 'outputDefinitions', 'parameters'), { 'tandem-stdout': { parameterType: 'STRING' } });
+    const args = at(ir, 'deploymentSpec', 'executors', 'exec-m', 'container', 'args') as string[];
+    const i = args.indexOf('stdout');
+    assert.deepEqual(args.slice(i, i + 3), ['stdout', '-', "{{$.outputs.parameters['tandem-stdout'].output_file}}"]);
+    const step = at(ir, 'root', 'dag', 'tasks', 'm-stdout');
+    assert.deepEqual(at(step, 'inputs', 'parameters', 'score'), {
+      parameterExpressionSelector: 'parseJson(string_value)["result"]["score"]',
+      taskOutputParameter: { outputParameterKey: 'tandem-stdout', producerTask: 'm' },
+    });
+    assert.equal(at(step, 'inputs', 'parameters', 'all', 'parameterExpressionSelector'), 'parseJson(string_value)');
+    assert.equal(at(ir, 'components', 'comp-m-stdout', 'outputDefinitions', 'parameters', 'score', 'parameterType'), 'NUMBER_DOUBLE');
+    // Consumers, conditions and workflow outputs read the capture step.
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'condition-1', 'inputs', 'parameters', 'pipelinechannel--m-stdout-score'), {
+      taskOutputParameter: { outputParameterKey: 'score', producerTask: 'm-stdout' },
+    });
+    assert.deepEqual(at(ir, 'root', 'dag', 'outputs', 'parameters', 'score'), { valueFromParameter: { outputParameterKey: 'score', producerSubtask: 'm-stdout' } });
   });
 
   void it('maps resources to the proto resource fields', (t) => {
@@ -188,13 +234,47 @@ void describe('compileToKfp: control flow', () => {
     );
   });
 
+  void it('runs a forEach over a loop\'s artifacts inside that loop, without an artifact iterator', (t) => {
+    const ir = compileValid(t, workflow([
+      { name: 'fit', forEach: [1, 2, 3], parallelism: 3, node: { module: 'f.js' }, inputs: { n: '{{ item }}' }, outputs: { model: { type: 'Model' } } },
+      { name: 'score', forEach: '{{ tasks.fit.outputs.model }}', parallelism: 2, when: 'params.go', node: { module: 's.js' }, inputs: { model: '{{ item }}' }, outputs: { acc: { type: 'number' } } },
+      { name: 'pick', node: { module: 'p.js' }, inputs: { models: '{{ tasks.fit.outputs.model }}', acc: '{{ tasks.score.outputs.acc }}' } },
+    ], { params: { go: { type: 'boolean', default: true } } }));
+    assert.ok(!JSON.stringify(ir).includes('artifactIterator'));
+    const rootTasks = at(ir, 'root', 'dag', 'tasks') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(rootTasks).sort(), ['for-loop-1', 'pick']);
+    // Both limits hold: at most two iterations (so two scores) at once.
+    assert.deepEqual(at(rootTasks, 'for-loop-1', 'iteratorPolicy'), { parallelismLimit: 2 });
+    const score = at(ir, 'components', 'comp-condition-2', 'dag', 'tasks', 'score');
+    assert.deepEqual(at(score, 'inputs', 'artifacts', 'model'), { componentInputArtifact: 'pipelinechannel--fit-model' });
+    assert.deepEqual(at(ir, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'inputs', 'artifacts', 'pipelinechannel--fit-model'), {
+      taskOutputArtifact: { outputArtifactKey: 'model', producerTask: 'fit' },
+    });
+    assert.deepEqual(at(ir, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'dependentTasks'), ['fit']);
+    assert.deepEqual(at(rootTasks, 'pick', 'inputs', 'parameters', 'acc'), { taskOutputParameter: { outputParameterKey: 'pipelinechannel--score-acc', producerTask: 'for-loop-1' } });
+    assert.equal(at(ir, 'components', 'comp-for-loop-1', 'outputDefinitions', 'artifacts', 'pipelinechannel--fit-model', 'isArtifactList'), true);
+  });
+
+  void it('types loop-item fields from the items, so a condition compares numbers as numbers', (t) => {
+    const known = compileValid(t, workflow([echo('a', { forEach: [{ k: 1 }, { k: 3 }], when: 'item.k > 2' })]));
+    assert.equal(at(known, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'triggerPolicy', 'condition'), "int(inputs.parameter_values['pipelinechannel--loop-item-param-1-subvar-k']) > 2");
+    assert.equal(at(known, 'components', 'comp-condition-2', 'inputDefinitions', 'parameters', 'pipelinechannel--loop-item-param-1-subvar-k', 'parameterType'), 'NUMBER_INTEGER');
+    // Items known only at run time arrive as text: the condition parses the number.
+    const unknown = compileValid(t, workflow([
+      { name: 'l', process: { command: 'l' }, outputs: { rows: { type: 'json' } } },
+      echo('a', { forEach: '{{ tasks.l.outputs.rows }}', when: 'item.k > 2' }),
+    ]));
+    assert.equal(at(unknown, 'components', 'comp-for-loop-1', 'dag', 'tasks', 'condition-2', 'triggerPolicy', 'condition'), "double(inputs.parameter_values['pipelinechannel--l-rows-loop-item-subvar-k']) > 2.0");
+  });
+
   void it('maps retry and caching', (t) => {
     const ir = compileValid(t, workflow([
-      echo('r', { retry: { limit: 3, backoff: { duration: '200ms', factor: 2, maxDuration: '1m' } } }),
+      echo('r', { retry: { limit: 3, backoff: { duration: '2s', factor: 2, maxDuration: '1m' } } }),
       echo('c', { cache: { version: 'v2', key: ['k'] } }),
       echo('off', { cache: { enabled: false, version: 'v2' } }),
     ]));
-    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'retryPolicy'), { backoffDuration: '0.2s', backoffFactor: 2, backoffMaxDuration: '60s', maxRetryCount: 3 });
+    // maxDuration 1m never caps a delay (2s, 4s, 8s): nothing to write, and nothing lost.
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'retryPolicy'), { backoffDuration: '2s', backoffFactor: 2, maxRetryCount: 3 });
     assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'r', 'cachingOptions'), { enableCache: false });
     const cached = at(ir, 'root', 'dag', 'tasks', 'c');
     assert.deepEqual(at(cached, 'cachingOptions'), { enableCache: true });
@@ -203,13 +283,34 @@ void describe('compileToKfp: control flow', () => {
     assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'off', 'cachingOptions'), { enableCache: false });
   });
 
-  void it('runs finally tasks after an exit-handler sub-DAG, whatever its outcome', (t) => {
-    const ir = compileValid(t, workflow([echo('a'), echo('b', { dependsOn: ['a'] })], { finally: [echo('bye', { process: { command: 'echo', args: ['{{ run.name }}'] } })] }));
+  void it('runs finally tasks in one exit DAG after an exit-handler sub-DAG, whatever its outcome', (t) => {
+    const ir = compileValid(t, workflow([echo('a'), echo('b', { dependsOn: ['a'] })], {
+      finally: [echo('bye', { process: { command: 'echo', args: ['{{ run.name }}'] } }), echo('log')],
+    }));
     const tasks = at(ir, 'root', 'dag', 'tasks') as Record<string, unknown>;
-    assert.deepEqual(Object.keys(tasks).sort(), ['bye', 'exit-handler-1']);
-    assert.deepEqual(at(tasks, 'bye', 'dependentTasks'), ['exit-handler-1']);
-    assert.deepEqual(at(tasks, 'bye', 'triggerPolicy'), { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' });
+    // The backend keeps one exit hook per guarded task: both finally tasks live in one exit DAG.
+    assert.deepEqual(Object.keys(tasks).sort(), ['exit-handler-1', 'tandem-finally']);
+    assert.deepEqual(at(tasks, 'tandem-finally', 'dependentTasks'), ['exit-handler-1']);
+    assert.deepEqual(at(tasks, 'tandem-finally', 'triggerPolicy'), { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' });
+    assert.deepEqual(Object.keys(at(ir, 'components', 'comp-tandem-finally', 'dag', 'tasks') as object).sort(), ['bye', 'log']);
     assert.deepEqual(at(ir, 'components', 'comp-exit-handler-1', 'dag', 'tasks', 'b', 'dependentTasks'), ['a']);
+  });
+
+  void it('hands finally tasks the run status as the exit handler\'s PipelineTaskFinalStatus', (t) => {
+    const ir = compileValid(t, workflow([echo('a')], {
+      finally: [
+        { name: 'n', node: { module: 'n.js' }, inputs: { status: '{{ run.status }}' } },
+        echo('s', { process: { command: 'sh', env: { STATUS: '{{ run.status }}' } } }),
+      ],
+    }));
+    assert.deepEqual(at(ir, 'root', 'dag', 'tasks', 'tandem-finally', 'inputs', 'parameters', 'tandem-run-status'), { taskFinalStatus: { producerTask: 'exit-handler-1' } });
+    assert.equal(at(ir, 'components', 'comp-tandem-finally', 'inputDefinitions', 'parameters', 'tandem-run-status', 'parameterType'), 'TASK_FINAL_STATUS');
+    assert.deepEqual(at(ir, 'components', 'comp-tandem-finally', 'dag', 'tasks', 'n', 'inputs', 'parameters', 'status'), { componentInputParameter: 'tandem-run-status' });
+    const plan = JSON.parse((at(ir, 'deploymentSpec', 'executors', 'exec-n', 'container', 'args') as string[])[1] ?? '{}') as { inputs: Record<string, string> };
+    assert.equal(plan.inputs.status, 'status');
+    const args = at(ir, 'deploymentSpec', 'executors', 'exec-s', 'container', 'args') as string[];
+    const at3 = args.indexOf('status');
+    assert.deepEqual(args.slice(at3, at3 + 3), ['status', 'STATUS', "{{$.inputs.parameters['tandem-run-status']}}"]);
   });
 
   void it('threads params into the exit handler and surfaces workflow outputs through it', (t) => {

@@ -6,7 +6,8 @@ import type { TaskSpec } from '../../../spec/schema.js';
 import { isArtifactType } from '../../../spec/value-types.js';
 import { hasTemplate, parseTemplate } from '../../../expr/template.js';
 import { visitStrings } from '../../../expr/references.js';
-import type { CompileContext } from './context.js';
+import type { CompileContext, RunPlaceholder } from './context.js';
+import { isStdoutOutput, STDOUT_OUTPUT } from './stdout-capture.js';
 import { channelName, type DagTask, type Scope, type Source } from './scopes.js';
 import { literalType, parameterType, type IrValueDef } from './types.js';
 
@@ -50,14 +51,23 @@ export function bindDeclaredInputs(build: TaskBuild): void {
         continue;
       }
       if (resolved.kind === 'input') build.ctx.fail('input referring to an input', build.task.name, `input ${name} refers to inputs.${resolved.name}`);
+      if (resolved.kind === 'placeholder') {
+        // The whole value is the placeholder: the one form the driver substitutes.
+        setInput(build, name, { kind: 'parameter', type: 'STRING' }, { runtimeValue: { constant: resolved.placeholder.text } });
+        continue;
+      }
     }
     // Text with placeholders: a constant KFP fills in from extra task inputs, as the SDK compiles f-strings.
     const text = parts
       .map((part) => {
         if (part.kind === 'text') return part.text;
         const resolved = build.ctx.resolve(part.source, build.task.name, build.loop);
-        if (resolved.kind === 'placeholder') return resolved.text;
+        if (resolved.kind === 'placeholder') {
+          build.dagTask.parameters.set(resolved.placeholder.input, { runtimeValue: { constant: resolved.placeholder.text } });
+          return `{{$.inputs.parameters['${resolved.placeholder.input}']}}`;
+        }
         if (resolved.kind === 'input') return build.ctx.fail('input referring to an input', build.task.name, `input ${name} refers to inputs.${resolved.name}`);
+        if (resolved.source.kind === 'status') return statusInText(build, `input ${name}`);
         const channel = taskChannel(build, resolved.source, `input ${name}`);
         return `{{$.inputs.parameters['${channel}']}}`;
       })
@@ -73,10 +83,12 @@ export function renderField(build: TaskBuild, text: string, field: string): stri
     .map((part) => {
       if (part.kind === 'text') return part.text;
       const resolved = build.ctx.resolve(part.source, build.task.name, build.loop);
-      if (resolved.kind === 'placeholder') return resolved.text;
+      if (resolved.kind === 'placeholder') return runValue(build, resolved.placeholder);
+      if (resolved.kind === 'source' && resolved.source.kind === 'status') return statusInText(build, field);
       const name = resolved.kind === 'input' ? resolved.name : componentChannel(build, resolved.source);
       const def = build.inputs.get(name);
       if (!def) return build.ctx.fail('reference', build.task.name, `${field} refers to inputs.${name}, which the task does not declare`);
+      if (def.kind === 'parameter' && def.type === 'TASK_FINAL_STATUS') return statusInText(build, field);
       if (def.kind === 'parameter') return `{{$.inputs.parameters['${name}']}}`;
       if (def.list) return build.ctx.fail('list of artifacts in a string', build.task.name, `${field} reads "${part.source}", a list of artifacts; KFP has a path placeholder for single artifacts only`);
       return `{{$.inputs.artifacts['${name}'].path}}`;
@@ -84,8 +96,26 @@ export function renderField(build: TaskBuild, text: string, field: string): stri
     .join('');
 }
 
+/**
+ * A run-level value in a container field: a component input whose task input is the bare
+ * placeholder, so the driver fills it in (it never substitutes `{{$.pipeline_*}}` in args).
+ */
+function runValue(build: TaskBuild, placeholder: RunPlaceholder): string {
+  if (!build.inputs.has(placeholder.input)) setInput(build, placeholder.input, { kind: 'parameter', type: 'STRING' }, { runtimeValue: { constant: placeholder.text } });
+  return `{{$.inputs.parameters['${placeholder.input}']}}`;
+}
+
+/** The run status is a PipelineTaskFinalStatus struct: only the launchers translate it. */
+function statusInText(build: TaskBuild, field: string): never {
+  return build.ctx.fail(
+    'run.status',
+    build.task.name,
+    `${field} places the run status in text; KFP hands exit tasks a PipelineTaskFinalStatus struct, which tandem's launchers turn into tandem's status only as a whole env value ("{{ run.status }}") or a node task input`,
+  );
+}
+
 /** A value the container reads: a component input named after its pipeline channel. */
-function componentChannel(build: TaskBuild, source: Source): string {
+export function componentChannel(build: TaskBuild, source: Source): string {
   const name = channelName(source, build.ctx.dagName);
   if (!build.inputs.has(name)) {
     const binding = build.ctx.binder.bind(build.scope, source);
@@ -112,6 +142,12 @@ function setInput(build: TaskBuild, name: string, def: IrValueDef, spec: Record<
 
 /** The task's outputs as its component declares them. */
 export function declareOutputs(build: TaskBuild): void {
-  for (const name of Object.keys(build.task.outputs ?? {})) build.outputs.set(name, build.ctx.outputDef(build.task.name, name));
+  let stdout = false;
+  for (const [name, decl] of Object.entries(build.task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) stdout = true;
+    else build.outputs.set(name, build.ctx.outputDef(build.task.name, name));
+  }
+  // Stdout outputs leave as the JSON printed, which the capture step picks apart (stdout-capture.ts).
+  if (stdout) build.outputs.set(STDOUT_OUTPUT, { kind: 'parameter', type: 'STRING' });
 }
 

@@ -11,7 +11,8 @@ import type { CompileContext } from './context.js';
 import { plainPath } from './context.js';
 import { channelName, type Scope } from './scopes.js';
 
-type Kind = 'int' | 'double' | 'other';
+/** `untyped`: a loop-item field whose type the compiler cannot know, which arrives as text. */
+type Kind = 'int' | 'double' | 'untyped' | 'other';
 interface Printed {
   text: string;
   kind: Kind;
@@ -74,6 +75,7 @@ export function kfpCondition(ctx: CompileContext, expression: string, task: stri
     const value = `inputs.parameter_values['${channelName(resolved.source, ctx.dagName)}']`;
     if (binding.def.type === 'NUMBER_INTEGER') return { text: `int(${value})`, kind: 'int', atomic: true };
     if (binding.def.type === 'NUMBER_DOUBLE') return { text: `double(${value})`, kind: 'double', atomic: true };
+    if (resolved.source.kind === 'item' && resolved.source.field !== undefined && binding.def.type === 'STRING') return { text: value, kind: 'untyped', atomic: true };
     return { text: value, kind: 'other', atomic: true };
   };
 
@@ -94,8 +96,14 @@ function literal(value: unknown): Printed {
   return { text: JSON.stringify(String(value)), kind: 'other', atomic: true };
 }
 
-/** An int literal next to a double operand is written as a double, so no cross-type comparison is needed. */
+/**
+ * An int literal next to a double operand is written as a double, and an untyped item field next
+ * to a number is read with double(), so no comparison mixes types (CEL has no string < number).
+ */
 function alignNumbers(left: Printed, right: Printed): [Printed, Printed] {
+  const numeric = (p: Printed): boolean => p.kind === 'int' || p.kind === 'double';
+  const parse = (p: Printed, other: Printed): Printed => (p.kind === 'untyped' && numeric(other) ? { text: `double(${p.text})`, kind: 'double', atomic: true } : p);
+  [left, right] = [parse(left, right), parse(right, left)];
   const promote = (p: Printed, other: Printed): Printed =>
     p.kind === 'int' && other.kind === 'double' && /^-?[0-9]+$/.test(p.text) ? { ...p, text: `${p.text}.0`, kind: 'double' } : p;
   return [promote(left, right), promote(right, left)];

@@ -6,7 +6,9 @@
 import { posix } from 'node:path';
 import type { Resources } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
-import { renderField, type TaskBuild } from './component.js';
+import { componentChannel, renderField, type TaskBuild } from './component.js';
+import { isStdoutOutput, STDOUT_OUTPUT } from './stdout-capture.js';
+import { parseTemplate } from '../../../expr/template.js';
 import { NODE_LAUNCHER, SCRIPT_SENTINEL, SHELL_LAUNCHER, type NodePlan } from './launchers.js';
 
 const DEFAULT_NODE_IMAGE = 'node:20-slim';
@@ -14,13 +16,7 @@ const DEFAULT_PROJECT_DIR = '/workspace';
 
 export function executorSpec(build: TaskBuild): Record<string, unknown> {
   const { task } = build;
-  const runner = task.process ?? task.script ?? task.node;
-  if ((runner?.inheritEnv?.length ?? 0) > 0) {
-    // inheritEnv passes variables of the tandem process's own environment: a KFP task's pod has
-    // none, and copying the compiling machine's values into the pipeline would publish them.
-    const field = task.process ? 'process' : task.script ? 'script' : 'node';
-    build.ctx.fail('inheritEnv', task.name, `${field}.inheritEnv: a pod has no tandem process environment to pass variables from; set them in env, or give the pod a Kubernetes Secret outside tandem`);
-  }
+  // inheritEnv comes from a Kubernetes Secret through the platform spec (platform.ts).
   const container = task.node ? nodeContainer(build) : shellContainer(build);
   const resources = resourceSpec(task.resources ?? build.ctx.spec.defaults?.resources);
   return { container: { ...container, ...(resources ? { resources } : {}) } };
@@ -43,9 +39,16 @@ function shellContainer(build: TaskBuild): Record<string, unknown> {
   const runner = task.process ?? task.script;
   if (!runner) return build.ctx.fail('runner', task.name, 'a KFP task needs a process, script or node runner');
   const field = task.process ? 'process' : 'script';
-  const entries: string[] = ['env', 'TANDEM_RUN_ID', '{{$.pipeline_job_uuid}}', 'env', 'TANDEM_TASK', task.name];
+  // TANDEM_RUN_ID comes from the pod's run label (platform.ts): a task input would put the run id
+  // into KFP's cache key and no cached task would ever hit.
+  const entries: string[] = ['env', 'TANDEM_TASK', task.name];
   const env: Array<{ name: string; value: string }> = [];
   for (const [name, value] of Object.entries(runner.env ?? {})) {
+    const status = statusEnv(build, value);
+    if (status !== undefined) {
+      entries.push('status', name, status);
+      continue;
+    }
     const rendered = renderField(build, value, `${field}.env.${name}`);
     if (rendered === value) env.push({ name, value });
     else entries.push('env', name, rendered);
@@ -66,7 +69,9 @@ function shellContainer(build: TaskBuild): Record<string, unknown> {
     const interpreter = (script.interpreter ?? 'sh').split(/\s+/).filter(Boolean);
     program = [...interpreter, SCRIPT_SENTINEL, ...(script.args ?? []).map((arg, i) => renderField(build, arg, `script.args[${i}]`))];
   }
+  if (Object.values(task.outputs ?? {}).some(isStdoutOutput)) entries.push('stdout', '-', `{{$.outputs.parameters['${STDOUT_OUTPUT}'].output_file}}`);
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) continue;
     const artifact = isArtifactType(outputType(task, decl));
     const dest = artifact ? `{{$.outputs.artifacts['${name}'].path}}` : `{{$.outputs.parameters['${name}'].output_file}}`;
     entries.push(artifact ? 'artifact' : 'param', decl.path ?? name, dest);
@@ -84,14 +89,15 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
   const node = task.node ?? { module: '' };
   const module = renderField(build, node.module, 'node.module');
   const modulePath = posix.isAbsolute(module) ? module : posix.join(projectDir(build), module);
-  const plan: NodePlan = { task: task.name, runId: '{{$.pipeline_job_uuid}}', inputs: {}, outputs: {} };
+  const plan: NodePlan = { task: task.name, inputs: {}, outputs: {} };
   if (node.cwd !== undefined) plan.cwd = workDir(build, renderField(build, node.cwd, 'node.cwd'));
   else plan.cwd = projectDir(build);
   for (const name of Object.keys(task.inputs ?? {})) {
     const def = build.inputs.get(name);
-    plan.inputs[name] = def?.kind === 'artifact' ? (def.list ? 'artifacts' : 'artifact') : 'parameter';
+    plan.inputs[name] = def?.kind === 'artifact' ? (def.list ? 'artifacts' : 'artifact') : def?.type === 'TASK_FINAL_STATUS' ? 'status' : 'parameter';
   }
   for (const [name, decl] of Object.entries(task.outputs ?? {})) {
+    if (isStdoutOutput(decl)) build.ctx.fail('stdout output of a node task', task.name, `output ${name} is read from stdout; a node task returns its outputs (return { ${name} })`);
     const type = outputType(task, decl);
     plan.outputs[name] = isArtifactType(type) ? { kind: 'artifact', path: decl.path ?? name } : { kind: 'parameter', raw: type === 'string' };
   }
@@ -108,6 +114,17 @@ function nodeContainer(build: TaskBuild): Record<string, unknown> {
     args: ['{{$}}', JSON.stringify(plan), modulePath, node.export ?? 'default'],
     ...(env.length > 0 ? { env } : {}),
   };
+}
+
+/** For an env value that is the run status alone: the component input holding it, as a placeholder. */
+function statusEnv(build: TaskBuild, value: string): string | undefined {
+  const parts = parseTemplate(value);
+  const [only] = parts;
+  if (parts.length !== 1 || only?.kind !== 'expr') return undefined;
+  const resolved = build.ctx.resolve(only.source, build.task.name, build.loop);
+  const name = resolved.kind === 'input' ? resolved.name : resolved.kind === 'source' && resolved.source.kind === 'status' ? componentChannel(build, resolved.source) : undefined;
+  const def = name === undefined ? undefined : build.inputs.get(name);
+  return def?.kind === 'parameter' && def.type === 'TASK_FINAL_STATUS' ? `{{$.inputs.parameters['${name ?? ''}']}}` : undefined;
 }
 
 /** A task's working directory inside the container: relative paths resolve against projectDir. */

@@ -5,9 +5,11 @@ import { CompileError } from '../../../errors.js';
 import { compileCel } from '../../../expr/cel.js';
 import { celMemberPath } from '../../../expr/cel-ast.js';
 import { referencesInValue } from '../../../expr/references.js';
+import { buildGraph, type TaskGraph } from '../../../spec/graph.js';
 import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { isArtifactType, outputType } from '../../../spec/value-types.js';
 import { Binder, type Scope, type Source } from './scopes.js';
+import { isStdoutOutput } from './stdout-capture.js';
 import { artifactDef, parameterType, paramParameterType, type IrValueDef } from './types.js';
 
 export interface KfpCompileOptions {
@@ -19,19 +21,30 @@ export interface KfpCompileOptions {
   projectDir?: string;
   /** pipelineInfo.name; default the workflow name. */
   pipelineName?: string;
+  /** The Kubernetes Secret whose keys hold the variables tasks name in inheritEnv (default `tandem-secrets`). */
+  secretName?: string;
 }
 
 /** What a reference in a template turns into. */
 export type Resolved =
   | { kind: 'source'; source: Source }
   | { kind: 'input'; name: string }
-  | { kind: 'placeholder'; text: string };
+  | { kind: 'placeholder'; placeholder: RunPlaceholder };
 
-/** KFP runtime placeholders for tandem's run and task fields. */
-const RUN_PLACEHOLDERS: Record<string, string> = {
-  'run.id': '{{$.pipeline_job_uuid}}',
-  'run.name': '{{$.pipeline_job_name}}',
-  'task.name': '{{$.pipeline_task_name}}',
+/**
+ * A run-level value KFP fills in. The driver substitutes these placeholders only where a task
+ * input's runtimeValue constant is exactly the placeholder (resolve.go), never in container
+ * command or args, so each travels as the component input `input`, as the KFP SDK passes them.
+ */
+export interface RunPlaceholder {
+  input: string;
+  text: string;
+}
+
+const RUN_PLACEHOLDERS: Record<string, RunPlaceholder> = {
+  'run.id': { input: 'tandem-run-id', text: '{{$.pipeline_job_uuid}}' },
+  'run.name': { input: 'tandem-run-name', text: '{{$.pipeline_job_name}}' },
+  'task.name': { input: 'tandem-task-name', text: '{{$.pipeline_task_name}}' },
 };
 
 export class CompileContext {
@@ -39,10 +52,13 @@ export class CompileContext {
   readonly locations = new Map<string, { scope: Scope; dagName: string }>();
   readonly binder: Binder;
   readonly finallyNames: ReadonlySet<string>;
+  /** For a task that joined its producer's loop (fused-loop.ts): what its `item` is. */
+  readonly fusedItems = new Map<string, Source>();
   private readonly tasks = new Map<string, TaskSpec>();
   private readonly dagNames = new Map<string, string>();
   private readonly iterated = new Set<string>();
   private counter = 0;
+  private graph?: TaskGraph;
 
   constructor(
     readonly spec: WorkflowSpec,
@@ -51,7 +67,11 @@ export class CompileContext {
     this.workflow = spec.name;
     this.finallyNames = new Set((spec.finally ?? []).map((t) => t.name));
     this.binder = new Binder(this.locations, (task) => this.dagName(task));
-    const taken = new Map<string, string>(['exit-handler-1'].map((n) => [n, '(the exit handler)']));
+    const taken = new Map<string, string>([
+      ['exit-handler-1', '(the exit handler)'],
+      ['tandem-finally', '(the DAG of the finally tasks)'],
+    ]);
+    const stdoutSteps: Array<[string, string]> = [];
     for (const task of [...spec.tasks, ...(spec.finally ?? [])]) {
       this.tasks.set(task.name, task);
       const dag = task.name.toLowerCase().replace(/_/g, '-');
@@ -61,11 +81,18 @@ export class CompileContext {
       }
       taken.set(dag, task.name);
       this.dagNames.set(task.name, dag);
+      if (Object.values(task.outputs ?? {}).some(isStdoutOutput)) stdoutSteps.push([task.name, `${dag}-stdout`]);
       if (typeof task.forEach === 'string') {
         for (const ref of referencesInValue(task.forEach)) {
           if (ref.root === 'tasks') this.iterated.add(ref.path.join('.'));
         }
       }
+    }
+    for (const [task, step] of stdoutSteps) {
+      const clash = taken.get(step);
+      if (clash !== undefined) this.fail('task name', clash, `its KFP name "${step}" clashes with the step that captures the stdout outputs of ${task}`);
+      taken.set(step, `(the stdout capture of ${task})`);
+      this.dagNames.set(this.stdoutTask(task), step);
     }
   }
 
@@ -85,6 +112,24 @@ export class CompileContext {
   next(): number {
     this.counter += 1;
     return this.counter;
+  }
+
+  /** The graph of the main tasks, built once when first asked for. */
+  mainGraph(): TaskGraph {
+    this.graph ??= buildGraph(this.spec.tasks);
+    return this.graph;
+  }
+
+  /** The key under which the capture step of `task`'s stdout outputs is placed (stdout-capture.ts). */
+  stdoutTask(task: string): string {
+    return `${task}\u0000stdout`;
+  }
+
+  /** Where a consumer reads output `output` of `task`: the task itself, or its stdout capture step. */
+  outputSource(task: string, output: string): Source & { kind: 'output' } {
+    const decl = this.task(task).outputs?.[output];
+    const producer = decl && isStdoutOutput(decl) ? this.stdoutTask(task) : task;
+    return { kind: 'output', task: producer, output, def: this.outputDef(task, output) };
   }
 
   task(name: string): TaskSpec {
@@ -117,7 +162,8 @@ export class CompileContext {
     }
     const [root, ...rest] = path;
     const placeholder = RUN_PLACEHOLDERS[path.join('.')];
-    if (placeholder !== undefined) return { kind: 'placeholder', text: placeholder };
+    if (placeholder !== undefined) return { kind: 'placeholder', placeholder };
+    if (path.join('.') === 'run.status' && this.finallyNames.has(task)) return { kind: 'source', source: { kind: 'status' } };
     if (root === 'params' && rest.length === 1 && rest[0] !== undefined) {
       return { kind: 'source', source: { kind: 'param', name: rest[0], def: this.paramDef(rest[0], task) } };
     }
@@ -125,9 +171,12 @@ export class CompileContext {
       if (this.finallyNames.has(task) && !this.finallyNames.has(rest[0])) {
         this.fail('finally task reading a main task output', task, `KFP's exit handler hands exit tasks no outputs of the tasks it guards (found "${expression}")`);
       }
-      return { kind: 'source', source: { kind: 'output', task: rest[0], output: rest[2], def: this.outputDef(rest[0], rest[2]) } };
+      return { kind: 'source', source: this.outputSource(rest[0], rest[2]) };
     }
     if (root === 'item' && rest.length <= 1) {
+      const fused = this.fusedItems.get(task);
+      if (fused && rest.length === 0) return { kind: 'source', source: fused };
+      if (fused) return this.fail('item field of an artifact', task, `"${expression}": the item is an artifact, which has no fields`);
       if (!loop) return this.fail('item outside forEach', task, `"${expression}" needs a forEach`);
       return { kind: 'source', source: { kind: 'item', loop, ...(rest[0] !== undefined ? { field: rest[0] } : {}) } };
     }
@@ -137,7 +186,7 @@ export class CompileContext {
 }
 
 const NO_VALUE: Record<string, string> = {
-  'run.status': "an exit task gets KFP's PipelineTaskFinalStatus struct, not tandem's run status",
+  'run.status': 'only finally tasks see the run status',
   'run.failures': 'KFP reports no list of failed tasks to exit tasks',
   'task.attempt': 'KFP exposes no attempt number to the container',
   'task.index': 'KFP exposes no iteration index to the container',

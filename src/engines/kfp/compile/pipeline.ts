@@ -9,11 +9,13 @@ import { VERSION } from '../../../version.js';
 import { CompileContext, plainPath, type KfpCompileOptions } from './context.js';
 import { checkWorkflow } from './policies.js';
 import { placeTask } from './place.js';
-import { Scope, type DagTask } from './scopes.js';
+import { attachPlatformSpec, executorConfig } from './platform.js';
+import { RUN_STATUS_INPUT, Scope, type DagTask } from './scopes.js';
 import { definitionJson, paramParameterType, type IrValueDef } from './types.js';
 
 const KFP_SCHEMA_VERSION = '2.1.0';
 const EXIT_HANDLER = 'exit-handler-1';
+const FINALLY_DAG = 'tandem-finally';
 
 export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}): Record<string, unknown> {
   const ctx = new CompileContext(spec, options);
@@ -24,13 +26,25 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
   const scopes: Scope[] = [];
   const components: Record<string, unknown> = {};
   const executors: Record<string, unknown> = {};
+  const platform: Record<string, unknown> = {};
 
   let main = root;
+  let exit = root;
   const finallyTasks = spec.finally ?? [];
   if (finallyTasks.length > 0) {
     const exitTask = root.addTask(EXIT_HANDLER, { componentRef: { name: `comp-${EXIT_HANDLER}` }, taskInfo: { name: EXIT_HANDLER } });
     main = new Scope('exit-handler', `comp-${EXIT_HANDLER}`, root, exitTask);
-    scopes.push(main);
+    const finallyTask = root.addTask(FINALLY_DAG, {
+      componentRef: { name: `comp-${FINALLY_DAG}` },
+      taskInfo: { name: FINALLY_DAG },
+      triggerPolicy: { strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' },
+    });
+    finallyTask.dependsOn.add(EXIT_HANDLER);
+    finallyTask.parameters.set(RUN_STATUS_INPUT, { taskFinalStatus: { producerTask: EXIT_HANDLER } });
+    exit = new Scope('finally', `comp-${FINALLY_DAG}`, root, finallyTask);
+    exit.inputs.set(RUN_STATUS_INPUT, { kind: 'parameter', type: 'TASK_FINAL_STATUS' });
+    ctx.binder.finallyScope = exit;
+    scopes.push(main, exit);
   }
   const place = (task: TaskSpec, parent: Scope): DagTask => {
     const placed = placeTask(ctx, task, parent, scopes);
@@ -41,15 +55,16 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
       ...definitions('outputDefinitions', placed.build.outputs, spec),
     };
     executors[`exec-${name}`] = placed.executor;
+    platform[`exec-${name}`] = executorConfig(ctx, task);
+    if (placed.capture) {
+      const step = ctx.dagName(ctx.stdoutTask(task.name));
+      components[`comp-${step}`] = placed.capture.component;
+      executors[`exec-${step}`] = placed.capture.executor;
+    }
     return placed.outer;
   };
   for (const task of ordered(spec.tasks)) place(task, main);
-  for (const task of ordered(finallyTasks)) {
-    const outer = place(task, root);
-    outer.dependsOn.add(EXIT_HANDLER);
-    const trigger = (outer.spec.triggerPolicy ?? {}) as Record<string, unknown>;
-    outer.spec.triggerPolicy = { ...trigger, strategy: 'ALL_UPSTREAM_TASKS_COMPLETED' };
-  }
+  for (const task of ordered(finallyTasks)) place(task, exit);
   checkWorkflow(ctx, spec);
   workflowOutputs(ctx, root);
 
@@ -57,7 +72,7 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
   const rootComponent = scopeComponent(root, spec);
   // Keys are sorted when the IR is written (kfpIrYaml), as the KFP SDK writes them; copying the
   // whole document here to sort it cost a third of compiling a large pipeline.
-  return {
+  const ir = {
     pipelineInfo: {
       name: options.pipelineName ?? spec.name,
       ...(spec.description !== undefined ? { description: spec.description } : {}),
@@ -68,6 +83,8 @@ export function compileToKfp(spec: WorkflowSpec, options: KfpCompileOptions = {}
     components,
     deploymentSpec: { executors },
   };
+  attachPlatformSpec(ir, platform);
+  return ir;
 }
 
 function ordered(tasks: readonly TaskSpec[]): TaskSpec[] {
@@ -85,7 +102,7 @@ function workflowOutputs(ctx: CompileContext, root: Scope): void {
     }
     const [, task, , output] = path as [string, string, string, string];
     if (ctx.finallyNames.has(task)) ctx.fail('workflow output from a finally task', undefined, `output ${name} reads finally task ${task}; KFP pipeline outputs cannot come from exit tasks`);
-    const binding = ctx.binder.bind(root, { kind: 'output', task, output, def: ctx.outputDef(task, output) });
+    const binding = ctx.binder.bind(root, ctx.outputSource(task, output));
     const spec = binding.spec as { taskOutputParameter?: { producerTask: string; outputParameterKey: string }; taskOutputArtifact?: { producerTask: string; outputArtifactKey: string } };
     const producer = spec.taskOutputParameter ?? spec.taskOutputArtifact;
     if (!producer) continue;

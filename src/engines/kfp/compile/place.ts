@@ -8,6 +8,8 @@ import { parseTemplate } from '../../../expr/template.js';
 import type { ForEachRange, TaskSpec } from '../../../spec/schema.js';
 import { bindDeclaredInputs, declareOutputs, type TaskBuild } from './component.js';
 import { kfpCondition } from './condition.js';
+import { fusedLoop, joinParallelism } from './fused-loop.js';
+import { captureStdout, type Capture } from './stdout-capture.js';
 import { executorSpec } from './container.js';
 import type { CompileContext } from './context.js';
 import { cacheInputs, cachingOptions, checkTask, retryPolicy } from './policies.js';
@@ -19,6 +21,8 @@ export interface Placed {
   outer: DagTask;
   build: TaskBuild;
   executor: Record<string, unknown>;
+  /** The step after the task that turns its stdout into outputs, if it has stdout outputs. */
+  capture?: Capture;
 }
 
 export function placeTask(ctx: CompileContext, task: TaskSpec, parent: Scope, scopes: Scope[]): Placed {
@@ -32,12 +36,22 @@ export function placeTask(ctx: CompileContext, task: TaskSpec, parent: Scope, sc
     scopes.push(next);
     scope = next;
   };
-  if (task.when !== undefined && !(itemCondition && task.forEach !== undefined)) enter(conditionScope(ctx, task, task.when, scope, undefined));
-  if (task.forEach !== undefined) {
-    loop = loopScope(ctx, task, scope);
-    enter(loop);
+  const fused = fusedLoop(ctx, task);
+  if (fused) {
+    // The task joins its producer's loop (fused-loop.ts); a condition wraps it inside that loop.
+    scope = fused.loop;
+    loop = fused.loop;
+    ctx.fusedItems.set(task.name, fused.item);
+    joinParallelism(fused.loop, task.parallelism);
+    if (task.when !== undefined) enter(conditionScope(ctx, task, task.when, scope, loop));
+  } else {
+    if (task.when !== undefined && !(itemCondition && task.forEach !== undefined)) enter(conditionScope(ctx, task, task.when, scope, undefined));
+    if (task.forEach !== undefined) {
+      loop = loopScope(ctx, task, scope);
+      enter(loop);
+    }
+    if (task.when !== undefined && itemCondition && loop) enter(conditionScope(ctx, task, task.when, scope, loop));
   }
-  if (task.when !== undefined && itemCondition && loop) enter(conditionScope(ctx, task, task.when, scope, loop));
 
   const dagName = ctx.dagName(task.name);
   const retry = retryPolicy(ctx, task);
@@ -56,8 +70,11 @@ export function placeTask(ctx: CompileContext, task: TaskSpec, parent: Scope, sc
   declareOutputs(build);
   const executor = executorSpec(build);
   for (const upstream of task.dependsOn ?? []) ctx.binder.dependOn(scope, dagTask, upstream);
+  if (fused) ctx.binder.dependOn(scope, dagTask, fused.item.task);
   ctx.locations.set(task.name, { scope, dagName });
-  return { outer: outer ?? dagTask, build, executor };
+  const image = (executor.container as { image?: unknown } | undefined)?.image;
+  const capture = captureStdout(ctx, task, scope, dagName, typeof image === 'string' ? image : '');
+  return { outer: outer ?? dagTask, build, executor, ...(capture ? { capture } : {}) };
 }
 
 function conditionScope(ctx: CompileContext, task: TaskSpec, when: string, parent: Scope, loop: Scope | undefined): Scope {
@@ -80,7 +97,7 @@ function loopScope(ctx: CompileContext, task: TaskSpec, parent: Scope): Scope {
     const input = `pipelinechannel--loop-item-param-${n}`;
     const def: IrValueDef = { kind: 'parameter', type: itemType(items) };
     dagTask.spec.parameterIterator = { items: { raw: JSON.stringify(items) }, itemInput: input };
-    scope.item = { input, def };
+    scope.item = { input, def, items };
     scope.inputs.set(input, def);
     return scope;
   }
@@ -92,23 +109,26 @@ function loopScope(ctx: CompileContext, task: TaskSpec, parent: Scope): Scope {
   const resolved = ctx.resolve(only.source, task.name, undefined);
   if (resolved.kind !== 'source') return ctx.fail('forEach template', task.name, `KFP cannot iterate over "${only.source}"`);
   const source = resolved.source;
+  if (source.kind === 'status') return ctx.fail('forEach template', task.name, `KFP cannot iterate over "${only.source}"`);
+  if (source.kind === 'output' && source.def.kind === 'artifact') {
+    // A list of artifacts comes only from a loop, which the task joins instead (fused-loop.ts):
+    // the backend has no artifact iterator.
+    const looped = ctx.task(source.task).forEach !== undefined;
+    return ctx.fail(looped ? "forEach over a loop's artifacts" : 'forEach over one artifact', task.name, `"${only.source}" is ${looped ? 'a list of artifacts, and the KFP backend has no artifact iterator' : 'a single artifact, not a list'}`);
+  }
   const binding = ctx.binder.bind(parent, source);
   const channel = channelName(source, ctx.dagName);
   const input = `${channel}-loop-item`;
   scope.inputs.set(channel, binding.def);
   if (binding.dependsOn !== undefined) dagTask.dependsOn.add(binding.dependsOn);
   if (binding.def.kind === 'artifact') {
-    if (!binding.def.list) ctx.fail('forEach over one artifact', task.name, `"${only.source}" is a single artifact, not a list`);
-    dagTask.artifacts.set(channel, binding.spec);
-    dagTask.spec.artifactIterator = { items: { inputArtifact: channel }, itemInput: input };
-    scope.item = { input, def: { ...binding.def, list: false } };
-  } else {
-    dagTask.parameters.set(channel, binding.spec);
-    dagTask.spec.parameterIterator = { items: { inputParameter: channel }, itemInput: input };
-    const decl = source.kind === 'param' ? ctx.spec.params?.[source.name] : undefined;
-    const type = Array.isArray(decl?.default) && decl.default.length > 0 ? itemType(decl.default) : 'STRING';
-    scope.item = { input, def: { kind: 'parameter', type } };
+    return ctx.fail('forEach over artifacts', task.name, `"${only.source}" holds artifacts, and the KFP backend has no artifact iterator`);
   }
+  dagTask.parameters.set(channel, binding.spec);
+  dagTask.spec.parameterIterator = { items: { inputParameter: channel }, itemInput: input };
+  const decl = source.kind === 'param' ? ctx.spec.params?.[source.name] : undefined;
+  const type = Array.isArray(decl?.default) && decl.default.length > 0 ? itemType(decl.default) : 'STRING';
+  scope.item = { input, def: { kind: 'parameter', type }, ...(Array.isArray(decl?.default) ? { items: decl.default } : {}) };
   scope.inputs.set(input, scope.item.def);
   return scope;
 }

@@ -1,9 +1,9 @@
 // Task policies in KFP's terms: retry → retryPolicy, cache → cachingOptions, and the refusal,
-// with a CompileError naming the feature, of what KFP IR has no field for (task timeouts,
-// synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
+// with a CompileError naming the feature, of what KFP cannot express (timeouts go to the platform
+// spec, platform.ts; refused here: synchronization, workflow parallelism, failFast: false, stdout outputs, child workflows, cache
 // maxAge, the on-error retry policy).
 import { durationMs } from '../../../spec/duration.js';
-import type { Duration, TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
+import type { TaskSpec, WorkflowSpec } from '../../../spec/schema.js';
 import { hasTemplate } from '../../../expr/template.js';
 import type { CompileContext } from './context.js';
 
@@ -19,24 +19,20 @@ export function checkWorkflow(ctx: CompileContext, spec: WorkflowSpec): void {
 
 /** Throws for the first task-level feature KFP cannot express. */
 export function checkTask(ctx: CompileContext, task: TaskSpec): void {
-  const timeout = task.timeout ?? ctx.spec.defaults?.timeout;
-  if (timeout !== undefined) {
-    ctx.fail('timeout', task.name, `PipelineTaskSpec has no timeout field (found ${String(timeout)}${task.timeout === undefined ? ' from defaults.timeout' : ''})`);
-  }
   if (task.synchronization !== undefined) {
     ctx.fail('synchronization', task.name, 'KFP IR has no mutex or semaphore');
   }
   if (task.workflow !== undefined) {
     ctx.fail('workflow runner', task.name, 'child workflows are not compiled into KFP sub-pipelines yet; run the workflow on the hybrid lane');
   }
-  for (const [name, decl] of Object.entries(task.outputs ?? {})) {
-    if (decl.stdout !== undefined && decl.stdout !== false) {
-      ctx.fail('stdout output', task.name, `output ${name} is read from stdout; KFP reads outputs from files only (write it to $TANDEM_OUTPUTS/${name})`);
-    }
-  }
   const retry = task.retry ?? ctx.spec.defaults?.retry;
-  if (retry?.policy === 'on-error') {
+  if (retry?.policy === 'on-error' && retry.limit > 0) {
     ctx.fail('retry policy on-error', task.name, 'KFP retries a task whenever it fails and cannot limit retries to tasks that could not start');
+  }
+  if (retry?.policy === 'always' && retry.limit > 0) {
+    // The backend writes an Argo retryStrategy without retryPolicy, which Argo reads as
+    // OnFailure: pods that could not run (Argo's Error) are not retried.
+    ctx.fail('retry policy always', task.name, "KFP's retryPolicy has no policy field; the backend's Argo retryStrategy retries only failed containers, not pods that could not run");
   }
   const cache = { ...ctx.spec.defaults?.cache, ...task.cache };
   if (cache.maxAge !== undefined && cache.enabled !== false && !ctx.finallyNames.has(task.name)) {
@@ -47,17 +43,38 @@ export function checkTask(ctx: CompileContext, task: TaskSpec): void {
   }
 }
 
-/** retryPolicy for the task, or undefined without retries. */
+/**
+ * retryPolicy for the task, or undefined without retries. The backend hands these fields to
+ * Argo's retryStrategy as whole seconds (it reads Duration.seconds, dropping nanos), and its
+ * backoffMaxDuration becomes Argo's backoff.maxDuration: a limit on the time spent retrying, not
+ * tandem's cap on one delay. So a sub-second delay is refused, and tandem's maxDuration is
+ * written nowhere when it never caps a delay (the last delay is within it) and refused otherwise.
+ */
 export function retryPolicy(ctx: CompileContext, task: TaskSpec): Record<string, unknown> | undefined {
   const retry = task.retry ?? ctx.spec.defaults?.retry;
   if (!retry || retry.limit === 0) return undefined;
   const backoff = retry.backoff ?? {};
+  const factor = backoff.factor ?? 1;
+  const delayMs = backoff.duration !== undefined ? durationMs(backoff.duration) : undefined;
+  if (delayMs !== undefined && delayMs % 1000 !== 0) {
+    ctx.fail('retry backoff below whole seconds', task.name, `retry.backoff.duration is ${String(backoff.duration)}; the KFP backend passes whole seconds of backoffDuration to Argo and would drop the rest`);
+  }
+  if (backoff.maxDuration !== undefined) {
+    const capMs = durationMs(backoff.maxDuration);
+    const lastDelayMs = (delayMs ?? 0) * factor ** Math.max(0, retry.limit - 1);
+    if (lastDelayMs > capMs) {
+      ctx.fail(
+        'retry maxDuration',
+        task.name,
+        `retry.backoff.maxDuration ${String(backoff.maxDuration)} caps the delay between retries; KFP's backoffMaxDuration limits the whole time spent retrying (Argo's backoff.maxDuration), and KFP has no cap on one delay`,
+      );
+    }
+  }
   return {
     maxRetryCount: retry.limit,
-    ...(backoff.duration !== undefined ? { backoffDuration: protoDuration(backoff.duration) } : {}),
+    ...(delayMs !== undefined ? { backoffDuration: `${delayMs / 1000}s` } : {}),
     // tandem's factor defaults to 1 (a fixed delay); KFP's to 2, so it is always written.
-    backoffFactor: backoff.factor ?? 1,
-    ...(backoff.maxDuration !== undefined ? { backoffMaxDuration: protoDuration(backoff.maxDuration) } : {}),
+    backoffFactor: factor,
   };
 }
 
@@ -82,10 +99,4 @@ export function cacheInputs(ctx: CompileContext, task: TaskSpec): Record<string,
     ...(cache.version !== undefined ? { tandem_cache_version: cache.version } : {}),
     ...(cache.key !== undefined && cache.key.length > 0 ? { tandem_cache_key: cache.key } : {}),
   };
-}
-
-/** google.protobuf.Duration's JSON form: seconds with an `s` suffix. */
-function protoDuration(duration: Duration): string {
-  const seconds = durationMs(duration) / 1000;
-  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(9))}s`;
 }

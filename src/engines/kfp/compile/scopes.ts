@@ -5,10 +5,10 @@
 // channel: surfaced up through DAG outputs from the producer to the lowest common scope, then
 // passed down as `pipelinechannel--…` inputs to the consumer's scope. Dependencies follow the
 // same path, so each DAG lists only its own siblings.
-import type { IrValueDef } from './types.js';
-import { collected } from './types.js';
+import type { IrParameterType, IrValueDef } from './types.js';
+import { collected, literalType } from './types.js';
 
-export type ScopeKind = 'root' | 'exit-handler' | 'condition' | 'loop';
+export type ScopeKind = 'root' | 'exit-handler' | 'finally' | 'condition' | 'loop';
 
 /** One task of a DAG being built; `spec` holds everything but inputs and dependencies. */
 export interface DagTask {
@@ -31,7 +31,7 @@ export class Scope {
   readonly outputs = new Map<string, ScopeOutput>();
   readonly depth: number;
   /** For a loop scope: the input that holds the current item, and its definition. */
-  item?: { input: string; def: IrValueDef };
+  item?: { input: string; def: IrValueDef; items?: readonly unknown[] };
 
   constructor(
     readonly kind: ScopeKind,
@@ -59,7 +59,13 @@ export class Scope {
 export type Source =
   | { kind: 'param'; name: string; def: IrValueDef }
   | { kind: 'output'; task: string; output: string; def: IrValueDef }
-  | { kind: 'item'; loop: Scope; field?: string };
+  | { kind: 'item'; loop: Scope; field?: string }
+  /** The run's outcome: the PipelineTaskFinalStatus KFP hands the exit task (finally tasks only). */
+  | { kind: 'status' };
+
+/** The input of the finally DAG that holds the PipelineTaskFinalStatus of the exit handler. */
+export const RUN_STATUS_INPUT = 'tandem-run-status';
+const RUN_STATUS_DEF: IrValueDef = { kind: 'parameter', type: 'TASK_FINAL_STATUS' };
 
 export interface Binding {
   /** The InputParameterSpec / InputArtifactSpec JSON. */
@@ -83,10 +89,15 @@ export function channelName(source: Source, dagName: (task: string) => string): 
       const input = source.loop.item?.input ?? 'pipelinechannel--loop-item';
       return source.field === undefined ? input : `${input}-subvar-${source.field}`;
     }
+    case 'status':
+      return RUN_STATUS_INPUT;
   }
 }
 
 export class Binder {
+  /** The DAG that runs the finally tasks, whose input holds the run status. */
+  finallyScope?: Scope;
+
   constructor(
     private readonly locations: Locations,
     private readonly dagName: (task: string) => string,
@@ -123,11 +134,16 @@ export class Binder {
   private home(scope: Scope, source: Source): Scope {
     if (source.kind === 'param') return scope.chain()[0] ?? scope;
     if (source.kind === 'item') return source.loop;
+    if (source.kind === 'status') {
+      if (!this.finallyScope) throw new Error('internal: run.status outside the finally tasks');
+      return this.finallyScope;
+    }
     return lowestCommon(scope, this.location(source.task).scope);
   }
 
   private direct(scope: Scope, source: Source): Binding {
     if (source.kind === 'param') return { spec: { componentInputParameter: source.name }, def: source.def };
+    if (source.kind === 'status') return { spec: { componentInputParameter: RUN_STATUS_INPUT }, def: RUN_STATUS_DEF };
     if (source.kind === 'item') {
       const item = source.loop.item;
       if (!item) throw new Error(`internal: loop ${source.loop.component} has no item input`);
@@ -135,9 +151,11 @@ export class Binder {
         const spec = item.def.kind === 'artifact' ? { componentInputArtifact: item.input } : { componentInputParameter: item.input };
         return { spec, def: item.def };
       }
+      // The selected field keeps its JSON type; typed as the items' field type (when the items are
+      // known), conditions and tasks read a number as a number, not as its text.
       return {
         spec: { componentInputParameter: item.input, parameterExpressionSelector: `parseJson(string_value)[${JSON.stringify(source.field)}]` },
-        def: { kind: 'parameter', type: 'STRING' },
+        def: { kind: 'parameter', type: fieldType(item.items, source.field) ?? 'STRING' },
       };
     }
     const loc = this.location(source.task);
@@ -179,6 +197,19 @@ export class Binder {
     if (!loc) throw new Error(`internal: task ${task} has not been placed yet`);
     return loc;
   }
+}
+
+/** The type every item gives `field`, when the items are known and agree; else undefined. */
+function fieldType(items: readonly unknown[] | undefined, field: string): IrParameterType | undefined {
+  if (!items || items.length === 0) return undefined;
+  const values: unknown[] = [];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || !(field in item)) return undefined;
+    values.push((item as Record<string, unknown>)[field]);
+  }
+  const types = new Set(values.map(literalType));
+  if (types.size === 2 && types.has('NUMBER_INTEGER') && types.has('NUMBER_DOUBLE')) return 'NUMBER_DOUBLE';
+  return types.size === 1 ? [...types][0] : undefined;
 }
 
 function outputBinding(producerTask: string, key: string, def: IrValueDef): Binding {

@@ -4,7 +4,7 @@
 import { CompileError } from '../../../errors.js';
 import type { ArtifactType, ParamDecl, ParamType } from '../../../spec/schema.js';
 
-export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT';
+export type IrParameterType = 'STRING' | 'NUMBER_INTEGER' | 'NUMBER_DOUBLE' | 'BOOLEAN' | 'LIST' | 'STRUCT' | 'TASK_FINAL_STATUS';
 
 /** A component input or output: a parameter of a type, or an artifact (maybe a list of them). */
 export type IrValueDef =
