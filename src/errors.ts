@@ -92,11 +92,20 @@ export class NotFoundError extends TandemError {
 /** The store could not be opened or written: the data directory is unusable. */
 export class StoreError extends TandemError {
   readonly code = 'STORE';
-  override readonly retryable = true;
+  override readonly retryable: boolean = true;
   override readonly exitCode = 4;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreError';
+  }
+}
+
+/** A write or read on a store that was closed: it fails the same way however often it is tried. */
+export class StoreClosedError extends StoreError {
+  override readonly retryable = false;
+  constructor(path: string, action: string) {
+    super(`${action} (${path}): the store is closed`);
+    this.name = 'StoreClosedError';
   }
 }
 

@@ -208,11 +208,11 @@ void describe('SqliteStore', () => {
     }
   });
 
-  void it('reports use after close as StoreError', async () => {
+  void it('reports use after close as a StoreError that is not retried', async () => {
     const store = await openStore({ home: tempHome() });
     await store.close();
     await store.close();
-    await assert.rejects(store.getRun('x'), StoreError);
+    await assert.rejects(store.getRun('x'), (error: unknown) => error instanceof StoreError && !error.retryable);
   });
 
   void it('round-trips a batch of 40,000 writes', async () => {

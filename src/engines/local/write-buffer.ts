@@ -5,6 +5,7 @@
 // what finished is what a resume must not run again, so its window of loss is kept smallest.
 // Flushing is off the scheduling path: a task's dependants start without waiting for it.
 import type { RunWriter, StoreWrite } from '../../store/ports/runs.js';
+import { TandemError } from '../../errors.js';
 import { TERMINAL_TASK_STATUSES } from '../model.js';
 import { backoffDelay } from '../../util/backoff.js';
 
@@ -13,14 +14,21 @@ const FLUSH_DELAY_MS = 5;
 /** A batch this large is committed at once. */
 const MAX_BATCH = 4096;
 
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class WriteBuffer {
   private queue: StoreWrite[] = [];
   /** Index in `queue` of the pending write for each task attempt, so a newer row replaces it. */
   private taskRunSlots = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Set while a failed batch waits to be tried again. */
+  private retryTimer: NodeJS.Timeout | undefined;
   private immediate = false;
   private flushing: Promise<void> | undefined;
-  private waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+  private waiters: Waiter[] = [];
   private failures = 0;
   private closed = false;
 
@@ -50,10 +58,17 @@ export class WriteBuffer {
     this.schedule(this.queue.length >= MAX_BATCH || isFinalTaskRun(write));
   }
 
-  /** Commits what is queued, then takes no more writes. */
+  /**
+   * Commits everything queued, including what is pushed while a batch commits, then takes no
+   * more writes. Whatever still fails to commit is dropped with the buffer: nothing retries
+   * against a store its owner is about to close.
+   */
   async close(): Promise<void> {
-    await this.flushed();
-    this.closed = true;
+    try {
+      while (this.queue.length > 0 || this.flushing) await this.flushed();
+    } finally {
+      this.abandon();
+    }
   }
 
   /** Resolves once everything pushed so far is committed. */
@@ -66,6 +81,7 @@ export class WriteBuffer {
   }
 
   private schedule(now: boolean): void {
+    if (this.closed) return;
     if (now && !this.immediate) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -80,39 +96,74 @@ export class WriteBuffer {
   private async flush(): Promise<void> {
     this.timer = undefined;
     this.immediate = false;
-    if (this.flushing) {
-      await this.flushing;
-      if (this.queue.length > 0 || this.waiters.length > 0) this.schedule(this.waiters.length > 0);
-      return;
-    }
+    // One batch at a time, and none while a failed one waits out its pause: the running commit,
+    // or the retry, schedules what was queued meanwhile.
+    if (this.flushing || this.retryTimer || this.closed) return;
     const batch = this.queue;
     const waiters = this.waiters;
     this.queue = [];
     this.taskRunSlots = new Map();
     this.waiters = [];
-    this.flushing = batch.length > 0 ? this.store.applyWrites(batch) : Promise.resolve();
-    try {
-      await this.flushing;
-      this.failures = 0;
+    if (batch.length === 0) {
+      // Only waiters, for writes an earlier batch committed: nothing to apply.
       for (const waiter of waiters) waiter.resolve();
-    } catch (error) {
-      // Keep the batch: it goes again, ahead of anything newer, after a short pause. Rows of the
-      // failed batch are not replaced in place any more; later versions simply follow them.
-      this.queue = [...batch, ...this.queue];
-      this.taskRunSlots = new Map();
-      this.waiters = [...waiters, ...this.waiters];
-      this.failures += 1;
-      this.onError(error);
-      if (this.failures >= 5) {
-        const failed = this.waiters;
-        this.waiters = [];
-        for (const waiter of failed) waiter.reject(error);
-      }
-      setTimeout(() => this.schedule(false), backoffDelay({ initialMs: 100, maxMs: 1000 }, this.failures - 1)).unref();
-    } finally {
-      this.flushing = undefined;
+      return;
     }
-    if (this.queue.length > 0) this.schedule(this.waiters.length > 0);
+    this.flushing = this.commit(batch, waiters);
+    await this.flushing;
+    this.flushing = undefined;
+    if (!this.retryTimer && (this.queue.length > 0 || this.waiters.length > 0)) this.schedule(this.waiters.length > 0);
+  }
+
+  /** Applies one batch; never rejects (a failure is retried, or ends the buffer). */
+  private async commit(batch: StoreWrite[], waiters: Waiter[]): Promise<void> {
+    try {
+      await this.store.applyWrites(batch);
+    } catch (error) {
+      this.failed(error, batch, waiters);
+      return;
+    }
+    this.failures = 0;
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private failed(error: unknown, batch: StoreWrite[], waiters: Waiter[]): void {
+    this.onError(error);
+    if (error instanceof TandemError && !error.retryable) {
+      // A closed or unusable store fails the same way every time: stop, rather than spin.
+      for (const waiter of [...waiters, ...this.waiters]) waiter.reject(error);
+      this.waiters = [];
+      this.abandon();
+      return;
+    }
+    // Keep the batch: it goes again, ahead of anything newer, after a pause. Rows of the failed
+    // batch are not replaced in place any more; later versions simply follow them.
+    this.queue = [...batch, ...this.queue];
+    this.taskRunSlots = new Map();
+    this.waiters = [...waiters, ...this.waiters];
+    this.failures += 1;
+    if (this.failures >= 5) {
+      const failed = this.waiters;
+      this.waiters = [];
+      for (const waiter of failed) waiter.reject(error);
+    }
+    const pause = backoffDelay({ initialMs: 100, maxMs: 1000 }, this.failures - 1);
+    // Unref'd: a store that keeps failing does not keep the process alive by itself.
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.schedule(true);
+    }, pause).unref();
+  }
+
+  /** Takes no more writes and drops what is queued; timers stop. */
+  private abandon(): void {
+    this.closed = true;
+    this.queue = [];
+    this.taskRunSlots = new Map();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = undefined;
+    this.retryTimer = undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 // SqliteStore: the Store port over one SQLite file. Methods are async to fit the port (Postgres
 // later); the work inside is synchronous. Driver errors surface as StoreError naming the file.
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, StoreClosedError } from '../../errors.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { IncomingEvent, StoredEvent } from '../../events/model.js';
 import type { Store } from '../store.js';
@@ -104,7 +104,7 @@ export class SqliteStore implements Store {
     try {
       return fn();
     } catch (err) {
-      throw toStoreError(err, this.path, action);
+      throw this.failure(err, action);
     }
   }
 
@@ -113,8 +113,13 @@ export class SqliteStore implements Store {
     try {
       return await this.group.run(fn);
     } catch (err) {
-      throw toStoreError(err, this.path, action);
+      throw this.failure(err, action);
     }
+  }
+
+  /** A closed store says so as a typed error that is not retried; anything else names the file. */
+  private failure(err: unknown, action: string): Error {
+    return this.db.open ? toStoreError(err, this.path, action) : new StoreClosedError(this.path, action);
   }
 
   async createRun(run: RunRecord): Promise<void> {
