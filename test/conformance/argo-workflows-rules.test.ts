@@ -5,7 +5,7 @@
 // Workflow, WorkflowTemplate and CronWorkflow, both example projects, and one case per row of
 // docs/compile.md's feature table.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -19,7 +19,7 @@ import { CompileError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import { buildPolicy } from '../../src/router/index.js';
 import { loadWorkflowFile, validateWorkflow } from '../../src/spec/index.js';
-import { CORPUS_DIR, requireShared } from '../helpers/shared.js';
+import { CORPUS_DIR, requireShared, yamlFiles } from '../helpers/shared.js';
 import { ARGO_FEATURE_ROWS } from './argo-feature-cases.js';
 import { loadArgoValidator } from './argo-schema.js';
 import { checkArgoManifests } from './rules/argo-workflows/index.js';
@@ -32,15 +32,6 @@ const UPSTREAM_BROKEN: Record<string, RegExp> = {
   'fun-with-gifs.yaml': /metadata: needs name or generateName/,
   'k8s-jobs.yaml': /metadata: needs name or generateName/,
 };
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      return statSync(path).isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry) ? [path] : [];
-    })
-    .sort();
-}
 
 function documents(text: string): unknown[] {
   return parseAllDocuments(text).map((doc) => doc.toJS() as unknown);

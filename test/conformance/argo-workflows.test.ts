@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { CompileError } from '../../src/errors.js';
 import { argoManifestYaml, argoSupportingObjects, compileToArgo, type ArgoCompileOptions } from '../../src/engines/argo/compile/index.js';
 import { loadWorkflowFile } from '../../src/spec/index.js';
-import { CORPUS_DIR, requireShared } from '../helpers/shared.js';
+import { CORPUS_DIR, requireShared, yamlFiles } from '../helpers/shared.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
 import { ARGO_KINDS, loadArgoValidator, type ArgoValidator } from './argo-schema.js';
 import { checkArgoManifests } from './rules/argo-workflows/index.js';
@@ -32,15 +32,6 @@ const KINDS: Array<[string, ArgoCompileOptions]> = [
   ['WorkflowTemplate', { kind: 'WorkflowTemplate' }],
   ['CronWorkflow', { schedule: { schedules: ['0 2 * * *'], timezone: 'Europe/Paris', concurrencyPolicy: 'Forbid' } }],
 ];
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      return statSync(path).isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry) ? [path] : [];
-    })
-    .sort();
-}
 
 function assertValid(validate: ArgoValidator, manifest: unknown, label: string): void {
   const result = validate(manifest);

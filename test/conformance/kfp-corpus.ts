@@ -1,18 +1,7 @@
-// Reading KFP IR files for the conformance tests: the YAML files under a folder, and one file's
-// documents (a PipelineSpec, then optionally its platform spec).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Reading KFP IR files for the conformance tests: one file's documents (a PipelineSpec, then
+// optionally its platform spec). The YAML files under a folder come from test/helpers/shared.ts.
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-
-export function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      return statSync(path).isDirectory() ? yamlFiles(path) : [path];
-    })
-    .filter((path) => /\.ya?ml$/.test(path))
-    .sort();
-}
 
 /** The documents of IR text; the reason when the yaml package cannot read it as YAML 1.2. */
 export function irDocuments(text: string): { documents: unknown[] } | { unreadable: string } {

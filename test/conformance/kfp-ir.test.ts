@@ -9,9 +9,9 @@ import { describe, it, type TestContext } from 'node:test';
 import { CompileError } from '../../src/errors.js';
 import { compileToKfp, kfpIrYaml, kfpPlatformSpec, loadKfpIrValidator, type KfpIrValidator } from '../../src/engines/kfp/compile/index.js';
 import { loadWorkflowFile } from '../../src/spec/index.js';
-import { CORPUS_DIR, SPECS_DIR, requireShared } from '../helpers/shared.js';
+import { CORPUS_DIR, SPECS_DIR, requireShared, yamlFiles } from '../helpers/shared.js';
 import { matchSnapshot } from '../helpers/snapshot.js';
-import { readIr, yamlFiles } from './kfp-corpus.js';
+import { readIr } from './kfp-corpus.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const SNAPSHOTS = resolve(import.meta.dirname, '../engines/kfp/__snapshots__');

@@ -12,8 +12,8 @@ import { compileToKfp, kfpIrYaml, loadKfpIrValidator, type KfpIrValidator } from
 import { CompileError } from '../../src/errors.js';
 import { defaultPolicy } from '../../src/router/route.js';
 import { loadWorkflowFile } from '../../src/spec/index.js';
-import { CORPUS_DIR, SPECS_DIR, requireShared } from '../helpers/shared.js';
-import { irDocuments, readIr, yamlFiles } from './kfp-corpus.js';
+import { CORPUS_DIR, SPECS_DIR, requireShared, yamlFiles } from '../helpers/shared.js';
+import { irDocuments, readIr } from './kfp-corpus.js';
 import { generatedWorkflows } from './kfp-generated.js';
 import { loadKfpRules, type KfpRules, type Problem } from './rules/kfp/index.js';
 

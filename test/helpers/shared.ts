@@ -2,7 +2,7 @@
 // conformance tests. A test that needs it calls requireShared(t) first: where the folder is absent
 // (a user's fresh clone) it skips with a message, except under CI=true, where absence is a failure
 // (test/helpers/skip.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { requireHere, suiteRequires } from './skip.js';
@@ -27,4 +27,14 @@ export function requireShared(t: TestContext): boolean {
 /** describe() options for a block that needs `path` inside the shared folder (see suiteRequires). */
 export function suiteRequiresShared(suite: string, path: string): { skip?: string } {
   return suiteRequires(suite, absent(path), HINT);
+}
+
+/** The YAML files under `dir` (a corpus folder), at any depth, sorted by path. */
+export function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry) ? [path] : [];
+    })
+    .sort();
 }
