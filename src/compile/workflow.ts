@@ -21,7 +21,7 @@ export async function compileWorkflow(
   const projectDir = containerDir(layout, baseDir);
   if (effective === 'argo') {
     const manifest = compileToArgo(spec, { ...settings.argo, projectDir });
-    return [{ name: `${spec.name}.argo.yaml`, kind: argoKind(manifest, spec, settings), source: spec.name, ...tag, yaml: argoFileYaml(manifest, spec, settings), applies: true }];
+    return [{ name: `${spec.name}.argo.yaml`, ...argoFile(manifest, spec, settings), source: spec.name, ...tag, applies: true }];
   }
   if (effective === 'kfp') {
     const ir = compileToKfp(spec, { ...settings.kfp, projectDir });
@@ -29,19 +29,21 @@ export async function compileWorkflow(
   }
   const hybrid = await compileHybridIn(spec, baseDir, settings, layout);
   return [
-    { name: `${spec.name}.argo.yaml`, kind: argoKind(hybrid.workflow, spec, settings), source: spec.name, ...tag, yaml: argoFileYaml(hybrid.workflow, spec, settings), applies: true },
+    { name: `${spec.name}.argo.yaml`, ...argoFile(hybrid.workflow, spec, settings), source: spec.name, ...tag, applies: true },
     ...hybrid.pipelines.map((p) => ({ name: `${p.name}.kfp.yaml`, kind: 'PipelineSpec', source: `${spec.name} (${p.startedBy.join(', ')})`, ...tag, yaml: kfpIrYaml(p.ir), applies: false, startedFromImage: true as const })),
   ];
 }
 
-/** The Argo manifest, then the objects it needs (its semaphores' ConfigMaps), one YAML document each. */
-function argoFileYaml(manifest: Record<string, unknown>, spec: WorkflowSpec, settings: CompileSettings): string {
-  return [manifest, ...argoSupportingObjects(spec, settings.argo)].map(argoManifestYaml).join('---\n');
-}
-
-function argoKind(manifest: Record<string, unknown>, spec: WorkflowSpec, settings: CompileSettings): string {
-  const extra = argoSupportingObjects(spec, settings.argo).length;
-  return extra > 0 ? `${String(manifest.kind)} + ${extra} ConfigMap` : String(manifest.kind);
+/**
+ * The Argo manifest, then the objects it needs (its semaphores' ConfigMaps), one YAML document
+ * each; the kind says how many of those there are.
+ */
+function argoFile(manifest: Record<string, unknown>, spec: WorkflowSpec, settings: CompileSettings): { kind: string; yaml: string } {
+  const supporting = argoSupportingObjects(spec, settings.argo);
+  return {
+    kind: supporting.length > 0 ? `${String(manifest.kind)} + ${supporting.length} ConfigMap` : String(manifest.kind),
+    yaml: [manifest, ...supporting].map(argoManifestYaml).join('---\n'),
+  };
 }
 
 /** The hybrid compiler with every folder (the workflow's, its children's) placed by the layout. */
