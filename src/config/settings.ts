@@ -32,6 +32,17 @@ const IMAGE_PATTERN = '^[^\\s]+$';
 /** MLflow's own variable for its token, used when mlflow.token is not set. */
 export const MLFLOW_TOKEN_FALLBACK_ENV = 'MLFLOW_TRACKING_TOKEN';
 
+/** An `images.*` setting: an image reference `tandem compile` writes, with its flag and default. */
+function imageSetting(description: string, options: { flag: string; image: string; see?: string[] }) {
+  return fileSetting({
+    type: Type.String({ pattern: IMAGE_PATTERN }),
+    description,
+    see: options.see ?? ['compile.md'],
+    flag: { name: options.flag, usage: `compile ${options.flag} IMAGE` },
+    default: { value: options.image },
+  });
+}
+
 /** As many tasks at once as the machine has CPUs. */
 export function defaultConcurrency(): number {
   return availableParallelism();
@@ -229,36 +240,22 @@ export const SETTINGS = {
     see: ['compile.md'],
     default: { doc: "Argo's default artifact repository" },
   }),
-  'images.tandem': fileSetting({
-    type: Type.String({ pattern: IMAGE_PATTERN }),
-    description:
-      "The image with tandem's CLI (the root Dockerfile builds it): `tandem serve` in deploy/, and the hybrid lane's ML steps, which run `tandem kfp run` in it.",
-    see: ['deploy.md', 'compile.md'],
-    flag: { name: '--tandem-image', usage: 'compile --tandem-image IMAGE' },
-    default: { value: DEFAULT_TANDEM_IMAGE },
+  'images.tandem': imageSetting(
+    "The image with tandem's CLI (the root Dockerfile builds it): `tandem serve` in deploy/, and the hybrid lane's ML steps, which run `tandem kfp run` in it.",
+    { flag: '--tandem-image', image: DEFAULT_TANDEM_IMAGE, see: ['deploy.md', 'compile.md'] },
+  ),
+  'images.node': imageSetting('`tandem compile`: the image `node` tasks without an image of their own run in; it needs Node.js (and tsx for `.ts` modules).', {
+    flag: '--node-image',
+    image: DEFAULT_NODE_IMAGE,
   }),
-  'images.node': fileSetting({
-    type: Type.String({ pattern: IMAGE_PATTERN }),
-    description: '`tandem compile`: the image `node` tasks without an image of their own run in; it needs Node.js (and tsx for `.ts` modules).',
-    see: ['compile.md'],
-    flag: { name: '--node-image', usage: 'compile --node-image IMAGE' },
-    default: { value: DEFAULT_NODE_IMAGE },
-  }),
-  'images.default': fileSetting({
-    type: Type.String({ pattern: IMAGE_PATTERN }),
-    description: "`tandem compile`: the image of process and script tasks without `image` or `defaults.image`. A Node image, since tandem's own examples run `node` in process tasks.",
-    see: ['compile.md'],
-    flag: { name: '--image', usage: 'compile --image IMAGE' },
-    default: { value: DEFAULT_NODE_IMAGE },
-  }),
-  'images.tasks': fileSetting({
-    type: Type.String({ pattern: IMAGE_PATTERN }),
-    description:
-      "`tandem compile --image-recipe DIR`: the name of the project's task image that recipe builds (the workflows' folders, Node.js with tsx, tandem); every task without an image of its own then runs in it.",
-    see: ['compile.md', 'deploy.md'],
-    flag: { name: '--tasks-image', usage: 'compile --tasks-image IMAGE' },
-    default: { value: DEFAULT_TASKS_IMAGE },
-  }),
+  'images.default': imageSetting(
+    "`tandem compile`: the image of process and script tasks without `image` or `defaults.image`. A Node image, since tandem's own examples run `node` in process tasks.",
+    { flag: '--image', image: DEFAULT_NODE_IMAGE },
+  ),
+  'images.tasks': imageSetting(
+    "`tandem compile --image-recipe DIR`: the name of the project's task image that recipe builds (the workflows' folders, Node.js with tsx, tandem); every task without an image of its own then runs in it.",
+    { flag: '--tasks-image', image: DEFAULT_TASKS_IMAGE, see: ['compile.md', 'deploy.md'] },
+  ),
   namespace: fileSetting({
     type: Type.String({ pattern: WORKFLOW_NAME_PATTERN, maxLength: 63 }),
     description: 'The namespace of the workflows that do not name one; API tokens are scoped to namespaces.',
