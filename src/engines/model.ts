@@ -55,6 +55,33 @@ export interface RunRouting {
   engines: { orchestration: string; ml: string };
 }
 
+/**
+ * Where a run executes on a remote engine (Argo Workflows, Kubeflow Pipelines): what tandem needs
+ * to find it again after a restart, and to link to it. Set by the engine once the remote object exists.
+ */
+export interface RemoteRunRef {
+  /** The engine holding it (`argo`, `kfp`). */
+  engine: string;
+  /** The remote object's id: an Argo Workflow's name, a KFP run's run_id. */
+  id: string;
+  /** The Kubernetes namespace (Argo) or KFP namespace, when it has one. */
+  namespace?: string;
+  /** The remote object's uid, where the engine has one (Argo). */
+  uid?: string;
+  /** The run's page in the engine's own UI, when its base URL is configured. */
+  url?: string;
+}
+
+/** A child run of a `workflow` task is its lane's ML step; any other run is the orchestration. */
+export function laneStepOf(origin: RunOrigin): 'orchestration' | 'ml' {
+  return origin.kind === 'parent' ? 'ml' : 'orchestration';
+}
+
+/** The engine a run is bound to by its recorded routing; runs recorded before routing ran locally. */
+export function engineOf(run: { origin: RunOrigin; routing?: RunRouting }): string {
+  return run.routing?.engines[laneStepOf(run.origin)] ?? 'local';
+}
+
 export interface RunOrigin {
   /** parent: a child run started by a `workflow` task; detail holds the parent's runId, task and attempt. */
   kind: 'cli' | 'api' | 'event' | 'schedule' | 'resume' | 'parent';

@@ -10,7 +10,7 @@ import { runRouterFromConfig, type LaneOverride, type RunRouter } from '../route
 import type { EngineName, LanesConfig, RoutingConfig } from '../router/types.js';
 import type { RunReader, RunRecord } from '../store/ports/runs.js';
 import type { CloseOptions, Engine, LogChunk, LogOptions, SubmitRequest } from './engine.js';
-import type { RunEvent } from './model.js';
+import { engineOf, type RunEvent } from './model.js';
 
 /**
  * The engines that execute runs in this build. The configuration refuses a lane bound to any other
@@ -23,8 +23,6 @@ import type { RunEvent } from './model.js';
  */
 const EXECUTABLE_HERE: ReadonlySet<string> = new Set<EngineName>(['local']);
 const FALLBACK_ENGINE: EngineName = 'local';
-/** Runs recorded before the router's decision was (store migration 007) all ran on the local engine. */
-const ENGINE_BEFORE_ROUTING: EngineName = 'local';
 
 /** True when runs bound to `engine` execute on it in this build; false when they fall back to local. */
 export function isRunnableHere(engine: string): boolean {
@@ -130,7 +128,7 @@ export class Engines {
   private async engineOf(runId: string): Promise<Engine> {
     const run = await this.options.runs.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    return this.executor(run.routing?.engines[stepOf(run)] ?? ENGINE_BEFORE_ROUTING);
+    return this.executor(engineOf(run));
   }
 
   /** The registered engine that executes runs bound to `bound`, falling back as EXECUTABLE_HERE says. */
@@ -147,7 +145,3 @@ export class Engines {
   }
 }
 
-/** A child run of a `workflow` task is an ML step of its lane; any other run is the orchestration. */
-function stepOf(run: RunRecord): LaneStep {
-  return run.origin.kind === 'parent' ? 'ml' : 'orchestration';
-}

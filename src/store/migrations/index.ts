@@ -10,8 +10,9 @@ import { migration007 } from './007_routing.js';
 import { migration008 } from './008_run_options.js';
 import { migration009 } from './009_mlflow_lease.js';
 import { migration010 } from './010_sync_locks.js';
+import { migration011 } from './011_remote_runs.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];

@@ -1,7 +1,7 @@
 // The runs role: runs, their task runs, events, outputs, artifacts and metrics (the tables the
 // engine writes as a run moves). Split in two: what anyone may read (reports, the API, watchers,
 // tracking) and what only the process executing runs writes (creation, batched writes, ownership).
-import type { ArtifactRef, RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
+import type { ArtifactRef, RemoteRunRef, RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
 
 export interface RunRecord {
@@ -33,6 +33,11 @@ export interface RunRecord {
   routing?: RunRouting;
   /** Submitted with noCache (`tandem run --no-cache`; migration 008): a resumed run keeps it. */
   noCache?: boolean;
+  /**
+   * Where the run lives on its remote engine (migration 011), once that engine created it there.
+   * The engine a run is bound to is not stored in the record: engineOf(run) derives it from routing.
+   */
+  remote?: RemoteRunRef;
 }
 
 /** One attempt of one task (or of one forEach iteration: task `name[i]`). */
@@ -119,6 +124,8 @@ export type StoreWrite =
   | { kind: 'output'; record: OutputRecord }
   | { kind: 'artifact'; record: RunArtifactRecord }
   | { kind: 'metric'; record: MetricRecord }
+  /** Records (or replaces) where the run lives on its remote engine. */
+  | { kind: 'remote'; runId: string; remote: RemoteRunRef }
   /** Replaces everything recorded as consumed by (runId, task) with `inputs`. */
   | { kind: 'inputs'; runId: string; task: string; inputs: TaskInputRecord[] };
 
@@ -129,6 +136,8 @@ export interface RunFilter {
   experiment?: string;
   /** Only runs the router sent to this lane. */
   lane?: 'kubeflow' | 'argo' | 'hybrid';
+  /** Only runs bound to this engine (`local`, `argo`, `kfp`; see engineOf). */
+  engine?: string;
   limit?: number;
   /** Runs created before this id's creation (paging, newest first). */
   before?: string;

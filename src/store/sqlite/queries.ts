@@ -35,6 +35,10 @@ export class RunLister {
       where.push('lane = ?');
       params.push(filter.lane);
     }
+    if (filter.engine !== undefined) {
+      where.push('engine = ?');
+      params.push(filter.engine);
+    }
     if (filter.experiment !== undefined) {
       where.push('experiment = ?');
       params.push(filter.experiment);

@@ -1,6 +1,6 @@
 // Row shapes as SQLite returns them, and their mapping to the port's records. NULL columns become
 // absent keys (not `undefined` values), so records round-trip under deepStrictEqual.
-import type { RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
+import type { RemoteRunRef, RunOrigin, RunRouting, RunStatus, TaskStatus } from '../../engines/model.js';
 import type { WorkflowSpec } from '../../spec/schema.js';
 import type { MetricRecord, OutputRecord, RunArtifactRecord, RunEventRecord, RunRecord, TaskRunRecord } from '../ports/runs.js';
 
@@ -29,6 +29,9 @@ export interface RunRow {
   routing: string | null;
   /** Added by migration 008. */
   no_cache: number;
+  /** Added by migration 011 (engine is engineOf(run), a column for filtering only: the record derives it). */
+  engine: string;
+  remote: string | null;
 }
 
 export interface TaskRunRow {
@@ -117,6 +120,7 @@ export function runFromRow(row: RunRow): RunRecord {
   if (row.experiment !== null) run.experiment = row.experiment;
   if (row.routing !== null) run.routing = JSON.parse(row.routing) as RunRouting;
   if (row.no_cache === 1) run.noCache = true;
+  if (row.remote !== null) run.remote = JSON.parse(row.remote) as RemoteRunRef;
   return run;
 }
 

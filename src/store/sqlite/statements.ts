@@ -28,6 +28,7 @@ export type InsertRunParams = [
   lane: Nullable<string>,
   routing: Nullable<string>,
   noCache: number,
+  engine: string,
 ];
 
 type InsertEventParams = [
@@ -92,6 +93,7 @@ export interface Statements {
   insertEvent: Statement<InsertEventParams>;
   /** started_at is kept once set; finished_at follows the status (NULL when not terminal). */
   updateRun: Statement<UpdateRunParams>;
+  setRemote: Statement<[remote: string, id: string]>;
   upsertTaskRun: Statement<UpsertTaskRunParams>;
   upsertOutput: Statement<UpsertOutputParams>;
   upsertArtifact: Statement<UpsertArtifactParams>;
@@ -114,18 +116,19 @@ export function prepareStatements(db: SqliteDatabase): Statements {
   return {
     insertRun: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache, engine)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRunIfAbsent: db.prepare<InsertRunParams>(
       `INSERT INTO runs (id, workflow, version, status, message, params, spec, base_dir, source_file, origin,
-         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, started_at, finished_at, owner, owner_pid, cancel_requested, outputs, experiment, lane, routing, no_cache, engine)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     insertEvent: db.prepare<InsertEventParams>(
       'INSERT INTO run_events (run_id, time, task, attempt, status, message) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    setRemote: db.prepare<[string, string]>('UPDATE runs SET remote = ? WHERE id = ?'),
     updateRun: db.prepare<UpdateRunParams>(
       `UPDATE runs SET status = ?, message = ?, started_at = COALESCE(started_at, ?), finished_at = ?,
          outputs = COALESCE(?, outputs)

@@ -2,6 +2,7 @@
 // later); the work inside is synchronous. Driver errors surface as StoreError naming the file.
 import { NotFoundError, StoreClosedError } from '../../errors.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { engineOf } from '../../engines/model.js';
 import type { IncomingEvent, StoredEvent } from '../../events/model.js';
 import type { Store } from '../store.js';
 import type { CacheEntryFilter, CacheEntryRecord } from '../ports/cache.js';
@@ -360,5 +361,6 @@ function runParams(run: RunRecord): InsertRunParams {
     run.routing?.lane ?? null,
     toJson(run.routing),
     run.noCache === true ? 1 : 0,
+    engineOf(run),
   ];
 }

@@ -60,6 +60,11 @@ function applyOne(s: Statements, write: StoreWrite, tracking: TrackingTables): v
       s.insertMetric.run(r.runId, r.task, r.name, Number.isNaN(r.value) ? null : r.value, r.step ?? null, r.time);
       return;
     }
+    case 'remote': {
+      const info = s.setRemote.run(JSON.stringify(write.remote), write.runId);
+      if (info.changes === 0) throw new StoreError(`run ${JSON.stringify(write.runId)} does not exist`);
+      return;
+    }
     case 'inputs':
       tracking.replaceInputs(write.runId, write.task, write.inputs);
       return;

@@ -51,6 +51,20 @@ export function runReadContract(getStore: () => RunStore): void {
       assert.deepEqual(await store.listRuns({ workflow: 'unknown' }), []);
     });
 
+    void it('filters by the engine the routing binds each run to, a child run by its ML step', async () => {
+      const store = getStore();
+      const routing = (orchestration: string, ml: string) => ({ lane: 'hybrid' as const, rule: 'r', reasons: [], engines: { orchestration, ml } });
+      const old = makeRun({ createdAt: 100 });
+      const onArgo = makeRun({ createdAt: 200, routing: routing('argo', 'kfp') });
+      const child = makeRun({ createdAt: 300, routing: routing('argo', 'kfp'), origin: { kind: 'parent', detail: { runId: onArgo.id } } });
+      const local = makeRun({ createdAt: 400, routing: routing('local', 'local') });
+      for (const run of [old, onArgo, child, local]) await store.createRun(run);
+      assert.deepEqual((await store.listRuns({ engine: 'local' })).map((r) => r.id), [local.id, old.id], 'a run without routing ran locally');
+      assert.deepEqual((await store.listRuns({ engine: 'argo' })).map((r) => r.id), [onArgo.id]);
+      assert.deepEqual((await store.listRuns({ engine: 'kfp', workflow: child.workflow })).map((r) => r.id), [child.id]);
+      assert.deepEqual(await store.listRuns({ engine: 'nope' }), []);
+    });
+
     void it('leaves out the runs of one owner with notOwnedBy, keeping runs without one', async () => {
       const store = getStore();
       const mine = makeRun({ createdAt: 100, status: 'Running', owner: 'host:1:me', ownerPid: 1 });

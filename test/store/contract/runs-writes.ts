@@ -109,6 +109,20 @@ export function runWriteContract(getStore: () => RunStore): void {
       assert.equal((await store.listRunEvents(run.id)).length, 2);
     });
 
+    void it("records and replaces where a run lives on its remote engine, and rejects an unknown run's", async () => {
+      const store = getStore();
+      const run = makeRun();
+      await store.createRun(run);
+      assert.equal((await store.getRun(run.id))?.remote, undefined);
+      await store.applyWrites([{ kind: 'remote', runId: run.id, remote: { engine: 'argo', id: 'ingest-01abc', namespace: 'data' } }]);
+      const uid = '7f3c9d2e-0000-4000-8000-000000000001';
+      const remote = { engine: 'argo', id: 'ingest-01abc', namespace: 'data', uid, url: 'https://argo.example/workflows/data/ingest-01abc' };
+      await store.applyWrites([{ kind: 'remote', runId: run.id, remote }]);
+      assert.deepEqual((await store.getRun(run.id))?.remote, remote);
+      assert.deepEqual((await store.listRuns())[0]?.remote, remote);
+      await assert.rejects(store.applyWrites([{ kind: 'remote', runId: 'no-such-run', remote }]), StoreError);
+    });
+
     void it('rejects a run write for an unknown run, rolling back the batch', async () => {
       const store = getStore();
       const run = makeRun();
