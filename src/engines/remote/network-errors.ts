@@ -32,8 +32,9 @@ function innermostMessage(error: unknown): string {
   return message;
 }
 
+/** Node's TLS codes and OpenSSL's verify codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ...). */
 function isTlsCode(code: string): boolean {
-  return code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('CERT') || code === 'EPROTO';
+  return /^ERR_(TLS|SSL)_|CERT|^UNABLE_TO_|SELF_SIGNED|^HOSTNAME_MISMATCH$|^EPROTO$/.test(code);
 }
 
 /** A clean stand-in for the original cause: its code and redacted message only. */
