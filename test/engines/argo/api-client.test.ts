@@ -54,7 +54,7 @@ describe('ArgoClient', () => {
       [() => client.createWorkflowTemplate('argo', { metadata: { name: 't' }, spec: {} }), 'POST', '/api/v1/workflow-templates/argo', { namespace: 'argo', template: { metadata: { name: 't' }, spec: {} } }],
       [() => client.listWorkflowTemplates('argo'), 'GET', '/api/v1/workflow-templates/argo', undefined],
       [() => client.deleteWorkflowTemplate('argo', 't'), 'DELETE', '/api/v1/workflow-templates/argo/t', undefined],
-      [() => client.createCronWorkflow('argo', { metadata: { name: 'c' }, spec: { schedule: '* * * * *', workflowSpec: {} } }), 'POST', '/api/v1/cron-workflows/argo', { namespace: 'argo', cronWorkflow: { metadata: { name: 'c' }, spec: { schedule: '* * * * *', workflowSpec: {} } } }],
+      [() => client.createCronWorkflow('argo', { metadata: { name: 'c' }, spec: { schedules: ['* * * * *'], workflowSpec: {} } }), 'POST', '/api/v1/cron-workflows/argo', { namespace: 'argo', cronWorkflow: { metadata: { name: 'c' }, spec: { schedules: ['* * * * *'], workflowSpec: {} } } }],
       [() => client.listCronWorkflows('argo', { labelSelector: 'x' }), 'GET', '/api/v1/cron-workflows/argo?listOptions.labelSelector=x', undefined],
       [() => client.deleteCronWorkflow('argo', 'c'), 'DELETE', '/api/v1/cron-workflows/argo/c', undefined],
     ];
