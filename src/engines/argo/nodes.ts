@@ -3,6 +3,7 @@
 // limit), or offloaded to the controller's database (`status.offloadNodeStatusVersion` set, no
 // nodes on the object), in which case only the Argo Server (which hydrates them) can give them.
 import { gunzipSync } from 'node:zlib';
+import { TandemError } from '../../errors.js';
 import type { NodeStatus, Workflow } from './api/client.js';
 
 export type WorkflowNodes =
@@ -12,7 +13,9 @@ export type WorkflowNodes =
   /** No node has been created yet (a workflow just submitted). */
   | { kind: 'none' };
 
-export class CompressedNodesError extends Error {
+/** A compressedNodes value that does not decode: the controller wrote it, so retrying reads the same. */
+class CompressedNodesError extends TandemError {
+  readonly code = 'ARGO_COMPRESSED_NODES';
   constructor(workflow: string, reason: string) {
     super(`workflow ${workflow}: status.compressedNodes cannot be read: ${reason}`);
     this.name = 'CompressedNodesError';
@@ -29,7 +32,7 @@ export function workflowNodes(workflow: Workflow): WorkflowNodes {
   return { kind: 'none' };
 }
 
-export function decodeCompressedNodes(compressed: string, workflow: string): Record<string, NodeStatus> {
+function decodeCompressedNodes(compressed: string, workflow: string): Record<string, NodeStatus> {
   let text: string;
   try {
     text = gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8');

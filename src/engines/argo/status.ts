@@ -18,7 +18,7 @@ export interface ArgoRunState {
   outputs: Record<string, string>;
 }
 
-export interface ArgoTaskAttempt {
+interface ArgoTaskAttempt {
   /** 1-based, in the order Argo ran them. */
   attempt: number;
   status: TaskStatus;
@@ -100,7 +100,7 @@ function optionalTime<K extends string>(key: K, value: string | undefined): Part
   return ms === undefined ? {} : ({ [key]: ms } as Record<K, number>);
 }
 
-export function nodeTaskStatus(node: NodeStatus): TaskStatus {
+function nodeTaskStatus(node: NodeStatus): TaskStatus {
   if (node.phase === 'Succeeded' && node.memoizationStatus?.hit === true) return 'Cached';
   return NODE_PHASES[node.phase ?? ''] ?? 'Pending';
 }

@@ -13,7 +13,7 @@ export interface RemoteRequest {
 }
 
 /** Whether a response status is worth trying again: the server's trouble, or too many requests. */
-export function retryableStatus(status: number): boolean {
+function retryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 

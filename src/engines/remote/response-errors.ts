@@ -7,7 +7,7 @@ import type { Redactor } from './redact.js';
 const MAX_QUOTED = 500;
 
 /** The server's message in an error body: its `message` (or `error`) field, else the text itself. */
-export function serverMessage(body: string): string {
+function serverMessage(body: string): string {
   const text = body.trim();
   try {
     const parsed = JSON.parse(text) as unknown;

@@ -7,7 +7,7 @@ type Predicate = components['schemas']['v2beta1Predicate'];
 type Operation = NonNullable<Predicate['operation']>;
 
 /** One condition on a key: a string, a number (int_value) or a list (IN). */
-export type FilterValue = string | number | readonly string[];
+type FilterValue = string | number | readonly string[];
 
 export interface FilterCondition {
   key: string;
