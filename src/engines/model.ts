@@ -73,7 +73,7 @@ export interface RemoteRunRef {
 }
 
 /** A child run of a `workflow` task is its lane's ML step; any other run is the orchestration. */
-export function laneStepOf(origin: RunOrigin): 'orchestration' | 'ml' {
+function laneStepOf(origin: RunOrigin): 'orchestration' | 'ml' {
   return origin.kind === 'parent' ? 'ml' : 'orchestration';
 }
 
