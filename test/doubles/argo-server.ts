@@ -70,7 +70,7 @@ export class ArgoServerDouble {
         authenticate: (headers, _operationId, params) => this.authenticate(headers, params.namespace),
         // Argo Server decodes with encoding/json: unknown fields are dropped, not refused.
         unknownBodyFields: 'ignore',
-        headers: (status) => (status === 401 ? {} : { 'Grpc-Metadata-Argo-Version': options.version ?? 'v3.7.0-tandem-double' }),
+        headers: (status): Record<string, string> => (status === 401 ? {} : { 'Grpc-Metadata-Argo-Version': options.version ?? 'v3.7.0-tandem-double' }),
       },
       options.server,
     );
@@ -175,7 +175,7 @@ export class ArgoServerDouble {
         if (body(r).memoized === true && current.status?.phase !== 'Failed' && current.status?.phase !== 'Error') {
           throw new ApiError(GRPC.INVALID_ARGUMENT, 'workflow must be Failed/Error to resubmit in memoized mode');
         }
-        const labels = { ...current.metadata.labels, 'workflows.argoproj.io/resubmitted-from-workflow': current.metadata.name ?? '' };
+        const labels: Record<string, string> = { ...current.metadata.labels, 'workflows.argoproj.io/resubmitted-from-workflow': current.metadata.name ?? '' };
         delete labels['workflows.argoproj.io/phase'];
         delete labels['workflows.argoproj.io/completed'];
         const copy: Workflow = {

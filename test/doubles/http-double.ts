@@ -103,6 +103,15 @@ function wait(ms: number, until: Promise<void>): Promise<void> {
   });
 }
 
+function dropField(body: unknown, pointer: string, field: string): void {
+  let node = body;
+  for (const step of pointer.split('/').slice(1)) {
+    const key = step.replaceAll('~1', '/').replaceAll('~0', '~');
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  if (typeof node === 'object' && node !== null) delete (node as Record<string, unknown>)[field];
+}
+
 export class HttpDouble {
   readonly faults = new Faults();
   private readonly recorded: Violation[] = [];
@@ -237,6 +246,8 @@ export class HttpDouble {
       this.sendError(res, new ApiError(GRPC.INVALID_ARGUMENT, refused.join('; ')), op, at);
       return;
     }
+    // What encoding/json would do with them: the handler never sees unknown fields.
+    for (const { at: pointer, field } of problems.unknownFields) dropField(body, pointer, field);
     const handler = this.config.handlers[operationId];
     if (handler === undefined) {
       this.record({ side: 'request', ...at, problems: [`the double does not implement ${operationId}`] });
@@ -249,6 +260,8 @@ export class HttpDouble {
       outgoing = await handler({ operationId, params: match.params, query: url.searchParams, body, headers: req.headers });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      // A part of the API the double leaves out must not pass for the real server's answer.
+      if (error.grpcCode === GRPC.UNIMPLEMENTED) this.record({ side: 'request', ...at, problems: [error.message] });
       const stall = this.faults.takeStall(operationId);
       if (stall !== undefined) await wait(stall, clientGone);
       if (!res.destroyed) this.sendError(res, error, op, at);
@@ -302,13 +315,16 @@ export class HttpDouble {
         if (!open) return false;
         const problems = this.config.contract.checkResponse(op, 200, message);
         if (problems.length > 0) this.record({ side: 'response', ...at, problems });
-        res.write(sse ? `data: ${JSON.stringify(message)}\n\n` : `${JSON.stringify(message)}\n`);
+        const text = sse ? `data: ${JSON.stringify(message)}\n\n` : `${JSON.stringify(message)}\n`;
         if (dropAfter !== undefined && --dropAfter <= 0) {
-          // A cut connection, not an orderly end: the client must notice and re-watch.
-          res.socket?.destroy();
+          // A cut connection, not an orderly end (no closing chunk): the client must notice and
+          // re-watch. The socket goes once this last message has left.
+          const socket = res.socket;
+          res.write(text, () => socket?.destroy());
           finish();
           return false;
         }
+        res.write(text);
         return true;
       },
       end,

@@ -27,6 +27,26 @@ const NUMBER_OR_STRING = new Set([
   'io.k8s.apimachinery.pkg.api.resource.Quantity',
 ]);
 
+/**
+ * Definitions Kubernetes writes as null when unset: metav1.Time marshals its zero value as `null`
+ * (real workflows carry `"finishedAt": null`).
+ */
+const NULLABLE_STRING = new Set([
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime',
+]);
+
+/**
+ * Properties whose Go type reads more than the Swagger text says: Argo's AnyString (a parameter's
+ * value and default) takes a JSON number or boolean as its text, and real workflows send them.
+ */
+const PROPERTY_OVERRIDES: Record<string, Record<string, Schema>> = {
+  'io.argoproj.workflow.v1alpha1.Parameter': {
+    value: { type: ['string', 'number', 'boolean'] },
+    default: { type: ['string', 'number', 'boolean'] },
+  },
+};
+
 const INT64_FORMATS = new Set(['int64', 'uint64']);
 
 function isObject(value: unknown): value is Schema {
@@ -80,9 +100,14 @@ export function rewriteSchema(node: unknown, options: RewriteOptions): unknown {
 export function rewriteDefinitions(definitions: Record<string, unknown>, options: RewriteOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(definitions)) {
-    out[name] = NUMBER_OR_STRING.has(name)
-      ? { type: ['string', 'number'] }
-      : rewriteSchema(schema, options);
+    if (NUMBER_OR_STRING.has(name)) out[name] = { type: ['string', 'number'] };
+    else if (NULLABLE_STRING.has(name)) out[name] = { type: ['string', 'null'], format: 'date-time' };
+    else {
+      const rewritten = rewriteSchema(schema, options) as Schema;
+      const overrides = PROPERTY_OVERRIDES[name];
+      if (overrides !== undefined) rewritten.properties = { ...(rewritten.properties as Schema), ...overrides };
+      out[name] = rewritten;
+    }
   }
   return out;
 }
@@ -95,6 +120,6 @@ export const SWAGGER_FORMATS = {
   // RFC 3339 as Go's time and protojson write it: fractional seconds optional, Z or an offset.
   'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
   byte: /^[A-Za-z0-9+/_-]*={0,2}$/,
-  double: true,
-  float: true,
+  double: true as const,
+  float: true as const,
 };

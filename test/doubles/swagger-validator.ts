@@ -58,6 +58,8 @@ export interface RequestProblems {
   refused: string[];
   /** Fields the real server would drop without a word (unknown body fields, unknown query keys). */
   ignored: string[];
+  /** The unknown body fields: JSON pointer of the object, and the field's name. */
+  unknownFields: Array<{ at: string; field: string }>;
 }
 
 const DOC_ID = 'swagger';
@@ -167,6 +169,7 @@ export class SwaggerContract {
   checkRequest(operation: SwaggerOperation, request: RequestParts): RequestProblems {
     const refused: string[] = [];
     const ignored: string[] = [];
+    const unknownFields: RequestProblems['unknownFields'] = [];
     const parameters = operation.parameters ?? [];
     for (const param of parameters) {
       if (param.in === 'path' && (request.params[param.name] ?? '') === '') refused.push(`path parameter ${param.name} is missing`);
@@ -194,11 +197,14 @@ export class SwaggerContract {
       if (!validate(request.body ?? {})) {
         for (const error of validate.errors ?? []) {
           const line = formatErrors([error], 'body');
-          (error.keyword === 'additionalProperties' ? ignored : refused).push(...line);
+          if (error.keyword === 'additionalProperties') {
+            ignored.push(...line);
+            unknownFields.push({ at: error.instancePath, field: (error.params as { additionalProperty: string }).additionalProperty });
+          } else refused.push(...line);
         }
       }
     }
-    return { refused, ignored };
+    return { refused, ignored, unknownFields };
   }
 
   /** Problems with a whole response body (or one message of a stream) the double is about to send. */
