@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { kubeTime, type KubeObject } from './argo-store.js';
 
-export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted';
+type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted';
 
 export interface NodeProgress {
   /** The node's name as Argo writes it: `<workflow>.<step>` or `<workflow>.<task>(0)`. */

@@ -7,6 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { FIXTURES_DIR } from '../helpers/shared.js';
 import { suiteRequiresShared } from '../helpers/shared.js';
+import { nodeId, type NodeProgress } from './argo-progress.js';
 import { ARGO_SWAGGER, ArgoServerDouble, type ArgoServerOptions } from './argo-server.js';
 import { useDouble } from './harness.js';
 import { readStream } from './read-stream.js';
@@ -104,20 +105,20 @@ describe('Argo Server double', suiteRequiresShared('Argo Server double', ARGO_SW
     const double = await start(t);
     await call(double, 'POST', '/api/v1/workflows/argo', workflow('wf'));
     double.advance('argo', 'wf', { phase: 'Pending' });
-    double.advance('argo', 'wf', {
-      phase: 'Running',
-      nodes: [
-        { name: 'wf', phase: 'Running', children: ['wf.prepare', 'wf.train'] },
-        { name: 'wf.prepare', phase: 'Succeeded', outputs: { parameters: [{ name: 'rows', value: '42' }], exitCode: '0' } },
-        { name: 'wf.train', phase: 'Running', attempts: [{ phase: 'Failed', message: 'OOMKilled' }, { phase: 'Running' }] },
-      ],
-    });
+    const running: NodeProgress[] = [
+      { name: 'wf', phase: 'Running', children: ['wf.prepare', 'wf.train'] },
+      { name: 'wf.prepare', phase: 'Succeeded', outputs: { parameters: [{ name: 'rows', value: '42' }], exitCode: '0' } },
+      { name: 'wf.train', phase: 'Running', attempts: [{ phase: 'Failed', message: 'OOMKilled' }, { phase: 'Running' }] },
+    ];
+    double.advance('argo', 'wf', { phase: 'Running', nodes: running });
     double.advance('argo', 'wf', { phase: 'Succeeded', nodes: [{ name: 'wf', phase: 'Succeeded' }, { name: 'wf.train', phase: 'Succeeded', attempts: [{ phase: 'Failed', message: 'OOMKilled' }, { phase: 'Succeeded' }] }] });
     const got = await call(double, 'GET', '/api/v1/workflows/argo/wf');
     const status = got.body.status as { phase: string; startedAt: string; finishedAt: string; progress: string; nodes: Record<string, Record<string, unknown>> };
     assert.equal(status.phase, 'Succeeded');
     assert.ok(status.startedAt !== undefined && status.finishedAt !== undefined);
     const byName = new Map(Object.values(status.nodes).map((n) => [n.name, n]));
+    assert.equal(status.nodes[nodeId('wf', 'wf.train')]?.name, 'wf.train', 'nodes are keyed by the id nodeId() derives');
+    assert.equal(status.nodes.wf?.name, 'wf', 'the root node has the workflow name as id');
     assert.equal(byName.get('wf.train')?.type, 'Retry');
     assert.equal((byName.get('wf.train')?.children as string[]).length, 2);
     assert.equal(byName.get('wf.train(0)')?.phase, 'Failed');

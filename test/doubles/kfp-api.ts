@@ -51,7 +51,7 @@ function page<T>(items: T[], query: URLSearchParams): { items: T[]; next: string
 function sorted(items: Values[], sortBy: string | null): Values[] {
   if (sortBy === null || sortBy === '') return items;
   const m = /^(created_at|display_name|name)( (asc|desc))?$/.exec(sortBy);
-  if (m === null) throw new ApiError(GRPC.INVALID_ARGUMENT, `the test double cannot sort by ${JSON.stringify(sortBy)}`);
+  if (m === null) throw new ApiError(GRPC.UNIMPLEMENTED, `the test double cannot sort by ${JSON.stringify(sortBy)}`);
   const key = m[1] ?? '';
   const out = [...items].sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? '')));
   return m[3] === 'desc' ? out.reverse() : out;

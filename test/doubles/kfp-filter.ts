@@ -4,7 +4,7 @@
 //
 // The `filter` query parameter: a JSON Filter message whose predicates all hold. The double reads
 // the string operations a client needs (EQUALS, NOT_EQUALS, IN, IS_SUBSTRING) on the keys the
-// caller lists; any other key or operation is refused, naming itself, rather than ignored.
+// caller lists; any other key or operation is answered 501 and recorded as a contract violation, rather than ignored.
 import { ApiError, GRPC } from './http-double.js';
 
 interface Predicate {
@@ -32,7 +32,7 @@ export function parseFilter(text: string | null, keys: readonly string[]): (fiel
   const tests = (filter.predicates ?? []).map((p) => {
     const operation = typeof p.operation === 'number' ? OPERATIONS[p.operation] : p.operation;
     const key = p.key ?? '';
-    if (!keys.includes(key)) throw new ApiError(GRPC.INVALID_ARGUMENT, `the test double cannot filter on key ${JSON.stringify(key)} (it reads ${keys.join(', ')})`);
+    if (!keys.includes(key)) throw new ApiError(GRPC.UNIMPLEMENTED, `the test double cannot filter on key ${JSON.stringify(key)} (it reads ${keys.join(', ')})`);
     const value = p.string_value ?? p.stringValue;
     const values = (p.string_values ?? p.stringValues)?.values;
     switch (operation) {
@@ -45,7 +45,7 @@ export function parseFilter(text: string | null, keys: readonly string[]): (fiel
       case 'IS_SUBSTRING':
         return (f: Fields) => (f[key] ?? '').includes(value ?? '');
       default:
-        throw new ApiError(GRPC.INVALID_ARGUMENT, `the test double does not implement filter operation ${String(operation)}`);
+        throw new ApiError(GRPC.UNIMPLEMENTED, `the test double does not implement filter operation ${String(operation)}`);
     }
   });
   return (fields) => tests.every((test) => test(fields));

@@ -12,10 +12,6 @@ export type RuntimeState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FA
 
 const TERMINAL = new Set<RuntimeState>(['SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELED']);
 
-export function isTerminal(state: unknown): boolean {
-  return TERMINAL.has(state as RuntimeState);
-}
-
 export interface TaskProgress {
   /** The task's display name (its name in the pipeline spec). */
   name: string;
@@ -83,6 +79,8 @@ export function advanceRun(run: StoredRun, state: RuntimeState, tasks: TaskProgr
     const now = protoTime();
     const previous = run.tasks.get(task.name);
     const detail: Record<string, unknown> = {
+      // What this step does not say (parent, pod, outputs) stays as an earlier step set it.
+      ...previous,
       run_id: runId,
       task_id: previous?.task_id ?? randomUUID(),
       display_name: task.name,
@@ -91,11 +89,16 @@ export function advanceRun(run: StoredRun, state: RuntimeState, tasks: TaskProgr
       ...(previous?.start_time !== undefined ? { start_time: previous.start_time } : task.state !== 'PENDING' ? { start_time: now } : {}),
       ...(TERMINAL.has(task.state) ? { end_time: previous?.end_time ?? now } : {}),
       state_history: [...((previous?.state_history as unknown[] | undefined) ?? []), status(task.state)],
-      ...(task.podName !== undefined ? { pod_name: task.podName } : previous?.pod_name !== undefined ? { pod_name: previous.pod_name } : {}),
+      ...(task.podName !== undefined ? { pod_name: task.podName } : {}),
       ...(task.error !== undefined ? { error: { ...task.error, details: [] } } : {}),
       ...(task.outputs !== undefined ? { outputs: Object.fromEntries(Object.entries(task.outputs).map(([k, ids]) => [k, { artifact_ids: ids }])) } : {}),
       ...(task.parent !== undefined ? { parent_task_id: run.tasks.get(task.parent)?.task_id ?? '' } : {}),
-      executor_detail: { main_job: task.podName ?? '', pre_caching_check_job: '', failed_main_jobs: task.failedAttempts ?? [], failed_pre_caching_check_jobs: [] },
+      executor_detail: {
+        main_job: task.podName ?? previous?.pod_name ?? '',
+        pre_caching_check_job: '',
+        failed_main_jobs: task.failedAttempts ?? (previous?.executor_detail as { failed_main_jobs?: string[] } | undefined)?.failed_main_jobs ?? [],
+        failed_pre_caching_check_jobs: [],
+      },
     };
     run.tasks.set(task.name, detail);
   }

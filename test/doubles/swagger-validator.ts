@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SWAGGER_FORMATS, rewriteDefinitions, rewriteSchema, type RewriteOptions, type Schema } from './swagger-schema.js';
 
-export interface SwaggerParameter {
+interface SwaggerParameter {
   name: string;
   in: 'path' | 'query' | 'body' | 'formData' | 'header';
   required?: boolean;
