@@ -11,6 +11,7 @@ import { requireHere, suiteRequires } from './skip.js';
 const SHARED_DIR = process.env.TANDEM_SHARED_DIR ?? resolve(import.meta.dirname, '../../../shared');
 export const SPECS_DIR = join(SHARED_DIR, 'specs');
 export const CORPUS_DIR = join(SHARED_DIR, 'corpus');
+export const FIXTURES_DIR = join(SHARED_DIR, 'fixtures');
 
 const HINT = 'put the shared specs and corpus beside the repository, or set TANDEM_SHARED_DIR';
 
