@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { SPECS_DIR } from '../helpers/shared.js';
 import { applyProgress, applyRetry, applyShutdown, isCompleted, present, type Progress, type Workflow } from './argo-progress.js';
 import { ObjectStore, Revision, type KubeObject, type StoreEvent } from './argo-store.js';
-import { ApiError, GRPC, HttpDouble, type Handler, type Incoming, type Outgoing, type StreamSink } from './http-double.js';
+import { ApiDouble, ApiError, GRPC, HttpDouble, type Handler, type Incoming, type Outgoing, type StreamSink } from './http-double.js';
 import { fieldSelector, labelSelector } from './selectors.js';
 import { SwaggerContract } from './swagger-validator.js';
 
@@ -23,7 +23,7 @@ export interface ArgoServerOptions {
   tokens?: Record<string, string[] | '*'>;
   /** The version header Argo Server puts on authenticated answers. */
   version?: string;
-  /** An HTTPS server to serve on instead of plain HTTP (see tls.ts). */
+  /** An HTTPS server (node:https) to serve on instead of plain HTTP. */
   server?: Server;
 }
 
@@ -50,7 +50,7 @@ function object(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-export class ArgoServerDouble {
+export class ArgoServerDouble extends ApiDouble {
   readonly revision = new Revision();
   readonly workflows = new ObjectStore<Workflow>('workflows.argoproj.io', this.revision);
   readonly templates = new ObjectStore<KubeObject>('workflowtemplates.argoproj.io', this.revision);
@@ -60,6 +60,7 @@ export class ArgoServerDouble {
   private readonly logListeners = new Map<string, Set<(line: LogLine) => void>>();
 
   constructor(private readonly options: ArgoServerOptions = {}) {
+    super();
     const contract = SwaggerContract.load(ARGO_SWAGGER, { nullable: false, strict: true });
     this.http = new HttpDouble(
       {
@@ -74,26 +75,6 @@ export class ArgoServerDouble {
       },
       options.server,
     );
-  }
-
-  get faults(): HttpDouble['faults'] {
-    return this.http.faults;
-  }
-
-  start(): Promise<string> {
-    return this.http.start(this.options.server === undefined ? 'http' : 'https');
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  assertNoViolations(): void {
-    this.http.assertNoViolations();
   }
 
   private authenticate(headers: IncomingMessage['headers'], namespace: string | undefined): ApiError | undefined {

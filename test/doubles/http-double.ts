@@ -9,6 +9,7 @@
 // a stream. Everything a real server would refuse or silently drop, and every answer that does not
 // match the schema, is also recorded as a contract violation the test asserts is empty at its end.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Faults } from './faults.js';
 import type { SwaggerContract, SwaggerOperation } from './swagger-validator.js';
@@ -138,9 +139,10 @@ export class HttpDouble {
     });
   }
 
-  /** Listens on 127.0.0.1 at a free port; resolves with the base URL. */
-  async start(scheme = 'http'): Promise<string> {
+  /** Listens on 127.0.0.1 at a free port; resolves with the base URL (https when given an HTTPS server). */
+  async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const scheme = this.server instanceof HttpsServer ? 'https' : 'http';
     this.address = `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.address;
   }
@@ -336,5 +338,30 @@ export class HttpDouble {
       return;
     }
     source(sink);
+  }
+}
+
+/** What every API double offers its tests, served by its HttpDouble: faults, start, url, close, violations. */
+export abstract class ApiDouble {
+  abstract readonly http: HttpDouble;
+
+  get faults(): HttpDouble['faults'] {
+    return this.http.faults;
+  }
+
+  start(): Promise<string> {
+    return this.http.start();
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  assertNoViolations(): void {
+    this.http.assertNoViolations();
   }
 }

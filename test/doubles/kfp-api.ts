@@ -12,7 +12,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SPECS_DIR } from '../helpers/shared.js';
-import { ApiError, GRPC, HttpDouble, type Handler, type Incoming, type Outgoing } from './http-double.js';
+import { ApiDouble, ApiError, GRPC, HttpDouble, type Handler, type Incoming, type Outgoing } from './http-double.js';
 import { parseFilter, type Fields } from './kfp-filter.js';
 import { MessageShapes } from './kfp-messages.js';
 import { advanceRun, newRun, protoTime, retryRun, terminateRun, type RuntimeState, type StoredRun, type TaskProgress } from './kfp-runs.js';
@@ -26,7 +26,7 @@ export interface KfpApiOptions {
   tokens?: string[];
   /** Multi-user mode: the header carrying the user (default `kubeflow-userid`), an optional prefix, and the users known. */
   userHeader?: { name?: string; prefix?: string; users: string[] };
-  /** An HTTPS server to serve on instead of plain HTTP (see tls.ts). */
+  /** An HTTPS server (node:https) to serve on instead of plain HTTP. */
   server?: Server;
 }
 
@@ -70,7 +70,7 @@ function required(value: unknown, what: string): string {
   return value;
 }
 
-export class KfpApiDouble {
+export class KfpApiDouble extends ApiDouble {
   readonly http: HttpDouble;
   private readonly shapes = new MessageShapes(KFP_SWAGGER);
   private readonly experiments = new Map<string, Values>();
@@ -79,6 +79,7 @@ export class KfpApiDouble {
   private readonly recurring = new Map<string, Values>();
 
   constructor(private readonly options: KfpApiOptions = {}) {
+    super();
     this.http = new HttpDouble(
       {
         contract: SwaggerContract.load(KFP_SWAGGER, { nullable: true, strict: true }),
@@ -91,26 +92,6 @@ export class KfpApiDouble {
       },
       options.server,
     );
-  }
-
-  get faults(): HttpDouble['faults'] {
-    return this.http.faults;
-  }
-
-  start(): Promise<string> {
-    return this.http.start(this.options.server === undefined ? 'http' : 'https');
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  assertNoViolations(): void {
-    this.http.assertNoViolations();
   }
 
   private authenticate(headers: IncomingMessage['headers'], operationId: string): ApiError | undefined {
