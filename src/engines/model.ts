@@ -1,6 +1,10 @@
 // The unified run model: what every engine (local, argo, kfp) reports, and what the store keeps.
 
-export const RUN_STATUSES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Cancelled'] as const;
+/**
+ * Lost: the run's remote object (an Argo Workflow, a KFP run) was deleted behind tandem's back, or
+ * will never finish (see engines/remote): what it did is unknown, and nothing will change it now.
+ */
+export const RUN_STATUSES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error', 'Cancelled', 'Lost'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
@@ -23,7 +27,7 @@ export type TaskStatus =
   | 'Cancelled'
   | 'Cached';
 
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['Succeeded', 'Failed', 'Error', 'Cancelled']);
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['Succeeded', 'Failed', 'Error', 'Cancelled', 'Lost']);
 export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'Succeeded',
   'Failed',

@@ -51,6 +51,7 @@ export function statusPaint(p: Palette, status: RunStatus | TaskStatus): Paint {
       return p.green;
     case 'Failed':
     case 'Error':
+    case 'Lost':
       return p.red;
     case 'Running':
     case 'Interrupted':

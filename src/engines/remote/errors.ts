@@ -88,3 +88,16 @@ export class RemoteConfigError extends TandemError {
     this.name = 'RemoteConfigError';
   }
 }
+
+/**
+ * The remote object exists but will never finish: a KFP run left Running after its Argo Workflow
+ * was deleted is the known case. The run ends Lost with this reason, as it does when the object
+ * itself is gone (RemoteNotFoundError).
+ */
+export class RemoteRunLostError extends TandemError {
+  readonly code = 'REMOTE_RUN_LOST';
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'RemoteRunLostError';
+  }
+}

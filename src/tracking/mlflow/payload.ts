@@ -166,6 +166,8 @@ const STATUS: Record<RunStatus, MlflowRunStatus> = {
   Failed: 'FAILED',
   Error: 'FAILED',
   Cancelled: 'KILLED',
+  // What a lost run did is unknown; it did not finish.
+  Lost: 'FAILED',
 };
 
 export function mlflowStatus(status: RunStatus): MlflowRunStatus {
