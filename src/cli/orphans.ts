@@ -2,7 +2,7 @@
 // process that owned it (on this machine) is gone, so nothing will ever move it on. The listings
 // say so, with what to do, rather than show a run that seems to be running for ever.
 import { isTerminalRunStatus } from '../engines/model.js';
-import { ownerIsAlive } from '../engines/local/owner.js';
+import { ownerIsAlive } from '../engines/owner.js';
 import type { RunRecord } from '../store/ports/runs.js';
 
 /** True when the run is in flight and its owner is a process of this host that is gone. */

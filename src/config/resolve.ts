@@ -9,6 +9,7 @@ import { resolveLayers, type LayeredValues } from './layers.js';
 import { layeredSetting, settingPointer } from './schema.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_NODE_IMAGE, DEFAULT_TANDEM_IMAGE, DEFAULT_TASKS_IMAGE } from './settings.js';
 import { parseDuration } from './values.js';
+import { remoteEnginesConfig } from './remote-engines.js';
 import type { ConfigFlags, FileCheck, MlflowConfig, TandemConfig } from './types.js';
 
 export interface ResolveOptions {
@@ -37,6 +38,7 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
   const checked = file !== undefined && file.parsed ? (options.checks ?? []).flatMap((check) => check(file)) : [];
   const mlflow = mlflowConfig(file, values['mlflow.trackingUri']);
   const artifacts = file?.value('artifacts');
+  const remote = remoteEnginesConfig(file, values, sources);
   const config: TandemConfig = {
     home: need('home'),
     engine: {
@@ -62,12 +64,14 @@ export function resolveConfig(file: TandemFile | undefined, options: ResolveOpti
       default: file?.value('images.default') ?? DEFAULT_NODE_IMAGE,
       tasks: file?.value('images.tasks') ?? DEFAULT_TASKS_IMAGE,
     },
+    ...(remote.argo ? { argo: remote.argo } : {}),
+    ...(remote.kfp ? { kfp: remote.kfp } : {}),
     ...(mlflow.config ? { mlflow: mlflow.config } : {}),
     ...(artifacts !== undefined ? { artifacts } : {}),
     ...(file ? { file: file.file } : {}),
     sources,
   };
-  return { config, issues: [...issues, ...mlflow.issues, ...checked] };
+  return { config, issues: [...issues, ...remote.issues, ...mlflow.issues, ...checked] };
 }
 
 /** The mlflow section with the URI's layers applied; none without a URI. */

@@ -29,6 +29,10 @@ export const DEFAULT_NODE_IMAGE = 'node:20-slim';
 export const DEFAULT_TASKS_IMAGE = 'tandem-tasks:latest';
 /** An image reference as Kubernetes takes it: no spaces, not blank. */
 const IMAGE_PATTERN = '^[^\\s]+$';
+/** How often a followed remote run is read when nothing said it changed. */
+export const DEFAULT_REMOTE_POLL_INTERVAL = '5s';
+/** A Kubernetes namespace: an RFC 1123 label. */
+const KUBE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 /** MLflow's own variable for its token, used when mlflow.token is not set. */
 export const MLFLOW_TOKEN_FALLBACK_ENV = 'MLFLOW_TRACKING_TOKEN';
 
@@ -54,22 +58,6 @@ const DURATION_TEXT = '^\\s*([0-9]+(\\.[0-9]+)?|([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))
 
 function oneOf<const T extends readonly string[]>(values: T): (raw: unknown) => T[number] | undefined {
   return (raw) => (values as readonly unknown[]).includes(raw) ? (raw as T[number]) : undefined;
-}
-
-/**
- * A lane's engine. The schema names the remote engine a lane will be able to use, but this build
- * executes every run on the local engine: a remote one accepted here would be a setting tandem
- * does not act on (its runs would silently run on this machine), so it is refused with the reason.
- */
-function localOnly<const T extends readonly string[]>(values: T, setting: string): (raw: unknown) => T[number] | Rejection | undefined {
-  const known = oneOf(values);
-  return (raw) => {
-    const engine = known(raw);
-    if (engine === undefined || engine === 'local') return engine;
-    return new Rejection({
-      message: `engine "${engine}" is not available yet: this build has no remote engines, so its runs would execute on local all the same; set ${setting} to local or leave it unset (\`tandem compile\` writes the manifests a cluster runs)`,
-    });
-  };
 }
 
 function literals(values: readonly string[]) {
@@ -198,21 +186,111 @@ export const SETTINGS = {
   'lanes.kubeflow.engine': layered({
     type: literals(LANE_ENGINES.kubeflow),
     description:
-      "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local`. `kfp` is refused until the remote engines exist: it would run on local all the same.",
-    see: ['router.md'],
+      "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local` (this machine) or `kfp` (the Kubeflow Pipelines API named by `kfp.endpoint`).",
+    see: ['router.md', 'remote-engines.md'],
     env: 'TANDEM_KUBEFLOW_ENGINE',
     default: { value: 'local' as const },
     expected: LANE_ENGINES.kubeflow.join(' or '),
-    parse: localOnly(LANE_ENGINES.kubeflow, 'lanes.kubeflow.engine'),
+    parse: oneOf(LANE_ENGINES.kubeflow),
   }),
   'lanes.argo.engine': layered({
     type: literals(LANE_ENGINES.argo),
-    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local`. `argo` is refused until the remote engines exist: it would run on local all the same.',
-    see: ['router.md'],
+    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local` (this machine) or `argo` (the Argo Server named by `argo.server`).',
+    see: ['router.md', 'remote-engines.md'],
     env: 'TANDEM_ARGO_ENGINE',
     default: { value: 'local' as const },
     expected: LANE_ENGINES.argo.join(' or '),
-    parse: localOnly(LANE_ENGINES.argo, 'lanes.argo.engine'),
+    parse: oneOf(LANE_ENGINES.argo),
+  }),
+  'argo.server': layered({
+    type: Type.String({ pattern: '^https?://' }),
+    description: "The Argo Server's http(s) URL (its REST API and UI, e.g. https://argo-server.argo:2746); argo-lane runs are submitted there when `lanes.argo.engine` is `argo`.",
+    see: ['remote-engines.md'],
+    env: 'TANDEM_ARGO_SERVER',
+    default: { doc: 'none' },
+    expected: 'an http(s) URL such as https://argo-server.argo:2746',
+    parse: (raw) => parseHttpUrl(raw, 'argo.token'),
+  }),
+  'argo.namespace': layered({
+    type: Type.String({ pattern: KUBE_NAME_PATTERN }),
+    description: 'The Kubernetes namespace the Workflows are created in.',
+    see: ['remote-engines.md'],
+    env: 'TANDEM_ARGO_NAMESPACE',
+    default: { value: 'argo' },
+    expected: 'a Kubernetes namespace name (lowercase letters, digits and -)',
+    parse: (raw) => (typeof raw === 'string' && new RegExp(KUBE_NAME_PATTERN).test(raw.trim()) ? raw.trim() : undefined),
+  }),
+  'argo.token': fileSetting({
+    type: SecretRef,
+    description: 'Where the bearer token for the Argo Server is: `{ env: NAME }` or `{ file: PATH }` (relative to this file; a projected service-account token is re-read on every request), never the token itself.',
+    default: { doc: 'none: no Authorization header (an Argo Server in `server` auth mode)' },
+  }),
+  'argo.caFile': fileSetting({
+    type: Type.String({ minLength: 1 }),
+    description: "A PEM file (relative to this file) of the CA that signed the Argo Server's certificate, trusted instead of the system's.",
+    default: { doc: "the system's CAs" },
+  }),
+  'argo.ui': fileSetting({
+    type: Type.String({ pattern: '^https?://' }),
+    description: "The Argo UI's base URL for links from `tandem runs`, `tandem show` and the API.",
+    default: { doc: 'argo.server (the Argo Server serves the UI)' },
+  }),
+  'argo.pollInterval': fileSetting({
+    type: Duration,
+    description: 'How often a followed Workflow is read when its watch is silent (a watch event reads it at once).',
+    default: { value: DEFAULT_REMOTE_POLL_INTERVAL },
+  }),
+  'kfp.endpoint': layered({
+    type: Type.String({ pattern: '^https?://' }),
+    description: "The KFP API's http(s) URL (e.g. http://ml-pipeline.kubeflow:8888, or a Kubeflow gateway's https://HOST/pipeline); kubeflow-lane runs are submitted there when `lanes.kubeflow.engine` is `kfp`.",
+    see: ['remote-engines.md'],
+    env: 'TANDEM_KFP_ENDPOINT',
+    default: { doc: 'none' },
+    expected: 'an http(s) URL such as http://ml-pipeline.kubeflow:8888',
+    parse: (raw) => parseHttpUrl(raw, 'kfp.token'),
+  }),
+  'kfp.namespace': layered({
+    type: Type.String({ pattern: KUBE_NAME_PATTERN }),
+    description: "The Kubeflow profile namespace runs, experiments and pipelines belong to (multi-user Kubeflow); unset for a single-user KFP.",
+    see: ['remote-engines.md'],
+    env: 'TANDEM_KFP_NAMESPACE',
+    default: { doc: 'none' },
+    expected: 'a Kubernetes namespace name (lowercase letters, digits and -)',
+    parse: (raw) => (typeof raw === 'string' && new RegExp(KUBE_NAME_PATTERN).test(raw.trim()) ? raw.trim() : undefined),
+  }),
+  'kfp.token': fileSetting({
+    type: SecretRef,
+    description: 'Where the bearer token for the KFP API is (a service-account token with audience `pipelines.kubeflow.org`): `{ env: NAME }` or `{ file: PATH }`, never the token itself.',
+    default: { doc: 'none' },
+  }),
+  'kfp.user': layered({
+    type: Type.String({ minLength: 1 }),
+    description: 'The user a multi-user Kubeflow acts for, sent in the `kfp.userHeader` header (what its auth proxy would set).',
+    see: ['remote-engines.md'],
+    env: 'TANDEM_KFP_USER',
+    default: { doc: 'none: no user header' },
+    expected: 'a user id such as alice@example.com',
+    parse: (raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined),
+  }),
+  'kfp.userHeader': fileSetting({
+    type: Type.String({ pattern: '^[A-Za-z0-9-]+$' }),
+    description: "The header carrying `kfp.user` (Kubeflow's `userid-header`).",
+    default: { value: 'kubeflow-userid' },
+  }),
+  'kfp.caFile': fileSetting({
+    type: Type.String({ minLength: 1 }),
+    description: "A PEM file (relative to this file) of the CA that signed the KFP API's certificate, trusted instead of the system's.",
+    default: { doc: "the system's CAs" },
+  }),
+  'kfp.ui': fileSetting({
+    type: Type.String({ pattern: '^https?://' }),
+    description: "The KFP UI's base URL (e.g. https://kubeflow.example.com/pipeline) for links to runs.",
+    default: { doc: 'none: no links' },
+  }),
+  'kfp.pollInterval': fileSetting({
+    type: Duration,
+    description: 'How often a followed KFP run is read (the KFP API has no watch).',
+    default: { value: DEFAULT_REMOTE_POLL_INTERVAL },
   }),
   'mlflow.trackingUri': layered({
     type: Type.String({ pattern: '^https?://' }),
@@ -221,7 +299,7 @@ export const SETTINGS = {
     env: 'TANDEM_MLFLOW_TRACKING_URI',
     default: { doc: 'none: nothing is mirrored' },
     expected: 'an http(s) URL such as http://127.0.0.1:5000',
-    parse: parseTrackingUri,
+    parse: (raw) => parseHttpUrl(raw, 'mlflow.token'),
   }),
   'mlflow.experimentPrefix': fileSetting({
     type: Type.String(),
@@ -315,12 +393,15 @@ export const SECTIONS: Record<string, { description: string; nullable?: true; un
   lanes: { description: 'Which engine executes each lane; a hybrid workflow uses both.', nullable: true, unknownKeyHint: 'hybrid uses both' },
   'lanes.kubeflow': { description: 'The kubeflow lane: ML work.' },
   'lanes.argo': { description: 'The argo lane: everything else.' },
+  argo: { description: 'The Argo Server the argo lane runs on when `lanes.argo.engine` is `argo`; see docs/remote-engines.md.', nullable: true },
+  kfp: { description: 'The Kubeflow Pipelines API the kubeflow lane runs on when `lanes.kubeflow.engine` is `kfp`; see docs/remote-engines.md.', nullable: true },
   mlflow: { description: 'Mirror ML-lane runs into an MLflow tracking server.', nullable: true },
   images: { description: 'The container images `tandem compile` names and the image recipe builds; see docs/deploy.md.', nullable: true },
   server: { description: 'The HTTP server of `tandem serve`.' },
 };
 
-function parseTrackingUri(raw: unknown): string | Rejection | undefined {
+/** An http(s) URL without credentials in it (they belong in `tokenSetting`, read from the environment or a file). */
+function parseHttpUrl(raw: unknown, tokenSetting: string): string | Rejection | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   let url: URL;
   try {
@@ -329,10 +410,10 @@ function parseTrackingUri(raw: unknown): string | Rejection | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return new Rejection({ expected: 'an http(s) URL of a tracking server', found: `${url.protocol} (tandem talks to MLflow over its REST API only)` });
+    return new Rejection({ expected: 'an http(s) URL', found: `${url.protocol} (tandem talks to it over its REST API only)` });
   }
   if (url.username !== '' || url.password !== '') {
-    return new Rejection({ message: 'credentials do not belong in the URL; use mlflow.token ({ env: NAME } or { file: PATH })' });
+    return new Rejection({ message: `credentials do not belong in the URL; use ${tokenSetting} ({ env: NAME } or { file: PATH })` });
   }
   return raw.trim();
 }

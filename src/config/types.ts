@@ -3,6 +3,7 @@
 import type { SpecIssue } from '../errors.js';
 import type { SecretRef } from '../secrets.js';
 import type { ArtifactRepositoryConfig } from './artifacts.js';
+import type { ArgoEngineConfig, KfpEngineConfig } from './remote-engines.js';
 import type { Limits } from '../util/limits.js';
 import type { TandemFile } from './file.js';
 import type { FlagKey, LayeredKey, SettingValue } from './schema.js';
@@ -40,6 +41,10 @@ export interface TandemConfig {
     default: string;
     tasks: string;
   };
+  /** `argo` in tandem.yaml (or TANDEM_ARGO_*): the Argo Server, when its URL is set; see docs/remote-engines.md. */
+  argo?: ArgoEngineConfig;
+  /** `kfp` in tandem.yaml (or TANDEM_KFP_*): the KFP API, when its URL is set. */
+  kfp?: KfpEngineConfig;
   /** `mlflow` in tandem.yaml (or TANDEM_MLFLOW_TRACKING_URI): mirror ML-lane runs into MLflow; see docs/mlflow.md. */
   mlflow?: MlflowConfig;
   /** `artifacts` in tandem.yaml: the artifact repository compiled Argo workflows use; absent: Argo's default one. */

@@ -3,7 +3,8 @@
 // in `lanes` (tandem.yaml), which only executes it. Everything later done to a run (watch, wait,
 // cancel, logs, resume) reaches the engine that executes it, found from the routing the run
 // recorded. The CLI, `tandem serve`, the API and the event layer hold this registry, never an
-// engine; the composition roots register the engines (today only `local`).
+// engine; the composition roots register the engines (local always; argo and kfp when configured).
+// A run bound to an engine this process has not registered is refused, never run elsewhere.
 import { NotFoundError, TandemError } from '../errors.js';
 import type { LaneStep } from '../router/engines.js';
 import { runRouterFromConfig, type LaneOverride, type RunRouter } from '../router/run-routing.js';
@@ -11,23 +12,6 @@ import type { EngineName, LanesConfig, RoutingConfig } from '../router/types.js'
 import type { RunReader, RunRecord } from '../store/ports/runs.js';
 import type { CloseOptions, Engine, LogChunk, LogOptions, SubmitRequest } from './engine.js';
 import { engineOf, type RunEvent } from './model.js';
-
-/**
- * The engines that execute runs in this build. The configuration refuses a lane bound to any other
- * (`lanes.kubeflow.engine: kfp`, `lanes.argo.engine: argo`; see config/settings.ts), so no new run
- * is routed to one. The fallback to FALLBACK_ENGINE is for runs that recorded such a binding all
- * the same — recorded by an earlier build that accepted it, or routed by a registry built from a
- * hand-made configuration — which executed here: watching, cancelling or resuming them must reach
- * the engine that ran them. This is the only place the fallback is made: the remote-engines issue
- * adds argo and kfp here (and registers them in the composition roots), which ends it.
- */
-const EXECUTABLE_HERE: ReadonlySet<string> = new Set<EngineName>(['local']);
-const FALLBACK_ENGINE: EngineName = 'local';
-
-/** True when runs bound to `engine` execute on it in this build; false when they fall back to local. */
-export function isRunnableHere(engine: string): boolean {
-  return EXECUTABLE_HERE.has(engine);
-}
 
 /** A run as callers ask for it: the router has not decided its lane yet. */
 export interface RunRequest extends Omit<SubmitRequest, 'routing'> {
@@ -49,11 +33,15 @@ export interface EnginesOptions {
   runs: Pick<RunReader, 'getRun'>;
 }
 
-/** A run needs an engine this process did not register: a composition root's mistake. */
-class EngineNotRegisteredError extends TandemError {
+/**
+ * A run is bound to an engine this process has no connection to: a run recorded on argo while the
+ * configuration now has no `argo.server`, or a composition root that did not register it.
+ */
+export class EngineNotRegisteredError extends TandemError {
   readonly code = 'ENGINE_NOT_REGISTERED';
+  override readonly exitCode = 2;
   constructor(engine: string) {
-    super(`no ${engine} engine is registered in this process`);
+    super(`no ${engine} engine is configured in this process: set ${engine === 'argo' ? 'argo.server' : engine === 'kfp' ? 'kfp.endpoint' : `the ${engine} engine's settings`} in tandem.yaml to reach the runs bound to it`);
     this.name = 'EngineNotRegisteredError';
   }
 }
@@ -70,7 +58,6 @@ export class Engines {
 
   /** Makes `engine` execute the runs of every lane bound to `name`. */
   register(name: EngineName, engine: Engine): this {
-    if (!isRunnableHere(name)) throw new TypeError(`engine ${name} cannot execute runs in this build`);
     this.registered.set(name, engine);
     return this;
   }
@@ -131,11 +118,15 @@ export class Engines {
     return this.executor(engineOf(run));
   }
 
-  /** The registered engine that executes runs bound to `bound`, falling back as EXECUTABLE_HERE says. */
+  /** True when runs bound to `engine` can be executed or followed by this process. */
+  has(engine: string): boolean {
+    return this.registered.has(engine);
+  }
+
+  /** The registered engine that executes runs bound to `bound`. */
   private executor(bound: string): Engine {
-    const name = isRunnableHere(bound) ? bound : FALLBACK_ENGINE;
-    const engine = this.registered.get(name);
-    if (!engine) throw new EngineNotRegisteredError(name);
+    const engine = this.registered.get(bound);
+    if (!engine) throw new EngineNotRegisteredError(bound);
     return engine;
   }
 

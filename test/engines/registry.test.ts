@@ -1,11 +1,11 @@
 // The engines registry: a new run is routed before an engine is chosen, the engine gets the
 // decision and only executes; later operations reach the engine the run's recorded routing names;
-// lanes bound to argo or kfp fall back to the local engine (and say so in their routing).
+// a run bound to an engine this process has not registered is refused, never run on another.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { CloseOptions, Engine, LogChunk, SubmitRequest } from '../../src/engines/engine.js';
 import type { RunEvent, RunRouting } from '../../src/engines/model.js';
-import { Engines, isRunnableHere } from '../../src/engines/registry.js';
+import { EngineNotRegisteredError, Engines } from '../../src/engines/registry.js';
 import { NotFoundError } from '../../src/errors.js';
 import { RouteError } from '../../src/router/policy.js';
 import type { LaneOverride, RunRouter } from '../../src/router/run-routing.js';
@@ -14,11 +14,13 @@ import type { RunRecord } from '../../src/store/ports/runs.js';
 
 /** An engine that records what it is asked, and keeps the runs it was given as a store would. */
 class RecordingEngine implements Engine {
-  readonly name = 'local';
   readonly calls: string[] = [];
   readonly submitted: SubmitRequest[] = [];
   closedWith: CloseOptions | undefined;
-  constructor(private readonly runs: Map<string, RunRecord>) {}
+  constructor(
+    private readonly runs: Map<string, RunRecord>,
+    readonly name = 'local',
+  ) {}
 
   submit(request: SubmitRequest): Promise<{ runId: string }> {
     const runId = request.runId ?? `run-${this.submitted.length + 1}`;
@@ -78,8 +80,10 @@ function remoteRouter(seen: Array<LaneOverride | undefined> = []): RunRouter {
 function setUp(router: RunRouter = remoteRouter()) {
   const runs = new Map<string, RunRecord>();
   const local = new RecordingEngine(runs);
-  const engines = new Engines({ router, runs: { getRun: (id) => Promise.resolve(runs.get(id)) } }).register('local', local);
-  return { runs, local, engines };
+  const argo = new RecordingEngine(runs, 'argo');
+  const kfp = new RecordingEngine(runs, 'kfp');
+  const engines = new Engines({ router, runs: { getRun: (id) => Promise.resolve(runs.get(id)) } }).register('local', local).register('argo', argo).register('kfp', kfp);
+  return { runs, local, argo, kfp, engines };
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -91,34 +95,30 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 void describe('engines registry', () => {
   void it('routes a run before it reaches the engine, which gets the decision with the request', async () => {
     const overrides: Array<LaneOverride | undefined> = [];
-    const { local, engines } = setUp(remoteRouter(overrides));
+    const { argo, engines } = setUp(remoteRouter(overrides));
     const { runId } = await engines.submit({ spec, baseDir: '/w', runId: 'r1', laneOverride: { lane: 'kubeflow', by: 'cli' } });
     assert.equal(runId, 'r1');
     assert.deepEqual(overrides, [{ lane: 'kubeflow', by: 'cli' }]);
-    const [request] = local.submitted;
+    const [request] = argo.submitted;
     assert.equal(request?.routing.lane, 'kubeflow');
     assert.equal('laneOverride' in request!, false, 'the engine is told the decision, not asked to make it');
   });
 
-  void it('runs lanes bound to argo or kfp on the local engine, while their runs record the binding', async () => {
-    assert.equal(isRunnableHere('local'), true);
-    assert.equal(isRunnableHere('argo'), false);
-    assert.equal(isRunnableHere('kfp'), false);
-    const { local, engines } = setUp();
+  void it("sends a run to its lane's engine: a hybrid run to argo, its child runs to kfp; an unregistered engine is refused", async () => {
+    const { local, argo, kfp, engines } = setUp();
     await engines.submit({ spec, baseDir: '/w' });
     await engines.childRuns().submit({ spec, baseDir: '/w', runId: 'child', origin: { kind: 'parent', detail: { runId: 'run-1' } } });
-    assert.deepEqual(
-      local.submitted.map((r) => r.routing.engines),
-      [
-        { orchestration: 'argo', ml: 'kfp' },
-        { orchestration: 'argo', ml: 'kfp' },
-      ],
-    );
-    assert.throws(() => setUp().engines.register('kfp', local), /cannot execute runs in this build/);
+    assert.deepEqual([local.submitted.length, argo.submitted.length, kfp.submitted.length], [0, 1, 1]);
+    assert.equal(kfp.submitted[0]?.runId, 'child');
+    const runs = new Map<string, RunRecord>();
+    const localOnly = new Engines({ router: remoteRouter(), runs: { getRun: (id) => Promise.resolve(runs.get(id)) } }).register('local', new RecordingEngine(runs));
+    await assert.rejects(localOnly.submit({ spec, baseDir: '/w' }), (error: unknown) => error instanceof EngineNotRegisteredError && /set argo\.server in tandem\.yaml/.test(error.message));
+    assert.equal(localOnly.has('argo'), false);
+    assert.equal(engines.has('kfp'), true);
   });
 
   void it("reaches a run's engine from its recorded routing for watch, wait, cancel, logs and resume", async () => {
-    const { local, engines, runs } = setUp();
+    const { local, argo, engines, runs } = setUp();
     const { runId } = await engines.submit({ spec, baseDir: '/w' });
     assert.equal((await engines.wait(runId)).id, runId);
     assert.equal((await collect(engines.watch(runId))).length, 1);
@@ -128,7 +128,8 @@ void describe('engines registry', () => {
     // A run recorded before routing was (store migration 007) ran on the local engine.
     runs.set('old', { ...runs.get(runId)!, id: 'old', routing: undefined });
     await engines.cancel('old');
-    assert.deepEqual(local.calls, [`wait ${runId}`, `watch ${runId}`, `logs ${runId} a`, `cancel ${runId}`, `resume ${runId}`, 'cancel old']);
+    assert.deepEqual(argo.calls, [`wait ${runId}`, `watch ${runId}`, `logs ${runId} a`, `cancel ${runId}`, `resume ${runId}`]);
+    assert.deepEqual(local.calls, ['cancel old']);
   });
 
   void it('refuses a run nobody recorded with a NotFoundError', async () => {
@@ -143,11 +144,13 @@ void describe('engines registry', () => {
   });
 
   void it('resumes and closes through every registered engine, once each', async () => {
-    const { local, engines } = setUp();
-    assert.deepEqual(await engines.resume(), ['orphan']);
+    const { local, argo, kfp, engines } = setUp();
+    assert.deepEqual(await engines.resume(), ['orphan', 'orphan', 'orphan']);
     await engines.close({ drainMs: 1234 });
-    assert.deepEqual(local.calls, ['resume *']);
-    assert.deepEqual(local.closedWith, { drainMs: 1234 });
+    for (const engine of [local, argo, kfp]) {
+      assert.deepEqual(engine.calls, ['resume *']);
+      assert.deepEqual(engine.closedWith, { drainMs: 1234 });
+    }
   });
 
   void it('submits nothing when the router fails, and says so when no engine is registered', async () => {

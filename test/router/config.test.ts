@@ -111,16 +111,32 @@ void describe('lanes in tandem.yaml', () => {
     assert.equal(env.sources['lanes.argo.engine'], 'env');
   });
 
-  // Remote engines are not in this build: a lane bound to one would run on local without a word.
-  void it('refuse kfp and argo, from the file or the environment, naming the setting and why', async () => {
+  // A lane bound to a remote engine goes there, so its URL must be known: never a quiet local run.
+  void it('bind kfp and argo only with their URLs, from the file or the environment, naming what to set', async () => {
     const found = await problems('lanes:\n  kubeflow: { engine: kfp }\n  argo:\n    engine: argo\n');
     assert.equal(found.length, 2, found.join('\n'));
-    assert.match(found[0]!, /^tandem\.yaml:2:23 \/lanes\/kubeflow\/engine: engine "kfp" is not available yet: this build has no remote engines.*set lanes\.kubeflow\.engine to local/);
-    assert.match(found[1]!, /^tandem\.yaml:4:13 \/lanes\/argo\/engine: engine "argo" is not available yet.*set lanes\.argo\.engine to local/);
+    assert.ok(found.some((p) => /^tandem\.yaml:4:13 \/lanes\/argo\/engine: argo needs argo\.server \(or TANDEM_ARGO_SERVER\)/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /^tandem\.yaml:2:23 \/lanes\/kubeflow\/engine: kfp needs kfp\.endpoint \(or TANDEM_KFP_ENDPOINT\)/.test(p)), found.join('\n'));
     const fromEnv = await problems('home: x\n', { TANDEM_KUBEFLOW_ENGINE: 'kfp', TANDEM_ARGO_ENGINE: 'argo' });
-    assert.equal(fromEnv.length, 2, fromEnv.join('\n'));
-    assert.match(fromEnv.join('\n'), /^TANDEM_KUBEFLOW_ENGINE: engine "kfp" is not available yet/m);
-    assert.match(fromEnv.join('\n'), /^TANDEM_ARGO_ENGINE: engine "argo" is not available yet/m);
+    assert.match(fromEnv.join('\n'), /^TANDEM_KUBEFLOW_ENGINE: kfp needs kfp\.endpoint/m);
+    assert.match(fromEnv.join('\n'), /^TANDEM_ARGO_ENGINE: argo needs argo\.server/m);
+
+    const bound = await loadConfig({
+      cwd: project('lanes:\n  kubeflow: { engine: kfp }\n  argo: { engine: argo }\nargo:\n  namespace: wf\n  token: { file: secrets/argo }\nkfp:\n  user: alice@example.com\n  pollInterval: 2s\n'),
+      env: { TANDEM_ARGO_SERVER: 'https://argo.example:2746', TANDEM_KFP_ENDPOINT: 'http://ml-pipeline.kubeflow:8888' },
+    });
+    assert.deepEqual(bound.lanes, { kubeflow: { engine: 'kfp' }, argo: { engine: 'argo' } });
+    assert.equal(bound.argo?.server, 'https://argo.example:2746');
+    assert.equal(bound.argo?.namespace, 'wf');
+    assert.equal(bound.argo?.ui, 'https://argo.example:2746', 'the Argo Server serves the UI');
+    assert.ok(bound.argo?.token && 'file' in bound.argo.token && bound.argo.token.file.endsWith('/secrets/argo'), 'a token file resolves against tandem.yaml');
+    assert.deepEqual(
+      { endpoint: bound.kfp?.endpoint, user: bound.kfp?.user, header: bound.kfp?.userHeader, poll: bound.kfp?.pollIntervalMs },
+      { endpoint: 'http://ml-pipeline.kubeflow:8888', user: 'alice@example.com', header: 'kubeflow-userid', poll: 2_000 },
+    );
+    const bad = await problems('argo:\n  server: https://u:p@argo.example\n  pollInterval: 10ms\n  token: abc\n');
+    assert.ok(bad.some((p) => /\/argo\/server: credentials do not belong in the URL; use argo\.token/.test(p)), bad.join('\n'));
+    assert.ok(bad.some((p) => /\/argo\/token: .*a SecretRef/.test(p)), bad.join('\n'));
   });
 
   void it('reject an engine a lane cannot use, an unknown lane and an unknown key', async () => {

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { TandemConfig } from '../../config/types.js';
 import { SpecLoadError, SpecValidationError, UsageError, formatIssue, type SpecIssue } from '../../errors.js';
-import { isRunnableHere } from '../../engines/registry.js';
 import { buildPolicy, laneEngines, route } from '../../router/index.js';
 import type { EngineName, FeatureName, RouteDecision, RoutingPolicy, WorkflowFeatures } from '../../router/index.js';
 import { loadWorkflowFile } from '../../spec/index.js';
@@ -158,9 +157,8 @@ function printExplanation(ctx: CliContext, p: Palette, verdict: Extract<Verdict,
 }
 
 function engineText(lane: Lane, engines: LaneEngines): string {
-  const note = (engine: EngineName) => (isRunnableHere(engine) ? engine : `${engine} (recorded for a cluster; only local runs here)`);
-  if (lane !== 'hybrid') return note(engines.orchestration);
-  return `${note(engines.orchestration)} orchestrates (lanes.argo.engine), ML steps on ${note(engines.ml)} (lanes.kubeflow.engine)`;
+  if (lane !== 'hybrid') return engines.orchestration;
+  return `${engines.orchestration} orchestrates (lanes.argo.engine), ML steps on ${engines.ml} (lanes.kubeflow.engine)`;
 }
 
 function featureValue(features: WorkflowFeatures, name: FeatureName): string {

@@ -13,7 +13,7 @@ import { CacheService } from './cache/service.js';
 import { Dispatcher } from './dispatcher.js';
 import { RunExecution } from './execution.js';
 import { readLogs } from './logs.js';
-import { OWNER_ID, ownerIsAlive } from './owner.js';
+import { OWNER_ID, ownerIsAlive } from '../owner.js';
 import { loadPriorState } from './resume.js';
 import { StoreLocks } from './sync-locks.js';
 import type { RunnerRegistry } from './runner.js';
@@ -24,10 +24,9 @@ import { WorkflowRunner, type ChildRuns } from './runners/workflow.js';
 import type { EngineServices } from './services.js';
 import { SpawnerPool, type SpawnerKind } from './spawner/pool.js';
 import { WriteBuffer } from './write-buffer.js';
-import { watchStoredRun } from './watch-store.js';
-import { experimentOf } from '../../spec/run-naming.js';
+import { watchStoredRun } from '../stored-run.js';
 import { errorMessage } from '../../util/error-message.js';
-import { newRunId } from '../../util/ids.js';
+import { newRunRecord } from '../new-run.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_LOG_CAP_BYTES, DEFAULT_SPAWNER, defaultConcurrency } from '../../config/settings.js';
 
 export interface LocalEngineOptions {
@@ -107,26 +106,8 @@ export class LocalEngine implements Engine {
   async submit(request: SubmitRequest): Promise<{ runId: string }> {
     const spec = request.spec;
     if (request.runId !== undefined && this.active.has(request.runId)) return { runId: request.runId };
-    const runId = request.runId ?? newRunId(spec.name);
-    const params = { ...defaultParams(spec.params), ...request.params };
-    const record: RunRecord = {
-      id: runId,
-      workflow: spec.name,
-      version: spec.version ?? '1',
-      status: 'Pending',
-      params,
-      spec,
-      baseDir: request.baseDir,
-      ...(request.sourceFile ? { sourceFile: request.sourceFile } : {}),
-      origin: request.origin ?? { kind: 'api' },
-      experiment: experimentOf(spec, request.experiment),
-      routing: request.routing,
-      ...(request.noCache === true ? { noCache: true } : {}),
-      createdAt: Date.now(),
-      owner: OWNER_ID,
-      ownerPid: process.pid,
-      cancelRequested: false,
-    };
+    const record = newRunRecord(request);
+    const { id: runId, params } = record;
     if (request.runId === undefined) await this.store.createRun(record);
     // Two submits of one id racing (a redelivered event): only the one that creates the row runs it.
     else if (!(await this.store.createRunIfAbsent(record))) {
@@ -289,10 +270,4 @@ async function* followExecution(execution: RunExecution): AsyncGenerator<RunEven
       });
     });
   }
-}
-
-function defaultParams(params: SubmitRequest['spec']['params']): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const [name, decl] of Object.entries(params ?? {})) if (decl.default !== undefined) defaults[name] = decl.default;
-  return defaults;
 }

@@ -3,7 +3,7 @@
 // sharing it (a server and `tandem run`s), as Argo's synchronization holds across a cluster.
 // A holder whose process died (a crash, kill -9) is dropped when it stands in someone's way.
 import type { LockStore } from '../../store/ports/locks.js';
-import { OWNER_ID, ownerIsAlive } from './owner.js';
+import { OWNER_ID, ownerIsAlive } from '../owner.js';
 
 export interface LockRequest {
   name: string;

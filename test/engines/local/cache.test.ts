@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { OWNER_ID } from '../../../src/engines/local/owner.js';
+import { OWNER_ID } from '../../../src/engines/owner.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';
 import { makeHarness, openLocalEngines, readRun, runToEnd, sh, workflow, type Harness, type RunResult } from '../harness.js';
 

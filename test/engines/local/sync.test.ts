@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCK_POLL_MS } from '../../../src/engines/local/dispatcher.js';
-import { OWNER_ID } from '../../../src/engines/local/owner.js';
+import { OWNER_ID } from '../../../src/engines/owner.js';
 import { openStore } from '../../../src/store/sqlite/open.js';
 import { makeHarness, maxOverlap, readRun, runToEnd, sh, workflow, type Harness } from '../harness.js';
 import type { WorkflowSpec } from '../../../src/spec/schema.js';

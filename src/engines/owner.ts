@@ -2,7 +2,7 @@
 // (host:pid:start, see util/process-identity.ts); a run whose owner process is gone was left in
 // flight by a crash and may be resumed.
 import { hostname } from 'node:os';
-import { PROCESS_IDENTITY } from '../../util/process-identity.js';
+import { PROCESS_IDENTITY } from '../util/process-identity.js';
 
 export const OWNER_ID = PROCESS_IDENTITY;
 

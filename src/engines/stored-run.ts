@@ -1,7 +1,7 @@
 // Watching a run executed by another process: its events as the store records them.
-import { NotFoundError } from '../../errors.js';
-import type { RunReader } from '../../store/ports/runs.js';
-import { isTerminalRunStatus, type RunEvent, type RunStatus, type TaskStatus } from '../model.js';
+import { NotFoundError } from '../errors.js';
+import type { RunReader } from '../store/ports/runs.js';
+import { isTerminalRunStatus, type RunEvent, type RunStatus, type TaskStatus } from './model.js';
 
 const POLL_MS = 250;
 
