@@ -161,8 +161,9 @@ export class LocalEngine implements Engine {
    */
   async resume(runId?: string): Promise<string[]> {
     // Runs this engine owns are not candidates: leaving them out in the query keeps the periodic
-    // look for orphans of `tandem serve` cheap while it executes thousands of runs.
-    const candidates = runId ? [await this.requireRun(runId)] : await this.store.listRuns({ status: ['Pending', 'Running'], notOwnedBy: OWNER_ID });
+    // look for orphans of `tandem serve` cheap while it executes thousands of runs. Runs bound to a
+    // remote engine are that engine's to follow, never executed here.
+    const candidates = runId ? [await this.requireRun(runId)] : await this.store.listRuns({ status: ['Pending', 'Running'], engine: this.name, notOwnedBy: OWNER_ID });
     const resumed: string[] = [];
     for (const run of candidates) {
       if (isTerminalRunStatus(run.status) || this.active.has(run.id)) {
