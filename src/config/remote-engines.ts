@@ -1,7 +1,9 @@
 // The `argo` and `kfp` sections resolved: where the remote engines are and how tandem signs in.
 // A lane bound to a remote engine (lanes.argo.engine: argo, lanes.kubeflow.engine: kfp) needs its
 // section's URL; without one, the binding is refused here, naming what to set, rather than
-// falling back to the local engine unseen.
+// falling back to the local engine unseen. Until the Argo and KFP adapters are registered by the
+// composition roots (wiring/engines.ts), a binding is refused even with its URL: accepted, its
+// runs would be refused at submit instead.
 import { resolve } from 'node:path';
 import type { SpecIssue } from '../errors.js';
 import type { SecretRef } from '../secrets.js';
@@ -63,8 +65,11 @@ function pollMs(file: TandemFile | undefined, setting: 'argo.pollInterval' | 'kf
 }
 
 /** "lanes.argo.engine is argo, but argo.server is not set": placed on the binding. */
-function unboundIssue(file: TandemFile | undefined, fromFile: boolean, lane: 'lanes.argo.engine' | 'lanes.kubeflow.engine', engine: string, url: 'argo.server' | 'kfp.endpoint'): SpecIssue {
-  const issue = { path: settingPointer(lane), message: `${engine} needs ${url} (or ${layeredSetting(url).env}): the URL of the ${engine === 'argo' ? 'Argo Server' : 'KFP API'} its runs go to` };
+function unboundIssue(file: TandemFile | undefined, fromFile: boolean, lane: 'lanes.argo.engine' | 'lanes.kubeflow.engine', engine: string, url: 'argo.server' | 'kfp.endpoint', urlSet: boolean): SpecIssue {
+  const message = urlSet
+    ? `engine "${engine}" is not wired into this build yet (its adapter is in progress, see docs/remote-engines.md); set ${lane} to local, or use \`tandem compile\` for a cluster`
+    : `${engine} needs ${url} (or ${layeredSetting(url).env}): the URL of the ${engine === 'argo' ? 'Argo Server' : 'KFP API'} its runs go to`;
+  const issue = { path: settingPointer(lane), message };
   return file && fromFile ? file.place(issue) : { ...issue, path: '', origin: layeredSetting(lane).env ?? lane };
 }
 
@@ -76,8 +81,8 @@ export function remoteEnginesConfig(
   const issues: SpecIssue[] = [];
   const server = values['argo.server'];
   const endpoint = values['kfp.endpoint'];
-  if (values['lanes.argo.engine'] === 'argo' && server === undefined) issues.push(unboundIssue(file, sources['lanes.argo.engine'] === 'file', 'lanes.argo.engine', 'argo', 'argo.server'));
-  if (values['lanes.kubeflow.engine'] === 'kfp' && endpoint === undefined) issues.push(unboundIssue(file, sources['lanes.kubeflow.engine'] === 'file', 'lanes.kubeflow.engine', 'kfp', 'kfp.endpoint'));
+  if (values['lanes.argo.engine'] === 'argo') issues.push(unboundIssue(file, sources['lanes.argo.engine'] === 'file', 'lanes.argo.engine', 'argo', 'argo.server', server !== undefined));
+  if (values['lanes.kubeflow.engine'] === 'kfp') issues.push(unboundIssue(file, sources['lanes.kubeflow.engine'] === 'file', 'lanes.kubeflow.engine', 'kfp', 'kfp.endpoint', endpoint !== undefined));
   const argoToken = secret(file, file?.value('argo.token'));
   const argoCa = fromFile(file, file?.value('argo.caFile'));
   const argo: ArgoEngineConfig | undefined =

@@ -186,7 +186,7 @@ export const SETTINGS = {
   'lanes.kubeflow.engine': layered({
     type: literals(LANE_ENGINES.kubeflow),
     description:
-      "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local` (this machine) or `kfp` (the Kubeflow Pipelines API named by `kfp.endpoint`).",
+      "The engine that runs kubeflow-lane workflows and a hybrid workflow's ML steps: `local` (this machine). `kfp` (the Kubeflow Pipelines API named by `kfp.endpoint`) is refused until its adapter is wired in; see remote-engines.md.",
     see: ['router.md', 'remote-engines.md'],
     env: 'TANDEM_KUBEFLOW_ENGINE',
     default: { value: 'local' as const },
@@ -195,7 +195,7 @@ export const SETTINGS = {
   }),
   'lanes.argo.engine': layered({
     type: literals(LANE_ENGINES.argo),
-    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local` (this machine) or `argo` (the Argo Server named by `argo.server`).',
+    description: 'The engine that runs argo-lane workflows and orchestrates hybrid ones: `local` (this machine). `argo` (the Argo Server named by `argo.server`) is refused until its adapter is wired in; see remote-engines.md.',
     see: ['router.md', 'remote-engines.md'],
     env: 'TANDEM_ARGO_ENGINE',
     default: { value: 'local' as const },

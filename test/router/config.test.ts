@@ -121,11 +121,14 @@ void describe('lanes in tandem.yaml', () => {
     assert.match(fromEnv.join('\n'), /^TANDEM_KUBEFLOW_ENGINE: kfp needs kfp\.endpoint/m);
     assert.match(fromEnv.join('\n'), /^TANDEM_ARGO_ENGINE: argo needs argo\.server/m);
 
+    const refused = await problems('lanes:\n  argo: { engine: argo }\nargo:\n  server: https://argo.example:2746\n');
+    assert.deepEqual(refused.length, 1, refused.join('\n'));
+    assert.match(refused[0]!, /\/lanes\/argo\/engine: engine "argo" is not wired into this build yet/);
+
     const bound = await loadConfig({
-      cwd: project('lanes:\n  kubeflow: { engine: kfp }\n  argo: { engine: argo }\nargo:\n  namespace: wf\n  token: { file: secrets/argo }\nkfp:\n  user: alice@example.com\n  pollInterval: 2s\n'),
+      cwd: project('argo:\n  namespace: wf\n  token: { file: secrets/argo }\nkfp:\n  user: alice@example.com\n  pollInterval: 2s\n'),
       env: { TANDEM_ARGO_SERVER: 'https://argo.example:2746', TANDEM_KFP_ENDPOINT: 'http://ml-pipeline.kubeflow:8888' },
     });
-    assert.deepEqual(bound.lanes, { kubeflow: { engine: 'kfp' }, argo: { engine: 'argo' } });
     assert.equal(bound.argo?.server, 'https://argo.example:2746');
     assert.equal(bound.argo?.namespace, 'wf');
     assert.equal(bound.argo?.ui, 'https://argo.example:2746', 'the Argo Server serves the UI');

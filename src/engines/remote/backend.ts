@@ -23,7 +23,7 @@ export interface RemoteTaskAttempt {
   exitCode?: number;
 }
 
-export interface RemoteTask {
+interface RemoteTask {
   /** tandem's task key: the task name, or `name[i]` for iteration i of a forEach. */
   task: string;
   /** Every attempt seen so far, oldest first; the last is the current one. */
