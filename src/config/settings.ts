@@ -209,7 +209,7 @@ export const SETTINGS = {
     env: 'TANDEM_ARGO_SERVER',
     default: { doc: 'none' },
     expected: 'an http(s) URL such as https://argo-server.argo:2746',
-    parse: (raw) => parseHttpUrl(raw, 'argo.token'),
+    parse: (raw) => parseHttpUrl(raw, 'argo.token', 'the Argo Server'),
   }),
   'argo.namespace': layered({
     type: Type.String({ pattern: KUBE_NAME_PATTERN }),
@@ -247,7 +247,7 @@ export const SETTINGS = {
     env: 'TANDEM_KFP_ENDPOINT',
     default: { doc: 'none' },
     expected: 'an http(s) URL such as http://ml-pipeline.kubeflow:8888',
-    parse: (raw) => parseHttpUrl(raw, 'kfp.token'),
+    parse: (raw) => parseHttpUrl(raw, 'kfp.token', 'the KFP API'),
   }),
   'kfp.namespace': layered({
     type: Type.String({ pattern: KUBE_NAME_PATTERN }),
@@ -299,7 +299,7 @@ export const SETTINGS = {
     env: 'TANDEM_MLFLOW_TRACKING_URI',
     default: { doc: 'none: nothing is mirrored' },
     expected: 'an http(s) URL such as http://127.0.0.1:5000',
-    parse: (raw) => parseHttpUrl(raw, 'mlflow.token'),
+    parse: (raw) => parseHttpUrl(raw, 'mlflow.token', 'MLflow', ' of a tracking server'),
   }),
   'mlflow.experimentPrefix': fileSetting({
     type: Type.String(),
@@ -401,7 +401,7 @@ export const SECTIONS: Record<string, { description: string; nullable?: true; un
 };
 
 /** An http(s) URL without credentials in it (they belong in `tokenSetting`, read from the environment or a file). */
-function parseHttpUrl(raw: unknown, tokenSetting: string): string | Rejection | undefined {
+function parseHttpUrl(raw: unknown, tokenSetting: string, service: string, of = ''): string | Rejection | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   let url: URL;
   try {
@@ -410,7 +410,7 @@ function parseHttpUrl(raw: unknown, tokenSetting: string): string | Rejection | 
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return new Rejection({ expected: 'an http(s) URL', found: `${url.protocol} (tandem talks to it over its REST API only)` });
+    return new Rejection({ expected: `an http(s) URL${of}`, found: `${url.protocol} (tandem talks to ${service} over its REST API only)` });
   }
   if (url.username !== '' || url.password !== '') {
     return new Rejection({ message: `credentials do not belong in the URL; use ${tokenSetting} ({ env: NAME } or { file: PATH })` });

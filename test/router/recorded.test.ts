@@ -36,11 +36,13 @@ void describe('routing recorded on runs', () => {
       buildPolicy({ rules: [{ name: 'nightly-on-kfp', when: 'workflow.name.startsWith("nightly")', lane: 'kubeflow' }], replaceDefaults: false }),
       { kubeflow: { engine: 'kfp' }, argo: { engine: 'local' } },
     );
+    const spec = workflow({ name: 'nightly-report', tasks: [{ name: 'a', ...sh('true') }] });
+    const routing = router(spec);
+    assert.deepEqual([routing.lane, routing.rule, routing.engines.orchestration], ['kubeflow', 'nightly-on-kfp', 'kfp']);
+    // This harness registers only the local engine: a run bound to kfp is refused, never run locally.
     const h = await makeHarness({ router });
     t.after(() => h.close());
-    const { runId } = await h.engine.submit({ spec: workflow({ name: 'nightly-report', tasks: [{ name: 'a', ...sh('true') }] }), baseDir: process.cwd() });
-    await h.engine.wait(runId);
-    const routing = (await h.store.getRun(runId))?.routing;
-    assert.deepEqual([routing?.lane, routing?.rule, routing?.engines.orchestration], ['kubeflow', 'nightly-on-kfp', 'kfp']);
+    await assert.rejects(h.engine.submit({ spec, baseDir: process.cwd() }), (error: Error & { code?: string }) => error.code === 'ENGINE_NOT_REGISTERED');
+    assert.deepEqual(await h.store.listRuns({}), []);
   });
 });

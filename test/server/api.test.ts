@@ -171,7 +171,7 @@ describe('HTTP API', () => {
     assert.deepEqual(await status.json(), {
       error: 'bad request',
       field: '/querystring/status/0',
-      message: 'status must be one of Pending, Running, Succeeded, Failed, Error, Cancelled (got "bogus")',
+      message: 'status must be one of Pending, Running, Succeeded, Failed, Error, Cancelled, Lost (got "bogus")',
     });
     const limit = await call('GET', '/api/v1/runs?limit=1e309', { token: ADMIN });
     assert.deepEqual(await limit.json(), { error: 'bad request', field: '/querystring/limit', message: 'limit must be at most 500 (got "1e309")' });

@@ -170,7 +170,7 @@ function queryCases(): Case[] {
   ] as const) {
     for (const value of values) get(`${route}?status=${encodeURIComponent(value)}`, { mention: /status(\[\d+\])? must be one of .* \(got "/, field: '/querystring/status' });
   }
-  get('/api/v1/runs?status=Running&status=bogus', { mention: /status\[1\] must be one of Pending, Running, Succeeded, Failed, Error, Cancelled \(got "bogus"\)/ });
+  get('/api/v1/runs?status=Running&status=bogus', { mention: /status\[1\] must be one of Pending, Running, Succeeded, Failed, Error, Cancelled, Lost \(got "bogus"\)/ });
   get('/api/v1/lineage/artifacts?ref=abcdef&direction=sideways', { mention: /direction must be one of both, upstream, downstream \(got "sideways"\)/ });
   get('/api/v1/lineage/artifacts', { mention: /ref/ });
   get('/api/v1/lineage/artifacts?ref=abc', { mention: /6 hex digits/ });
