@@ -42,6 +42,8 @@ void describe('npm start', () => {
     let stderr = '';
     npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => npm.once('exit', (code, signal) => done({ code, signal })));
+    // tandem writes into the same pipe as npm: its output has all been read once every writer closed it.
+    const drained = new Promise<void>((done) => npm.stdout.once('close', () => done()));
     await new Promise<void>((ready, fail) => {
       npm.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
@@ -55,9 +57,14 @@ void describe('npm start', () => {
 
     process.kill(-(npm.pid as number), 'SIGINT');
     const { code, signal } = await exited;
-    assert.deepEqual({ code, signal }, { code: 0, signal: null }, `${stdout}\n${stderr}`);
+    await drained;
+    // npm's own race, not tandem's: the group's SIGINT reaches npm too, and when tandem's graceful
+    // stop is quicker than npm's handling of that signal, npm has already let go of its forwarding
+    // listener and dies of the signal itself (seen about 1 run in 4). What tandem controls is
+    // asserted below: it stopped gracefully, and printed `stopped` as its last words.
+    assert.ok((code === 0 && signal === null) || (code === null && signal === 'SIGINT'), `npm exited ${JSON.stringify({ code, signal })}\n${stdout}\n${stderr}`);
     assert.match(stdout, /stopping: no new events/);
-    assert.match(stdout, /\nstopped\n$/, 'the server finished its graceful stop before npm exited');
+    assert.match(stdout, /\nstopped\n$/, 'the server finished its graceful stop');
     assert.doesNotMatch(stdout, /leaving now/, "npm's forwarded copy of the press did not force an exit");
   });
 });
