@@ -218,7 +218,7 @@ export const SETTINGS = {
     env: 'TANDEM_ARGO_NAMESPACE',
     default: { value: 'argo' },
     expected: 'a Kubernetes namespace name (lowercase letters, digits and -)',
-    parse: (raw) => (typeof raw === 'string' && new RegExp(KUBE_NAME_PATTERN).test(raw.trim()) ? raw.trim() : undefined),
+    parse: parseKubeName,
   }),
   'argo.token': fileSetting({
     type: SecretRef,
@@ -256,7 +256,7 @@ export const SETTINGS = {
     env: 'TANDEM_KFP_NAMESPACE',
     default: { doc: 'none' },
     expected: 'a Kubernetes namespace name (lowercase letters, digits and -)',
-    parse: (raw) => (typeof raw === 'string' && new RegExp(KUBE_NAME_PATTERN).test(raw.trim()) ? raw.trim() : undefined),
+    parse: parseKubeName,
   }),
   'kfp.token': fileSetting({
     type: SecretRef,
@@ -399,6 +399,11 @@ export const SECTIONS: Record<string, { description: string; nullable?: true; un
   images: { description: 'The container images `tandem compile` names and the image recipe builds; see docs/deploy.md.', nullable: true },
   server: { description: 'The HTTP server of `tandem serve`.' },
 };
+
+/** A Kubernetes namespace name, trimmed; undefined when it is not one. */
+function parseKubeName(raw: unknown): string | undefined {
+  return typeof raw === 'string' && new RegExp(KUBE_NAME_PATTERN).test(raw.trim()) ? raw.trim() : undefined;
+}
 
 /** An http(s) URL without credentials in it (they belong in `tokenSetting`, read from the environment or a file). */
 function parseHttpUrl(raw: unknown, tokenSetting: string, service: string, of = ''): string | Rejection | undefined {

@@ -9,19 +9,14 @@
 // itself; RemoteNotFoundError from observe() means the remote object is gone (the run ends Lost);
 // RemoteRunLostError says the same where the object still exists but will never finish (a KFP run
 // left Running after its Argo Workflow was deleted); anything else not retryable ends the run Error.
-import type { RemoteRunRef, RunStatus, TaskStatus } from '../model.js';
-import type { RunRecord } from '../../store/ports/runs.js';
+import type { RemoteRunRef, RunStatus } from '../model.js';
+import type { RunRecord, TaskRunRecord } from '../../store/ports/runs.js';
 
-/** One attempt of one task as the remote engine reports it. */
-export interface RemoteTaskAttempt {
-  /** 1-based, in the order the remote engine ran them (Argo: Retry node children; KFP: pods). */
-  attempt: number;
-  status: TaskStatus;
-  message?: string;
-  startedAt?: number;
-  finishedAt?: number;
-  exitCode?: number;
-}
+/**
+ * One attempt of one task as the remote engine reports it: the fields of a task run the remote
+ * engine knows. `attempt` is 1-based, in the order it ran them (Argo: Retry node children; KFP: pods).
+ */
+export type RemoteTaskAttempt = Pick<TaskRunRecord, 'attempt' | 'status' | 'message' | 'startedAt' | 'finishedAt' | 'exitCode'>;
 
 interface RemoteTask {
   /** tandem's task key: the task name, or `name[i]` for iteration i of a forEach. */

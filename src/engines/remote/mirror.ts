@@ -7,13 +7,8 @@ import type { RunReader, StoreWrite, TaskRunRecord } from '../../store/ports/run
 import { isTerminalRunStatus, type RunStatus } from '../model.js';
 import type { RemoteRunState, RemoteTaskAttempt } from './backend.js';
 
-interface Seen {
-  status: string;
-  message?: string;
-  startedAt?: number;
-  finishedAt?: number;
-  exitCode?: number;
-}
+/** What was last recorded of an attempt: a stored task run or a reported attempt, compared field by field. */
+type Seen = RemoteTaskAttempt;
 
 /** A change to record, with the moment it happened so changes seen together are written in causal order. */
 interface Change {
